@@ -1,0 +1,93 @@
+/**
+ * The C library, bound for the runtime this process runs under, and the
+ * memory primitives that go with it. Nothing outside `ffi/` touches
+ * `Deno.dlopen`, `Deno.UnsafePointer*` or `bun:ffi`.
+ *
+ * @module
+ */
+
+import { ARCH, OS, RUNTIME } from "./platform.ts";
+import { load as loadDeno } from "./deno.ts";
+import type { Backend, Libc, Ptr } from "./types.ts";
+
+export type { Buf, Libc, Ptr } from "./types.ts";
+export { ARCH, OS, RUNTIME } from "./platform.ts";
+
+/** The C library's file name to try, in order, for each operating system. */
+function candidates(os: string, arch: string): string[] {
+  switch (os) {
+    case "linux":
+      // glibc, then musl (Alpine names it after the architecture).
+      return ["libc.so.6", `libc.musl-${arch}.so.1`, "libc.so"];
+    case "darwin":
+      return ["/usr/lib/libSystem.B.dylib"];
+    default:
+      throw new Error(`The socket module does not support ${os} (${arch}): it runs on Linux and macOS`);
+  }
+}
+
+// Kept out of reach of static analysis, so Deno never resolves `bun:ffi`.
+const BUN_ADAPTER = "./bun.ts";
+
+async function open(): Promise<Backend> {
+  const load: typeof loadDeno = RUNTIME === "bun" ? (await import(BUN_ADAPTER)).load : loadDeno;
+  const errors: unknown[] = [];
+  for (const path of candidates(OS, ARCH)) {
+    try {
+      return load(path, OS, ARCH);
+    } catch (e) {
+      errors.push(e);
+    }
+  }
+  throw new Error(`Cannot load the C library (tried ${candidates(OS, ARCH).join(", ")})`, {
+    cause: errors.length === 1 ? errors[0] : new AggregateError(errors),
+  });
+}
+
+const backend: Backend = await open();
+
+/** Every bound C function, by its C name. */
+export const libc: Libc = backend.libc;
+
+const errnoLocation = (OS === "darwin" ? libc.__error : libc.__errno_location)!();
+const errnoBytes = backend.view(errnoLocation, 0, 4);
+const errnoCell = new Int32Array(errnoBytes.buffer, errnoBytes.byteOffset, 1);
+
+/**
+ * The calling thread's `errno`. Read it straight after the call that failed:
+ * any other FFI call, or a runtime callback, may change it.
+ */
+export function errno(): number {
+  return errnoCell[0];
+}
+
+/** Sets the calling thread's `errno`, for calls whose failure is ambiguous without it. */
+export function setErrno(value: number): void {
+  errnoCell[0] = value;
+}
+
+/** A live view of `length` bytes of C memory at `p + offset`. */
+export const view: (p: Ptr, offset: number, length: number) => Uint8Array = backend.view;
+/** A live `DataView` over the `length` bytes of a C struct at `p`. */
+export function struct(p: Ptr, length: number): DataView {
+  const v = backend.view(p, 0, length);
+  return new DataView(v.buffer, v.byteOffset, v.byteLength);
+}
+/** The NUL-terminated UTF-8 string at `p + offset`. */
+export const cstring: (p: Ptr, offset?: number) => string = (p, offset = 0) => backend.cstring(p, offset);
+/** The pointer stored in C memory at `p + offset`. */
+export const readPtr: (p: Ptr, offset: number) => Ptr = backend.readPtr;
+/** The pointer that C stored into JavaScript memory (an out-parameter) at `offset`. */
+export const ptrAt: (bytes: Uint8Array, offset: number) => Ptr = backend.ptrAt;
+/** Whether `p` is the null pointer. */
+export const isNull: (p: Ptr) => boolean = backend.isNull;
+/**
+ * The address of a view's first byte, to store inside a C struct (an
+ * `iovec`, a `msghdr`). Keep the view referenced until the call returns.
+ */
+export const addressOf: (v: ArrayBufferView) => number = backend.addressOf;
+
+/** `strerror(n)`, copied into a string. */
+export function strerror(n: number): string {
+  return cstring(libc.strerror(n));
+}

@@ -1,0 +1,130 @@
+/**
+ * Host names in addresses: argument checks and CPython's `setipaddr`, which
+ * turns `""`, `"<broadcast>"`, numeric addresses and names into the raw
+ * bytes of an IPv4 or IPv6 address.
+ *
+ * @module
+ */
+
+import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
+import { errno, libc, ptrAt, readPtr, struct, view } from "../../ffi/mod.ts";
+import { pyType } from "../args.ts";
+import { gaiErrorFrom, OSError, ValueError } from "../errors.ts";
+
+const { AF_INET, AF_INET6, AF_UNSPEC } = CONSTANTS;
+
+const latin1 = new TextDecoder("latin1");
+
+/**
+ * A host argument as a string, as CPython's `idna_converter` accepts it: a
+ * `str` (IDNA-encoded when not ASCII) or bytes. A NUL is a `TypeError`.
+ */
+export function hostArg(v: unknown): string {
+  let host: string;
+  if (typeof v === "string") {
+    // deno-lint-ignore no-control-regex
+    host = /^[\x00-\x7f]*$/.test(v) ? v : idna(v);
+  } else if (v instanceof Uint8Array) {
+    host = latin1.decode(v);
+  } else {
+    throw new TypeError(`str, bytes or bytearray expected, not ${pyType(v)}`);
+  }
+  if (host.includes("\0")) throw new TypeError("host name must not contain null character");
+  return host;
+}
+
+function idna(name: string): string {
+  try {
+    return new URL(`http://${name}/`).hostname;
+  } catch {
+    throw new ValueError(`encoding with 'idna' codec failed: invalid host name ${JSON.stringify(name)}`);
+  }
+}
+
+/** Strict dotted-quad IPv4 (what `inet_pton(AF_INET)` accepts), into `out[at..at+4]`. */
+function parseIPv4(s: string, out: Uint8Array, at: number): boolean {
+  let part = 0, digits = 0, n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || part === 3) return false;
+      out[at + part++] = n;
+      n = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && n === 0) return false; // a leading zero
+      n = n * 10 + c - 48;
+      if (++digits > 3 || n > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  if (digits === 0 || part !== 3) return false;
+  out[at + 3] = n;
+  return true;
+}
+
+const encoder = new TextEncoder();
+const NAME = new Uint8Array(1026);
+const HINTS = new Uint8Array(LAYOUT.SIZEOF_ADDRINFO);
+const HINTS_VIEW = new DataView(HINTS.buffer);
+const RESULT = new Uint8Array(8);
+
+/** `name` as a C string in the reused scratch buffer, or a fresh one when long. */
+function cName(name: string): Uint8Array {
+  if (name.length * 3 + 1 <= NAME.length) {
+    const { written } = encoder.encodeInto(name, NAME);
+    NAME[written] = 0;
+    return NAME;
+  }
+  const b = new Uint8Array(name.length * 3 + 1);
+  b[encoder.encodeInto(name, b).written] = 0;
+  return b;
+}
+
+/**
+ * Writes the address of `name` for `family` (`AF_INET`, `AF_INET6`, or
+ * `AF_UNSPEC` for either) into `out` at `at` (4 or 16 bytes) and returns the
+ * family of the address written. CPython's `setipaddr`: no resolver call for
+ * `""`, `"<broadcast>"` or a numeric address; the first `getaddrinfo` result
+ * otherwise. A `%zone` suffix is resolved but, as in CPython, the scope id
+ * comes from the address tuple, not from the name.
+ */
+export function setIpAddr(name: string, family: number, out: Uint8Array, at: number): number {
+  if (name === "") {
+    out.fill(0, at, at + (family === AF_INET6 ? 16 : 4));
+    return family;
+  }
+  if (name === "<broadcast>" || name === "255.255.255.255") {
+    if (family !== AF_INET && family !== AF_UNSPEC) throw new OSError("address family mismatched");
+    out.fill(255, at, at + 4);
+    return AF_INET;
+  }
+  if ((family === AF_INET || family === AF_UNSPEC) && parseIPv4(name, out, at)) return AF_INET;
+  const c = cName(name);
+  if (family === AF_INET6 && !name.includes("%") && libc.inet_pton(AF_INET6, c, out.subarray(at, at + 16)) === 1) {
+    return AF_INET6;
+  }
+  HINTS.fill(0);
+  HINTS_VIEW.setInt32(LAYOUT.OFF_ADDRINFO_AI_FAMILY, family, true);
+  const rc = libc.getaddrinfo(c, null, HINTS, RESULT);
+  if (rc !== 0) throw gaiErrorFrom(rc, errno());
+  const res = ptrAt(RESULT, 0);
+  try {
+    const len = struct(res, LAYOUT.SIZEOF_ADDRINFO).getUint32(LAYOUT.OFF_ADDRINFO_AI_ADDRLEN, true);
+    const bytes = view(readPtr(res, LAYOUT.OFF_ADDRINFO_AI_ADDR), 0, len);
+    const got = LAYOUT.HAS_SA_LEN === 1 ? bytes[1] : bytes[0] | (bytes[1] << 8);
+    if (got === AF_INET) {
+      if (family === AF_INET6) throw new OSError("address family mismatched");
+      out.set(bytes.subarray(LAYOUT.OFF_SOCKADDR_IN_SIN_ADDR, LAYOUT.OFF_SOCKADDR_IN_SIN_ADDR + 4), at);
+    } else if (got === AF_INET6) {
+      if (family === AF_INET) throw new OSError("address family mismatched");
+      out.set(bytes.subarray(LAYOUT.OFF_SOCKADDR_IN6_SIN6_ADDR, LAYOUT.OFF_SOCKADDR_IN6_SIN6_ADDR + 16), at);
+    } else {
+      throw new OSError("unknown address family");
+    }
+    return got;
+  } finally {
+    libc.freeaddrinfo(res);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * `AF_UNIX` addresses: a path (`string` or bytes) ↔ `struct sockaddr_un`.
+ * On Linux a name starting with a NUL byte is in the abstract namespace and
+ * comes back as bytes; an unbound socket's name is `""`.
+ *
+ * @module
+ */
+
+import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
+import { OS } from "../../ffi/mod.ts";
+import { pyType, toBytes } from "../args.ts";
+import { OSError, ValueError } from "../errors.ts";
+import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+
+const { OFF_SOCKADDR_UN_SUN_PATH: PATH, SIZEOF_SOCKADDR_UN_SUN_PATH: PATH_MAX } = LAYOUT;
+const ABSTRACT = OS === "linux";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The `AF_UNIX` codec. */
+export const unix: Codec = {
+  family: CONSTANTS.AF_UNIX,
+  encode(addr: unknown, sa: Sockaddr, ctx): number {
+    let path: Uint8Array;
+    if (typeof addr === "string") path = encoder.encode(addr);
+    else if (addr !== null && typeof addr === "object" && (ArrayBuffer.isView(addr) || addr instanceof ArrayBuffer)) {
+      path = toBytes(addr);
+    } else throw new TypeError(`a bytes-like object is required, not '${pyType(addr)}'`);
+    if (ABSTRACT && (path.length === 0 || path[0] === 0)) {
+      // Abstract name (or "" for autobind): every byte counts, no terminator.
+      if (path.length > PATH_MAX) throw new OSError("AF_UNIX path too long");
+    } else {
+      if (path.length >= PATH_MAX) throw new OSError("AF_UNIX path too long");
+      if (path.includes(0)) throw new ValueError("embedded null byte");
+    }
+    const len = PATH + path.length;
+    sa.bytes.set(path, PATH);
+    writeFamily(sa, ctx.family, len);
+    return len;
+  },
+  decode(sa: Sockaddr, len: number): string | Uint8Array {
+    const n = len - PATH;
+    if (ABSTRACT && n > 0 && sa.bytes[PATH] === 0) return sa.bytes.slice(PATH, len);
+    const end = sa.bytes.indexOf(0, PATH);
+    return decoder.decode(sa.bytes.subarray(PATH, end < 0 || end > len ? Math.max(PATH, len) : end));
+  },
+};
+
+register(unix);

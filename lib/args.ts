@@ -1,0 +1,159 @@
+/**
+ * Argument conversion with Python's rules and messages: integers, C ranges,
+ * bytes-like objects, C strings, and keyword arguments given as a trailing
+ * options object.
+ *
+ * @module
+ */
+
+import { OverflowError, ValueError } from "./errors.ts";
+
+/**
+ * What Python calls a bytes-like object: any typed array, `DataView` or
+ * `ArrayBuffer` (shared ones included). A `string` is not one.
+ */
+export type BytesLike = ArrayBufferView | ArrayBufferLike;
+
+/** Python's name for the type of a JavaScript value, for error messages. */
+export function pyType(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  switch (typeof v) {
+    case "string":
+      return "str";
+    case "number":
+      return Number.isInteger(v) ? "int" : "float";
+    case "bigint":
+      return "int";
+    case "boolean":
+      return "bool";
+    case "function":
+      return "function";
+    case "symbol":
+      return "symbol";
+  }
+  if (Array.isArray(v)) return "tuple";
+  if (v instanceof Uint8Array) return "bytes";
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return "memoryview";
+  return (v as object).constructor?.name ?? "object";
+}
+
+/**
+ * An integer argument: a safe-integer number, or a boolean (Python's `bool`
+ * is an `int`). Anything else is Python's `TypeError`.
+ */
+export function toInt(v: unknown): number {
+  if (typeof v === "number") {
+    if (Number.isInteger(v)) return v;
+    throw new TypeError(`'float' object cannot be interpreted as an integer`);
+  }
+  if (typeof v === "boolean") return v ? 1 : 0;
+  throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
+}
+
+/** A C `int` argument (`"i"` in `PyArg_ParseTuple`). */
+export function toCInt(v: unknown): number {
+  const n = toInt(v);
+  if (n > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
+  if (n < -0x80000000) throw new OverflowError("signed integer is less than minimum");
+  return n;
+}
+
+/** A C `unsigned int` argument (`"I"`), range-checked where CPython would wrap. */
+export function toCUInt(v: unknown, what = "unsigned int"): number {
+  const n = toInt(v);
+  if (n < 0 || n > 0xffffffff) throw new OverflowError(`${what} is out of range`);
+  return n;
+}
+
+/** An integer in `[lo, hi]`, else `OverflowError(message)`. */
+export function toIntIn(v: unknown, lo: number, hi: number, message: string): number {
+  const n = toInt(v);
+  if (n < lo || n > hi) throw new OverflowError(message);
+  return n;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/**
+ * A bytes-like argument as a `Uint8Array` over the same memory: any
+ * `ArrayBufferView` or `ArrayBuffer`. A string is a `TypeError`, as in
+ * Python. A detached buffer reads as empty.
+ */
+export function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer)) {
+    return v.byteLength === 0 ? EMPTY : new Uint8Array(v);
+  }
+  throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+}
+
+/** A writable bytes-like argument (`recv_into`'s buffer). */
+export function toWritableBytes(v: unknown): Uint8Array {
+  if (typeof v === "string" || v instanceof String) {
+    throw new TypeError(`argument must be read-write bytes-like object, not str`);
+  }
+  try {
+    return toBytes(v);
+  } catch {
+    throw new TypeError(`argument must be read-write bytes-like object, not ${pyType(v)}`);
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A NUL-terminated C string for `s`, for `char *` arguments. A NUL inside
+ * the string raises `ValueError("embedded null character")` unless the
+ * caller gives its own error.
+ */
+export function cString(s: string, onNul?: () => Error): Uint8Array {
+  if (s.includes("\0")) throw onNul ? onNul() : new ValueError("embedded null character");
+  const out = new Uint8Array(s.length * 3 + 1);
+  const { written } = encoder.encodeInto(s, out);
+  return out.subarray(0, written + 1);
+}
+
+/** A NUL-terminated C string for bytes (a `bytes` host or path). */
+export function cStringFromBytes(b: Uint8Array, onNul?: () => Error): Uint8Array {
+  if (b.includes(0)) throw onNul ? onNul() : new ValueError("embedded null byte");
+  const out = new Uint8Array(b.length + 1);
+  out.set(b);
+  return out;
+}
+
+/** Whether `v` is an options object standing for Python's keyword arguments. */
+export function isOptions(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
+    !(v instanceof ArrayBuffer) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/**
+ * Python's positional-or-keyword parameters: `args` as given, where the last
+ * one may be an options object naming parameters from `names`. Returns the
+ * values by position (`undefined` where omitted). An unknown keyword, or one
+ * that repeats a positional argument, is a `TypeError`, as in Python.
+ */
+export function params(fn: string, names: readonly string[], args: readonly unknown[]): unknown[] {
+  let given = args.length;
+  const out: unknown[] = new Array(names.length).fill(undefined);
+  const last = args[given - 1];
+  let kw: Record<string, unknown> | undefined;
+  if (given > 0 && isOptions(last)) {
+    kw = last;
+    given--;
+  }
+  if (given > names.length) {
+    throw new TypeError(`${fn}() takes at most ${names.length} arguments (${given} given)`);
+  }
+  for (let i = 0; i < given; i++) out[i] = args[i];
+  if (kw) {
+    for (const [k, v] of Object.entries(kw)) {
+      const i = names.indexOf(k);
+      if (i < 0) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
+      if (i < given) throw new TypeError(`${fn}() got multiple values for argument '${k}'`);
+      out[i] = v;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+/**
+ * Python's exception classes, as the socket module raises them: `OSError`
+ * with the PEP 3151 subclasses chosen by errno, `herror`, `gaierror`, the
+ * socket timeout, and the argument errors `ValueError` and `OverflowError`.
+ *
+ * @module
+ */
+
+import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
+import { cstring, libc, strerror } from "../ffi/mod.ts";
+
+/**
+ * Python's `OSError`: a system call failed. `errno` is the C error number and
+ * `strerror` its text, or both are `null` when the error was raised with a
+ * plain message.
+ *
+ * As in Python, constructing it with an errno that PEP 3151 maps to a
+ * subclass returns that subclass:
+ *
+ * @example
+ * ```ts
+ * import { ConnectionRefusedError, OSError } from "./errors.ts";
+ * const e = new OSError(111, "Connection refused");
+ * console.assert(e instanceof ConnectionRefusedError);
+ * console.assert(String(e) === "[Errno 111] Connection refused");
+ * ```
+ */
+export class OSError extends Error {
+  /** The C `errno` value, or `null`. */
+  readonly errno!: number | null;
+  /** The text of the error (`strerror(errno)`), or `null`. */
+  readonly strerror!: string | null;
+  /** The file name the error concerns, or `null`. */
+  readonly filename: unknown;
+
+  /**
+   * `new OSError(errno, strerror, filename?)` or `new OSError(message)`.
+   *
+   * @param args Python's arguments: an errno and its text, or one message.
+   */
+  constructor(...args: unknown[]) {
+    const [code, text, filename] = args;
+    const structured = args.length >= 2 && args.length <= 3 && typeof code === "number";
+    const sub = new.target === OSError && structured ? SUBCLASS.get(code) : undefined;
+    if (sub) return new sub(...args);
+    super(structured ? render(code, text, filename, args.length === 3) : args.map(String).join(", "));
+    this.errno = structured ? code : null;
+    this.strerror = structured ? String(text) : null;
+    this.filename = args.length === 3 ? filename : null;
+  }
+
+  /** Python's `str(e)`: `[Errno 111] Connection refused`, or the message. */
+  override toString(): string {
+    return this.message;
+  }
+}
+
+function render(code: number, text: unknown, filename: unknown, hasName: boolean): string {
+  const base = `[Errno ${code}] ${text}`;
+  return hasName ? `${base}: ${typeof filename === "string" ? `'${filename}'` : String(filename)}` : base;
+}
+
+Object.defineProperty(OSError.prototype, "name", { value: "OSError", writable: true, configurable: true });
+
+/** Alias of {@linkcode OSError}, as `socket.error` is in Python. */
+export const error: typeof OSError = OSError;
+
+function named<T extends typeof OSError>(cls: T, name: string): T {
+  Object.defineProperty(cls.prototype, "name", { value: name, writable: true, configurable: true });
+  return cls;
+}
+
+/** An operation would block on a non-blocking socket (EAGAIN, EWOULDBLOCK, EALREADY, EINPROGRESS). */
+export class BlockingIOError extends OSError {}
+/** Base class of the connection errors. */
+export class ConnectionError extends OSError {}
+/** Writing to a pipe or socket whose other end is closed (EPIPE, ESHUTDOWN). */
+export class BrokenPipeError extends ConnectionError {}
+/** The peer aborted the connection (ECONNABORTED). */
+export class ConnectionAbortedError extends ConnectionError {}
+/** The peer refused the connection (ECONNREFUSED). */
+export class ConnectionRefusedError extends ConnectionError {}
+/** The peer reset the connection (ECONNRESET). */
+export class ConnectionResetError extends ConnectionError {}
+/** The file already exists (EEXIST). */
+export class FileExistsError extends OSError {}
+/** No such file or directory (ENOENT). */
+export class FileNotFoundError extends OSError {}
+/** A system call was interrupted by a signal (EINTR). */
+export class InterruptedError extends OSError {}
+/** The path is a directory (EISDIR). */
+export class IsADirectoryError extends OSError {}
+/** A path component is not a directory (ENOTDIR). */
+export class NotADirectoryError extends OSError {}
+/** Not permitted (EACCES, EPERM). */
+export class PermissionError extends OSError {}
+/** No such process (ESRCH). */
+export class ProcessLookupError extends OSError {}
+/**
+ * A timeout expired: ETIMEDOUT from the system, or a socket's own timeout,
+ * raised as `new TimeoutError("timed out")`.
+ */
+export class TimeoutError extends OSError {}
+/** Alias of {@linkcode TimeoutError}, as `socket.timeout` is since Python 3.10. */
+export const timeout: typeof TimeoutError = TimeoutError;
+
+/** An error from the resolver's host database (`h_errno`), as raised by `gethostbyaddr`. */
+export class herror extends OSError {}
+/**
+ * An error from `getaddrinfo` or `getnameinfo`: `errno` is the `EAI_*` code
+ * and the text is `gai_strerror`'s.
+ */
+export class gaierror extends OSError {}
+
+for (
+  const [cls, name] of [
+    [BlockingIOError, "BlockingIOError"],
+    [ConnectionError, "ConnectionError"],
+    [BrokenPipeError, "BrokenPipeError"],
+    [ConnectionAbortedError, "ConnectionAbortedError"],
+    [ConnectionRefusedError, "ConnectionRefusedError"],
+    [ConnectionResetError, "ConnectionResetError"],
+    [FileExistsError, "FileExistsError"],
+    [FileNotFoundError, "FileNotFoundError"],
+    [InterruptedError, "InterruptedError"],
+    [IsADirectoryError, "IsADirectoryError"],
+    [NotADirectoryError, "NotADirectoryError"],
+    [PermissionError, "PermissionError"],
+    [ProcessLookupError, "ProcessLookupError"],
+    [TimeoutError, "TimeoutError"],
+    [herror, "herror"],
+    [gaierror, "gaierror"],
+  ] as const
+) named(cls, name);
+
+/** PEP 3151: the subclass `OSError(errno, …)` becomes. */
+const SUBCLASS = new Map<number, typeof OSError>(
+  ([
+    ["EAGAIN", BlockingIOError],
+    ["EWOULDBLOCK", BlockingIOError],
+    ["EALREADY", BlockingIOError],
+    ["EINPROGRESS", BlockingIOError],
+    ["EPIPE", BrokenPipeError],
+    ["ESHUTDOWN", BrokenPipeError],
+    ["ECONNABORTED", ConnectionAbortedError],
+    ["ECONNREFUSED", ConnectionRefusedError],
+    ["ECONNRESET", ConnectionResetError],
+    ["EEXIST", FileExistsError],
+    ["ENOENT", FileNotFoundError],
+    ["EINTR", InterruptedError],
+    ["EISDIR", IsADirectoryError],
+    ["ENOTDIR", NotADirectoryError],
+    ["EACCES", PermissionError],
+    ["EPERM", PermissionError],
+    ["ESRCH", ProcessLookupError],
+    ["ETIMEDOUT", TimeoutError],
+  ] as const).flatMap(([name, cls]) => SYS[name] === undefined ? [] : [[SYS[name], cls]]),
+);
+
+/** The `OSError` (or subclass) for `errno`, with libc's text for it. */
+export function osErrorFrom(errno: number, filename?: unknown): OSError {
+  return filename === undefined ? new OSError(errno, strerror(errno)) : new OSError(errno, strerror(errno), filename);
+}
+
+/** Python's `ValueError`: an argument has the right type but a wrong value. */
+export class ValueError extends Error {}
+Object.defineProperty(ValueError.prototype, "name", { value: "ValueError", writable: true, configurable: true });
+
+/** Python's `OverflowError`: a number is out of the range its C type can hold (a port outside 0–65535). */
+export class OverflowError extends RangeError {}
+Object.defineProperty(OverflowError.prototype, "name", { value: "OverflowError", writable: true, configurable: true });
+
+/**
+ * The error for a failed `getaddrinfo`/`getnameinfo` result `code`: an
+ * `OSError` from `errno` for `EAI_SYSTEM`, else a `gaierror` with
+ * `gai_strerror`'s text (CPython's `set_gaierror`).
+ */
+export function gaiErrorFrom(code: number, errnoValue: number): OSError {
+  if (code === CONSTANTS.EAI_SYSTEM) return osErrorFrom(errnoValue);
+  return new gaierror(code, cstring(libc.gai_strerror(code)));
+}

@@ -1,0 +1,861 @@
+/**
+ * The socket object: CPython's `_socket.socket` and the parts of
+ * `socket.socket` in `Lib/socket.py` that every program uses. One method per
+ * system call, each a thin call through {@linkcode sockCall}.
+ *
+ * @module
+ */
+
+import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
+import { errno, libc, OS } from "../ffi/mod.ts";
+import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "./addr/mod.ts";
+import "./addr/inet.ts";
+import "./addr/inet6.ts";
+import "./addr/unix.ts";
+import { type BytesLike, isOptions, params, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
+import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
+import { room, take } from "./pool.ts";
+import { pyStr } from "./repr.ts";
+import { monotonic, sockCall, timedOut, waitFd } from "./sock_call.ts";
+
+const { AF_INET, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_ERROR, SOMAXCONN } = CONSTANTS;
+const { EBADF, EINTR, EINPROGRESS, EISCONN, EAGAIN, EWOULDBLOCK, ECONNRESET, ENOTSOCK } = SYS;
+const { F_GETFL, F_SETFL, F_GETFD, F_SETFD, FD_CLOEXEC, O_NONBLOCK, F_DUPFD_CLOEXEC } = SYS;
+/** Flags that `socket()` accepts in `type` but `.type` never shows (Linux). */
+const SOCK_NONBLOCK = CONSTANTS.SOCK_NONBLOCK ?? 0;
+const SOCK_CLOEXEC = CONSTANTS.SOCK_CLOEXEC ?? 0;
+/** Sends never raise SIGPIPE: Linux has a flag for it, macOS a socket option. */
+const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
+const SO_NOSIGPIPE = OS === "darwin" ? SYS.SO_NOSIGPIPE : undefined;
+
+const SO_DOMAIN = CONSTANTS.SO_DOMAIN;
+const SO_TYPE = CONSTANTS.SO_TYPE;
+const SO_PROTOCOL = CONSTANTS.SO_PROTOCOL;
+
+/** Received addresses land here; `OUTLEN` holds their length. */
+const OUT = newSockaddr();
+const OUTLEN = new Uint32Array(1);
+/** `int` option values and their length. */
+const OPT = new Int32Array(1);
+const OPTLEN = new Uint32Array(1);
+
+let defaultTimeout: number | null = null;
+
+/** Timeouts as CPython parses them: `null`, or a finite number of seconds ≥ 0. */
+function parseTimeout(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== "number") {
+    if (typeof v === "boolean") return v ? 1 : 0;
+    throw new TypeError("Timeout value must be int, float or None");
+  }
+  if (Number.isNaN(v)) throw new ValueError("Invalid value NaN (not a number)");
+  if (v < 0) throw new ValueError("Timeout value out of range");
+  if (!Number.isFinite(v) || v > 9.2e9) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
+  return v;
+}
+
+/**
+ * The default timeout, in seconds, of new socket objects; `null` means they
+ * start in blocking mode.
+ *
+ * @returns The current default.
+ */
+export function getdefaulttimeout(): number | null {
+  return defaultTimeout;
+}
+
+/**
+ * Sets the timeout of socket objects created from now on (`null` for
+ * blocking, `0` for non-blocking).
+ *
+ * @param timeout Seconds, or `null`.
+ * @throws {ValueError} For a negative value or NaN.
+ */
+export function setdefaulttimeout(timeout: number | null): void {
+  defaultTimeout = parseTimeout(timeout);
+}
+
+function ebadf(): OSError {
+  return osErrorFrom(EBADF);
+}
+
+function setNonBlocking(fd: number, on: boolean): void {
+  const flags = libc.fcntl(fd, F_GETFL, 0);
+  if (flags < 0) throw osErrorFrom(errno());
+  const want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+  if (want !== flags && libc.fcntl(fd, F_SETFL, want) < 0) throw osErrorFrom(errno());
+}
+
+function setCloexec(fd: number, on: boolean): void {
+  const flags = libc.fcntl(fd, F_GETFD, 0);
+  if (flags < 0) throw osErrorFrom(errno());
+  const want = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
+  if (want !== flags && libc.fcntl(fd, F_SETFD, want) < 0) throw osErrorFrom(errno());
+}
+
+/** Closes descriptors whose socket object was dropped without `close()`. */
+const REGISTRY = new FinalizationRegistry<number>((fd) => {
+  libc.close(fd);
+});
+
+const inspect = Symbol.for("Deno.customInspect");
+const nodeInspect = Symbol.for("nodejs.util.inspect.custom");
+
+/**
+ * Counts file objects from `makefile()` that keep the descriptor open
+ * (`+1` when one opens, `-1` when it closes). Internal to the module.
+ */
+export let ioRefs: (sock: SocketType, delta: number) => void;
+
+/** The descriptor of an open socket, or `OSError(EBADF)`. Internal to the module. */
+export let liveFd: (sock: SocketType) => number;
+
+/** Options for {@linkcode SocketType.recv_into} and {@linkcode SocketType.recvfrom_into}. */
+export interface RecvIntoOptions {
+  /** How many bytes to receive at most; `0` means the buffer's length. */
+  nbytes?: number;
+  /** `MSG_*` flags. */
+  flags?: number;
+}
+
+/** Python's keyword arguments for {@linkcode socket}. */
+export interface SocketOptions {
+  /** Address family (`AF_INET` by default). */
+  family?: number;
+  /** Socket type (`SOCK_STREAM` by default). */
+  type?: number;
+  /** Protocol (`0` by default). */
+  proto?: number;
+  /** An existing descriptor to wrap, or `null`. */
+  fileno?: number | null;
+}
+
+/**
+ * A socket object: CPython's `socket.socket`. Create one with
+ * {@linkcode socket}, {@linkcode socketpair}, `accept()` or the helpers.
+ *
+ * Each socket is in one of three modes: blocking (`timeout === null`, the
+ * default), non-blocking (`timeout === 0`: operations that would wait raise
+ * `BlockingIOError`), or timeout (`timeout > 0`: operations wait at most that
+ * long, then raise `TimeoutError("timed out")`). The descriptor is
+ * non-blocking underneath in the last two modes.
+ *
+ * Methods wait by blocking the calling thread, as Python's do; to wait
+ * without blocking the event loop, use the `sock_*` functions.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ * const [a, b] = socket.socketpair();
+ * a.sendall(new TextEncoder().encode("ping"));
+ * console.assert(new TextDecoder().decode(b.recv(4)) === "ping");
+ * a.close();
+ * b.close();
+ * ```
+ */
+export class SocketType implements Disposable {
+  #fd = -1;
+  #family: number;
+  #type: number;
+  #proto: number;
+  #timeout: number | null;
+  #closed = false;
+  #ioRefs = 0;
+
+  /**
+   * `socket(family?, type?, proto?, fileno?)`. Without `fileno`, creates a
+   * close-on-exec socket (`AF_INET`, `SOCK_STREAM` by default). With one,
+   * wraps that descriptor; family, type and protocol left out are read from
+   * it. `SOCK_NONBLOCK` in `type` makes the socket non-blocking.
+   *
+   * @param args Python's arguments, positional or as a trailing options object.
+   * @throws {OSError} When the system refuses, or `fileno` is not a socket.
+   */
+  constructor(...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]);
+  constructor(...args: unknown[]) {
+    const [f, t, p, fileno] = args.length > 0 && isOptions(args[args.length - 1])
+      ? params("socket", ["family", "type", "proto", "fileno"], args)
+      : args;
+    let family = f === undefined || f === null ? -1 : toCInt(f);
+    let type = t === undefined || t === null ? -1 : toCInt(t);
+    let proto = p === undefined || p === null ? -1 : toCInt(p);
+    let fd: number;
+    if (fileno === undefined || fileno === null) {
+      if (family === -1) family = AF_INET;
+      if (type === -1) type = SOCK_STREAM;
+      if (proto === -1) proto = 0;
+      fd = libc.socket(family, type | SOCK_CLOEXEC, proto);
+      if (fd < 0) throw osErrorFrom(errno());
+      try {
+        if (!SOCK_CLOEXEC) setCloexec(fd, true);
+        if (SO_NOSIGPIPE !== undefined) setIntOpt(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
+      } catch (e) {
+        libc.close(fd);
+        throw e;
+      }
+    } else {
+      if (typeof fileno === "number" && !Number.isInteger(fileno)) {
+        throw new TypeError("integer argument expected, got float");
+      }
+      fd = toCInt(fileno);
+      if (fd < 0) throw new ValueError("negative file descriptor");
+      OUTLEN[0] = OUT.bytes.length;
+      OUT.bytes.fill(0);
+      if (libc.getsockname(fd, OUT.bytes, OUTLEN) === 0) {
+        if (family === -1) family = LAYOUT.HAS_SA_LEN === 1 ? OUT.bytes[1] : OUT.view.getUint16(0, true);
+      } else {
+        const e = errno();
+        if (e === EBADF || e === ENOTSOCK) throw osErrorFrom(e);
+      }
+      if (family === -1 && SO_DOMAIN !== undefined) family = getIntOpt(fd, SOL_SOCKET, SO_DOMAIN);
+      if (type === -1) type = getIntOpt(fd, SOL_SOCKET, SO_TYPE);
+      if (proto === -1) proto = SO_PROTOCOL === undefined ? 0 : getIntOpt(fd, SOL_SOCKET, SO_PROTOCOL);
+    }
+    this.#family = family;
+    this.#type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+    this.#proto = proto;
+    this.#fd = fd;
+    REGISTRY.register(this, fd, this);
+    if (SOCK_NONBLOCK && type & SOCK_NONBLOCK) {
+      this.#timeout = 0;
+    } else {
+      this.#timeout = defaultTimeout;
+      if (defaultTimeout !== null) setNonBlocking(fd, true);
+    }
+  }
+
+  /** The address family, such as `AF_INET` (read-only). */
+  get family(): number {
+    return this.#family;
+  }
+  /** The socket type, such as `SOCK_STREAM`, without `SOCK_NONBLOCK`/`SOCK_CLOEXEC` (read-only). */
+  get type(): number {
+    return this.#type;
+  }
+  /** The protocol number (read-only). */
+  get proto(): number {
+    return this.#proto;
+  }
+  /** The timeout in seconds, `0` for non-blocking, `null` for blocking (read-only). */
+  get timeout(): number | null {
+    return this.#timeout;
+  }
+
+  /** The descriptor, or `OSError(EBADF)` once closed: never a number that may since be reused. */
+  #live(): number {
+    if (this.#fd < 0) throw ebadf();
+    return this.#fd;
+  }
+
+  /** The file descriptor, or `-1` once the socket is closed or detached. */
+  fileno(): number {
+    return this.#fd;
+  }
+
+  /**
+   * Accepts a connection.
+   *
+   * @returns `[conn, address]`: a new socket for the connection and the peer's address.
+   */
+  accept(): [SocketType, Address | null] {
+    const fd = this.#live();
+    const nfd = sockCall(fd, this.#timeout, false, () => {
+      OUTLEN[0] = OUT.bytes.length;
+      return libc.accept4 ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC) : libc.accept(fd, OUT.bytes, OUTLEN);
+    });
+    try {
+      const address = fromSockaddr(OUT, OUTLEN[0], this);
+      if (!libc.accept4) setCloexec(nfd, true);
+      const conn = new SocketType(this.#family, this.#type, this.#proto, nfd);
+      // As Lib/socket.py: with no default timeout, a listener's timeout does not pass on.
+      if (defaultTimeout === null && this.#timeout !== null) conn.setblocking(true);
+      return [conn, address];
+    } catch (e) {
+      libc.close(nfd);
+      throw e;
+    }
+  }
+
+  /**
+   * Binds the socket to `address`.
+   *
+   * @param address The family's address, e.g. `["127.0.0.1", 0]` or a path.
+   */
+  bind(address: Address): void {
+    const fd = this.#live();
+    const len = toSockaddr(this, address, "bind");
+    if (libc.bind(fd, SOCKADDR.bytes, len) < 0) throw osErrorFrom(errno());
+  }
+
+  /**
+   * Closes the socket. Idempotent. The descriptor closes once the socket and
+   * every file object from `makefile()` are closed.
+   */
+  close(): void {
+    this.#closed = true;
+    if (this.#ioRefs <= 0) this.#realClose();
+  }
+
+  #realClose(): void {
+    const fd = this.#fd;
+    if (fd < 0) return;
+    this.#fd = -1;
+    REGISTRY.unregister(this);
+    // The peer may have reset the connection already: Python ignores ECONNRESET here.
+    if (libc.close(fd) < 0) {
+      const e = errno();
+      if (e !== ECONNRESET) throw osErrorFrom(e);
+    }
+  }
+
+  /**
+   * Connects to `address`. In timeout mode, waits at most the timeout;
+   * in blocking mode, until the connection is made or fails.
+   *
+   * @param address The peer's address.
+   */
+  connect(address: Address): void {
+    this.#connect(address, true, "connect");
+  }
+
+  /**
+   * Like {@linkcode SocketType.connect}, but returns the error number
+   * instead of raising it (`0` on success; `EWOULDBLOCK` when timed out).
+   *
+   * @param address The peer's address.
+   * @returns `0`, or an `errno` value.
+   */
+  connect_ex(address: Address): number {
+    return this.#connect(address, false, "connect_ex");
+  }
+
+  #connect(address: Address, raise: boolean, caller: string): number {
+    const len = toSockaddr(this, address, caller);
+    const fd = this.#fd;
+    let err = fd < 0 ? EBADF : libc.connect(fd, SOCKADDR.bytes, len) === 0 ? 0 : errno();
+    if (err === 0) return 0;
+    const timeout = this.#timeout;
+    // Interrupted or in progress: the connection goes on; wait for it (CPython's internal_connect).
+    const wait = fd >= 0 && (err === EINTR ? timeout !== 0 : timeout !== null && timeout > 0 && err === EINPROGRESS);
+    if (wait) {
+      const deadline = timeout === null ? Infinity : monotonic() + timeout;
+      for (;;) {
+        if (!waitFd(fd, true, deadline)) {
+          if (raise) throw timedOut();
+          return EWOULDBLOCK;
+        }
+        err = getSockErr(fd);
+        if (err === EISCONN) err = 0;
+        if (timeout !== null && timeout > 0 && (err === EAGAIN || err === EWOULDBLOCK)) continue;
+        break;
+      }
+    }
+    if (err !== 0 && raise) throw osErrorFrom(err);
+    return err;
+  }
+
+  /**
+   * Gives up the descriptor without closing it: the socket object becomes
+   * closed, and the caller owns the returned descriptor.
+   *
+   * @returns The descriptor.
+   */
+  detach(): number {
+    const fd = this.#fd;
+    this.#fd = -1;
+    this.#closed = true;
+    if (fd >= 0) REGISTRY.unregister(this);
+    return fd;
+  }
+
+  /**
+   * A new socket object on a duplicate of the descriptor, with the same
+   * family, type, protocol and timeout.
+   *
+   * @returns The duplicate.
+   */
+  dup(): SocketType {
+    const fd = this.#live();
+    const nfd = libc.fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (nfd < 0) throw osErrorFrom(errno());
+    try {
+      const sock = new SocketType(this.#family, this.#type, this.#proto, nfd);
+      sock.settimeout(this.#timeout);
+      return sock;
+    } catch (e) {
+      libc.close(nfd);
+      throw e;
+    }
+  }
+
+  /** Whether child processes inherit the descriptor (it is close-on-exec when not). */
+  get_inheritable(): boolean {
+    const flags = libc.fcntl(this.#live(), F_GETFD, 0);
+    if (flags < 0) throw osErrorFrom(errno());
+    return (flags & FD_CLOEXEC) === 0;
+  }
+
+  /**
+   * Sets whether child processes inherit the descriptor.
+   *
+   * @param inheritable `true` to clear close-on-exec.
+   */
+  set_inheritable(inheritable: boolean): void {
+    setCloexec(this.#live(), !inheritable);
+  }
+
+  /** The address of the connected peer. */
+  getpeername(): Address | null {
+    OUTLEN[0] = OUT.bytes.length;
+    OUT.bytes.fill(0);
+    if (libc.getpeername(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
+    return fromSockaddr(OUT, OUTLEN[0], this);
+  }
+
+  /** The socket's own address (`""` for an unbound Unix socket). */
+  getsockname(): Address | null {
+    OUTLEN[0] = OUT.bytes.length;
+    OUT.bytes.fill(0);
+    if (libc.getsockname(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
+    return fromSockaddr(OUT, OUTLEN[0], this);
+  }
+
+  /**
+   * Reads a socket option: an `int` without `buflen`, else up to `buflen`
+   * bytes (1–1024).
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`, …
+   * @param optname The option.
+   * @param buflen The size of the value in bytes, for options that are not `int`.
+   */
+  getsockopt(level: number, optname: number): number;
+  /**
+   * Reads a socket option that is not an `int`: up to `buflen` bytes (1–1024).
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`, …
+   * @param optname The option.
+   * @param buflen The most bytes to read.
+   */
+  getsockopt(level: number, optname: number, buflen: number): Uint8Array;
+  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+    const lv = toCInt(level), name = toCInt(optname);
+    if (buflen === undefined) return getIntOpt(this.#live(), lv, name);
+    const n = toCInt(buflen);
+    if (n <= 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
+    const buf = new Uint8Array(n);
+    OPTLEN[0] = n;
+    if (libc.getsockopt(this.#live(), lv, name, buf, OPTLEN) < 0) throw osErrorFrom(errno());
+    return buf.slice(0, OPTLEN[0]);
+  }
+
+  /**
+   * Sets a socket option to an integer, to bytes, or (with `value` `null`)
+   * to `optlen` bytes from a null pointer, as `AF_ALG` keys need.
+   *
+   * @param level `SOL_SOCKET`, `IPPROTO_TCP`, …
+   * @param optname The option.
+   * @param value An integer, a bytes-like value, or `null` with `optlen`.
+   * @param optlen With `null`: the option length.
+   */
+  setsockopt(level: number, optname: number, value: number | boolean | BytesLike): void;
+  /**
+   * Sets a socket option to `optlen` bytes from a null pointer, as `AF_ALG`
+   * (`ALG_SET_AEAD_AUTHSIZE`) needs.
+   *
+   * @param level The option's level.
+   * @param optname The option.
+   * @param value `null`.
+   * @param optlen The option length.
+   */
+  setsockopt(level: number, optname: number, value: null, optlen: number): void;
+  setsockopt(level: number, optname: number, value: unknown, optlen?: number): void {
+    const lv = toCInt(level), name = toCInt(optname);
+    let rc: number;
+    if (arguments.length === 4) {
+      if (value !== null) throw new TypeError("setsockopt() argument 3 must be None when optlen is given");
+      const len = toInt(optlen);
+      if (len < 0 || len > 0xffffffff) throw new OverflowError("optlen is out of range");
+      rc = libc.setsockopt(this.#live(), lv, name, null, len);
+    } else if (typeof value === "number" || typeof value === "boolean") {
+      OPT[0] = toCInt(value);
+      rc = libc.setsockopt(this.#live(), lv, name, OPT, 4);
+    } else {
+      const b = toBytes(value);
+      rc = libc.setsockopt(this.#live(), lv, name, b, b.length);
+    }
+    if (rc < 0) throw osErrorFrom(errno());
+  }
+
+  /** `false` in non-blocking mode; `true` in blocking and in timeout mode. */
+  getblocking(): boolean {
+    return this.#timeout !== 0;
+  }
+
+  /** The timeout in seconds, `0` for non-blocking, `null` for blocking. */
+  gettimeout(): number | null {
+    return this.#timeout;
+  }
+
+  /**
+   * `setblocking(true)` is `settimeout(null)`; `setblocking(false)` is `settimeout(0)`.
+   *
+   * @param flag Whether to block.
+   */
+  setblocking(flag: boolean): void {
+    this.settimeout(flag ? null : 0);
+  }
+
+  /**
+   * Sets the mode: `null` blocks, `0` never waits, a positive number of
+   * seconds waits at most that long.
+   *
+   * @param value Seconds, or `null`.
+   * @throws {ValueError} For a negative timeout or NaN.
+   */
+  settimeout(value: number | null): void {
+    const t = parseTimeout(value);
+    setNonBlocking(this.#live(), t !== null);
+    this.#timeout = t;
+  }
+
+  /**
+   * Listens for connections.
+   *
+   * @param backlog Pending connections to queue (default `min(SOMAXCONN, 128)`).
+   */
+  listen(backlog?: number): void {
+    let n = backlog === undefined ? Math.min(SOMAXCONN, 128) : toCInt(backlog);
+    if (n < 0) n = 0;
+    if (libc.listen(this.#live(), n) < 0) throw osErrorFrom(errno());
+  }
+
+  /**
+   * Receives up to `bufsize` bytes. An empty result means the peer closed
+   * the connection (stream sockets) or sent an empty datagram.
+   *
+   * Small results are views into a shared pool: `.slice()` one to keep it
+   * long without keeping the pool's memory.
+   *
+   * @param bufsize The most bytes to receive.
+   * @param flags `MSG_*` flags.
+   * @returns The bytes received.
+   */
+  recv(bufsize: number, flags = 0): Uint8Array {
+    const n = toCInt(bufsize), f = toCInt(flags);
+    if (n < 0) throw new ValueError("negative buffersize in recv");
+    const fd = this.#live();
+    const buf = room(n);
+    const got = this.#timeout === null
+      ? retryEintr(() => libc.recv(fd, buf, n, f))
+      : sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f));
+    return take(buf, got);
+  }
+
+  /**
+   * Receives up to `bufsize` bytes and the sender's address.
+   *
+   * @param bufsize The most bytes to receive.
+   * @param flags `MSG_*` flags.
+   * @returns `[bytes, address]`; the address is `null` when the sender has none.
+   */
+  recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    const n = toCInt(bufsize), f = toCInt(flags);
+    if (n < 0) throw new ValueError("negative buffersize in recvfrom");
+    const fd = this.#live();
+    const buf = room(n);
+    const got = sockCall(fd, this.#timeout, false, () => {
+      OUTLEN[0] = OUT.bytes.length;
+      return libc.recvfrom(fd, buf, n, f, OUT.bytes, OUTLEN);
+    });
+    return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], this)];
+  }
+
+  /**
+   * Receives into `buffer`.
+   *
+   * @param buffer Where to write.
+   * @param nbytes The most bytes to receive; `0` means `buffer`'s length.
+   * @param flags `MSG_*` flags.
+   * @returns The number of bytes received.
+   * @throws {ValueError} When `nbytes` is negative or larger than the buffer.
+   */
+  recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
+    if (typeof nbytes === "object") ({ nbytes, flags } = intoParams("recv_into", arguments));
+    const buf = toWritableBytes(buffer);
+    let n = nbytes === undefined ? 0 : toCInt(nbytes);
+    const f = flags === undefined ? 0 : toCInt(flags);
+    if (n < 0) throw new ValueError("negative buffersize in recv_into");
+    if (n === 0) n = buf.length;
+    if (n > buf.length) throw new ValueError("buffer too small for requested bytes");
+    const fd = this.#live();
+    return this.#timeout === null
+      ? retryEintr(() => libc.recv(fd, buf, n, f))
+      : sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f));
+  }
+
+  /**
+   * Receives into `buffer`, with the sender's address.
+   *
+   * @param buffer Where to write.
+   * @param nbytes The most bytes to receive; `0` means `buffer`'s length.
+   * @param flags `MSG_*` flags.
+   * @returns `[nbytes, address]`.
+   */
+  recvfrom_into(
+    buffer: BytesLike,
+    nbytes?: number | RecvIntoOptions,
+    flags?: number,
+  ): [number, Address | null] {
+    if (typeof nbytes === "object") ({ nbytes, flags } = intoParams("recvfrom_into", arguments));
+    const buf = toWritableBytes(buffer);
+    let n = nbytes === undefined ? 0 : toCInt(nbytes);
+    const f = flags === undefined ? 0 : toCInt(flags);
+    if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
+    if (n === 0) n = buf.length;
+    if (n > buf.length) throw new ValueError("nbytes is greater than the length of the buffer");
+    const fd = this.#live();
+    const got = sockCall(fd, this.#timeout, false, () => {
+      OUTLEN[0] = OUT.bytes.length;
+      return libc.recvfrom(fd, buf, n, f, OUT.bytes, OUTLEN);
+    });
+    return [got, fromSockaddr(OUT, OUTLEN[0], this)];
+  }
+
+  /**
+   * Sends bytes; may send fewer than given.
+   *
+   * @param data The bytes.
+   * @param flags `MSG_*` flags.
+   * @returns The number of bytes sent.
+   */
+  send(data: BytesLike, flags = 0): number {
+    const b = toBytes(data);
+    const f = toCInt(flags) | MSG_NOSIGNAL;
+    const fd = this.#live();
+    return this.#timeout === null
+      ? retryEintr(() => libc.send(fd, b, b.length, f))
+      : sockCall(fd, this.#timeout, true, () => libc.send(fd, b, b.length, f));
+  }
+
+  /**
+   * Sends all of `data`, calling `send` until it is gone. In timeout mode
+   * the timeout bounds the whole call, not each send.
+   *
+   * @param data The bytes.
+   * @param flags `MSG_*` flags.
+   */
+  sendall(data: BytesLike, flags = 0): void {
+    const b = toBytes(data);
+    const f = toCInt(flags) | MSG_NOSIGNAL;
+    const fd = this.#live();
+    const timeout = this.#timeout;
+    const deadline = timeout ? monotonic() + timeout : undefined;
+    let sent = 0;
+    do {
+      const part = sent === 0 ? b : b.subarray(sent);
+      sent += sockCall(fd, timeout, true, () => libc.send(fd, part, part.length, f), deadline);
+    } while (sent < b.length);
+  }
+
+  /**
+   * Sends a datagram to `address`: `sendto(data, address)` or
+   * `sendto(data, flags, address)`.
+   *
+   * @param data The bytes.
+   * @param address The destination.
+   * @returns The number of bytes sent.
+   */
+  sendto(data: BytesLike, address: Address): number;
+  /**
+   * Sends a datagram to `address` with `MSG_*` flags.
+   *
+   * @param data The bytes.
+   * @param flags `MSG_*` flags.
+   * @param address The destination.
+   * @returns The number of bytes sent.
+   */
+  sendto(data: BytesLike, flags: number, address: Address): number;
+  sendto(data: BytesLike, ...rest: unknown[]): number {
+    if (rest.length < 1 || rest.length > 2) {
+      throw new TypeError(`sendto() takes 2 or 3 arguments (${rest.length + 1} given)`);
+    }
+    const b = toBytes(data);
+    const f = (rest.length === 2 ? toCInt(rest[0]) : 0) | MSG_NOSIGNAL;
+    const fd = this.#live();
+    const len = toSockaddr(this, rest[rest.length - 1], "sendto");
+    return sockCall(fd, this.#timeout, true, () => libc.sendto(fd, b, b.length, f, SOCKADDR.bytes, len));
+  }
+
+  /**
+   * Shuts down one or both halves of the connection.
+   *
+   * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   */
+  shutdown(how: number): void {
+    const h = toCInt(how);
+    if (libc.shutdown(this.#live(), h) < 0) throw osErrorFrom(errno());
+  }
+
+  /** Closes the socket: `using s = socket.socket()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /** Python's `repr()`: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 8080)>`. */
+  toString(): string {
+    const closed = this.#closed && this.#fd < 0;
+    let s = `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
+      `type=${this.#type}, proto=${this.#proto}`;
+    if (!closed && this.#fd >= 0) {
+      for (const [label, get] of [["laddr", () => this.getsockname()], ["raddr", () => this.getpeername()]] as const) {
+        try {
+          const a = get();
+          if (a !== null && a !== "" && !(a instanceof Uint8Array && a.length === 0)) s += `, ${label}=${pyStr(a)}`;
+        } catch {
+          // Not bound or not connected: Python leaves the field out.
+        }
+      }
+    }
+    return s + ">";
+  }
+
+  /** Deno's inspect form: the Python `repr()`. */
+  [inspect](): string {
+    return this.toString();
+  }
+
+  /** Node's and Bun's inspect form: the Python `repr()`. */
+  [nodeInspect](): string {
+    return this.toString();
+  }
+
+  static {
+    ioRefs = (sock, delta) => {
+      sock.#ioRefs += delta;
+      if (delta < 0 && sock.#closed && sock.#ioRefs <= 0) sock.#realClose();
+    };
+    liveFd = (sock) => sock.#live();
+  }
+}
+
+function intoParams(fn: string, args: IArguments): RecvIntoOptions {
+  const [, nbytes, flags] = params(fn, ["buffer", "nbytes", "flags"], Array.from(args));
+  return { nbytes: nbytes as number | undefined, flags: flags as number | undefined };
+}
+
+function retryEintr(fn: () => number): number {
+  for (;;) {
+    const r = fn();
+    if (r >= 0) return r;
+    const e = errno();
+    if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+function getIntOpt(fd: number, level: number, name: number): number {
+  OPT[0] = 0;
+  OPTLEN[0] = 4;
+  if (libc.getsockopt(fd, level, name, OPT, OPTLEN) < 0) throw osErrorFrom(errno());
+  return OPT[0];
+}
+
+function setIntOpt(fd: number, level: number, name: number, value: number): void {
+  OPT[0] = value;
+  if (libc.setsockopt(fd, level, name, OPT, 4) < 0) throw osErrorFrom(errno());
+}
+
+/** `SO_ERROR`, or the errno of a failing `getsockopt`. */
+function getSockErr(fd: number): number {
+  OPT[0] = 0;
+  OPTLEN[0] = 4;
+  return libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, OPT, OPTLEN) < 0 ? errno() : OPT[0];
+}
+
+/** The signature of {@linkcode socket}: callable with or without `new`. */
+export interface SocketConstructor {
+  /** Creates a socket, as `socket.socket(...)` in Python. */
+  new (...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]): SocketType;
+  /** Creates a socket, as `socket.socket(...)` in Python. */
+  (...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]): SocketType;
+  /** `SocketType.prototype`: `s instanceof socket` holds. */
+  readonly prototype: SocketType;
+}
+
+/**
+ * Creates a socket: `socket(family?, type?, proto?, fileno?)`, callable with
+ * or without `new`. Defaults to `AF_INET`, `SOCK_STREAM`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * s.bind(["127.0.0.1", 0]);
+ * console.assert(s.getsockname()[0] === "127.0.0.1");
+ * ```
+ */
+export const socket: SocketConstructor = function socket(...args: unknown[]): SocketType {
+  return new SocketType(...args as []);
+} as unknown as SocketConstructor;
+(socket as unknown as { prototype: SocketType }).prototype = SocketType.prototype;
+
+/**
+ * A connected pair of sockets (`AF_UNIX`, `SOCK_STREAM` by default).
+ *
+ * @param family Address family.
+ * @param type Socket type.
+ * @param proto Protocol.
+ * @returns The two sockets.
+ */
+export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [SocketType, SocketType] {
+  const f = toCInt(family), t = toCInt(type), p = toCInt(proto);
+  const fds = new Int32Array(2);
+  if (libc.socketpair(f, t | SOCK_CLOEXEC, p, fds) < 0) throw osErrorFrom(errno());
+  try {
+    if (!SOCK_CLOEXEC) fds.forEach((fd) => setCloexec(fd, true));
+    const a = new SocketType(f, t, p, fds[0]);
+    try {
+      return [a, new SocketType(f, t, p, fds[1])];
+    } catch (e) {
+      a.detach();
+      throw e;
+    }
+  } catch (e) {
+    libc.close(fds[0]);
+    libc.close(fds[1]);
+    throw e;
+  }
+}
+
+/**
+ * A socket object on a duplicate of `fd` (the caller keeps `fd`).
+ *
+ * @param fd A socket descriptor.
+ * @param family Address family.
+ * @param type Socket type.
+ * @param proto Protocol.
+ */
+export function fromfd(fd: number, family: number, type: number, proto = 0): SocketType {
+  const f = toCInt(fd);
+  if (f < 0) throw new ValueError("negative file descriptor");
+  const nfd = libc.fcntl(f, F_DUPFD_CLOEXEC, 0);
+  if (nfd < 0) throw osErrorFrom(errno());
+  try {
+    return new SocketType(family, type, proto, nfd);
+  } catch (e) {
+    libc.close(nfd);
+    throw e;
+  }
+}
+
+/**
+ * Closes a descriptor, as `socket.close(fd)`.
+ *
+ * @param fd The descriptor.
+ */
+export function close(fd: number): void {
+  const f = toCInt(fd);
+  if (libc.close(f) < 0) {
+    const e = errno();
+    if (e !== ECONNRESET) throw osErrorFrom(e);
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * CPython's `socket` module for Deno and Bun: BSD sockets through the C
+ * library, over FFI, with Python's names, arguments, results and errors.
+ *
+ * Everything the runtimes' own networking leaves out is here: raw and packet
+ * sockets, netlink, Unix datagram and seqpacket sockets, abstract names,
+ * descriptor passing, every socket option, multicast, and adopting a
+ * descriptor someone else opened. Addresses are Python's tuples as arrays.
+ *
+ * Under Deno, run with `--allow-ffi` (which, in practice, allows anything:
+ * see the README).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ *
+ * using server = socket.create_server(["127.0.0.1", 0]);
+ * using client = socket.create_connection(server.getsockname() as [string, number]);
+ * const [conn] = server.accept();
+ * client.sendall(new TextEncoder().encode("hello"));
+ * console.assert(new TextDecoder().decode(conn.recv(1024)) === "hello");
+ * conn.close();
+ * ```
+ *
+ * @module
+ */
+
+// Constants and enums (generated per platform).
+export * from "./lib/constants.ts";
+
+// Exceptions.
+export {
+  BlockingIOError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  error,
+  FileExistsError,
+  FileNotFoundError,
+  gaierror,
+  herror,
+  InterruptedError,
+  IsADirectoryError,
+  NotADirectoryError,
+  OSError,
+  OverflowError,
+  PermissionError,
+  ProcessLookupError,
+  timeout,
+  TimeoutError,
+  ValueError,
+} from "./lib/errors.ts";
+
+// The socket object.
+export type { Address } from "./lib/addr/mod.ts";
+export type { BytesLike } from "./lib/args.ts";
+export {
+  close,
+  fromfd,
+  getdefaulttimeout,
+  type RecvIntoOptions,
+  setdefaulttimeout,
+  socket,
+  type SocketConstructor,
+  type SocketOptions,
+  socketpair,
+  SocketType,
+} from "./lib/socket.ts";
+
+// Helpers from Lib/socket.py.
+export {
+  create_connection,
+  create_server,
+  type CreateConnectionOptions,
+  type CreateServerOptions,
+  has_dualstack_ipv6,
+} from "./lib/helpers.ts";
+
+// Name services and conversions.
+export { type AddrInfo, getaddrinfo, type GetaddrinfoOptions } from "./lib/netdb.ts";
