@@ -1,19 +1,253 @@
 /**
- * Name services through the C library: `getaddrinfo` and the functions
- * around it.
+ * Name services through the C library, as CPython 3.11's `socket` module
+ * offers them: `getaddrinfo`, `getnameinfo`, the `gethostby*` family,
+ * `gethostname`/`sethostname`, `getfqdn`, `getprotobyname`,
+ * `getservbyname`/`getservbyport` and the `if_*` interface functions.
+ *
+ * The reentrant `*_r` forms are used where the C library has them (glibc,
+ * musl), the plain ones elsewhere. Every result the C library allocates is
+ * freed in a `finally` block.
  *
  * @module
  */
 
-import { LAYOUT } from "../ffi/gen/mod.ts";
-import { cstring, errno, isNull, libc, ptrAt, readPtr, struct, view } from "../ffi/mod.ts";
-import { type Address, fromSockaddr, newSockaddr } from "./addr/mod.ts";
-import { hostArg } from "./addr/host.ts";
-import { isOptions, params, toCInt } from "./args.ts";
-import { gaiErrorFrom, OSError } from "./errors.ts";
+import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
+import { cstring, errno, isNull, libc, type Ptr, ptrAt, readPtr, strerror, struct, view } from "../ffi/mod.ts";
+import { type Address, fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
+import { parseIPv4 } from "./convert.ts";
+import { ipv6Text } from "./addr/inet6.ts";
+import { isOptions, pyType } from "./args.ts";
+import type { AddressFamily, SocketKind } from "./constants.ts";
+import { gaiErrorFrom, herror, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 
-/** One `getaddrinfo` result: `[family, type, proto, canonname, sockaddr]`. */
-export type AddrInfo = [family: number, type: number, proto: number, canonname: string, sockaddr: Address];
+const { AF_INET, AF_INET6, AF_UNSPEC, SOCK_DGRAM, AI_NUMERICHOST, AI_PASSIVE } = CONSTANTS;
+const L = LAYOUT;
+const PTR = L.SIZEOF_ADDRINFO_AI_NEXT;
+/** Whether integers are stored least significant byte first (every supported target). */
+const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const TWO_63 = 2 ** 63;
+const TWO_64 = 2 ** 64;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+// ---------------------------------------------------------------------------
+// Errors and argument conversion
+
+/**
+ * Python's `UnicodeError` (a `ValueError`): raised, as by CPython, when a
+ * host name cannot be encoded with the `idna` codec (an empty label, a label
+ * of 64 or more characters).
+ */
+export class UnicodeError extends ValueError {}
+Object.defineProperty(UnicodeError.prototype, "name", { value: "UnicodeError", writable: true, configurable: true });
+
+function idnaError(reason: string): UnicodeError {
+  return new UnicodeError(`encoding with 'idna' codec failed (UnicodeError: ${reason})`);
+}
+
+/** A Python `int` as a number or bigint, or `null` for anything else. */
+function intValue(v: unknown): number | bigint | null {
+  if (typeof v === "number") return Number.isInteger(v) ? v : null;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "bigint") return v;
+  return null;
+}
+
+/** The `"i"` conversion of `PyArg_ParseTuple`: a C `int`, with CPython's messages. */
+function parseI(v: unknown): number {
+  const n = intValue(v);
+  if (n === null) throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
+  if (n >= TWO_63 || n < -TWO_63) throw new OverflowError("Python int too large to convert to C long");
+  if (n > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
+  if (n < -0x80000000) throw new OverflowError("signed integer is less than minimum");
+  return Number(n);
+}
+
+/** The `"I"` conversion: a C `unsigned int`, taken modulo 2³² without a range check. */
+function parseUIMask(v: unknown): number {
+  const n = intValue(v);
+  if (n === null) throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
+  if (typeof n === "number" && Number.isSafeInteger(n)) return n >>> 0;
+  return Number(BigInt.asUintN(32, BigInt(n)));
+}
+
+/** `text` as a NUL-terminated C string, in `scratch` when it fits. */
+function cText(text: string, scratch: Uint8Array): Uint8Array {
+  const out = text.length * 3 + 1 <= scratch.length ? scratch : new Uint8Array(text.length * 3 + 1);
+  out[encoder.encodeInto(text, out).written] = 0;
+  return out;
+}
+
+/** `bytes` followed by a NUL, in `scratch` when it fits (C reads up to the first NUL). */
+function cBytes(bytes: Uint8Array, scratch: Uint8Array): Uint8Array {
+  const out = bytes.length + 1 <= scratch.length ? scratch : new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = 0;
+  return out;
+}
+
+/** The text of the NUL-terminated string at the start of `b`. */
+function textOf(b: Uint8Array): string {
+  const end = b.indexOf(0);
+  return decoder.decode(end < 0 ? b : b.subarray(0, end));
+}
+
+/** The `"s"` conversion: a `str` without NUL, as a C string. */
+function strArg(v: unknown, fn: string, position: number, scratch: Uint8Array): Uint8Array {
+  if (typeof v !== "string") {
+    throw new TypeError(`${fn}() argument ${position} must be str, not ${v == null ? "None" : pyType(v)}`);
+  }
+  if (v.includes("\0")) throw new ValueError("embedded null character");
+  return cText(v, scratch);
+}
+
+/** `PyUnicode_FSConverter`: a `str` or bytes without NUL, as a C string. */
+function fsArg(v: unknown, scratch: Uint8Array): Uint8Array {
+  if (typeof v === "string") {
+    if (v.includes("\0")) throw new ValueError("embedded null byte");
+    return cText(v, scratch);
+  }
+  if (v instanceof Uint8Array) {
+    if (v.includes(0)) throw new ValueError("embedded null byte");
+    return cBytes(v, scratch);
+  }
+  throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(v)}`);
+}
+
+// ---------------------------------------------------------------------------
+// The idna codec (Python's encodings.idna, IDNA 2003)
+
+// Mapped to nothing by nameprep (RFC 3491, table B.1).
+const B1 = /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/gu;
+// Prohibited by nameprep (RFC 3491 section 5: tables C.1.2, C.2.2, C.3 to C.9).
+const PROHIBITED =
+  /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\u0080-\u009f\u06dd\u070f\u180e\u200c\u200d\u2028\u2029\u2060-\u2063\u206a-\u206f\ufeff\ufff9-\ufffd\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\u2ff0-\u2ffb\u0340\u0341\u200e\u200f\u202a-\u202e\u{1d173}-\u{1d17a}\u{f0000}-\u{10ffff}\u{e0001}\u{e0020}-\u{e007f}\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\ufffe\uffff]/u;
+const DOTS = /[.\u3002\uff0e\uff61]/;
+// deno-lint-ignore no-control-regex
+const ASCII = /^[\x00-\x7f]*$/;
+
+function nameprep(label: string): string {
+  let out = "";
+  for (const ch of label.replace(B1, "")) out += ch.toUpperCase().toLowerCase();
+  out = out.normalize("NFKC");
+  const bad = PROHIBITED.exec(out);
+  if (bad) throw new UnicodeError(`encoding with 'idna' codec failed (UnicodeError: Invalid character '${bad[0]}')`);
+  return out;
+}
+
+/** RFC 3492 Punycode of `input` (code points), without the `xn--` prefix. */
+function punycode(input: string): string {
+  const cps = Array.from(input, (c) => c.codePointAt(0)!);
+  const adapt = (delta: number, points: number, first: boolean): number => {
+    delta = first ? Math.floor(delta / 700) : delta >> 1;
+    delta += Math.floor(delta / points);
+    let k = 0;
+    for (; delta > 455; k += 36) delta = Math.floor(delta / 35);
+    return k + Math.floor(36 * delta / (delta + 38));
+  };
+  const digit = (d: number) => String.fromCharCode(d + 22 + 75 * (d < 26 ? 1 : 0));
+  let out = cps.filter((c) => c < 0x80).map((c) => String.fromCharCode(c)).join("");
+  const basic = out.length;
+  let handled = basic;
+  if (basic > 0) out += "-";
+  let n = 128, delta = 0, bias = 72;
+  while (handled < cps.length) {
+    const m = Math.min(...cps.filter((c) => c >= n));
+    delta += (m - n) * (handled + 1);
+    n = m;
+    for (const c of cps) {
+      if (c < n) delta++;
+      if (c !== n) continue;
+      let q = delta;
+      for (let k = 36;; k += 36) {
+        const t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+        if (q < t) break;
+        out += digit(t + (q - t) % (36 - t));
+        q = Math.floor((q - t) / (36 - t));
+      }
+      out += digit(q);
+      bias = adapt(delta, handled + 1, handled === basic);
+      delta = 0;
+      handled++;
+    }
+    delta++;
+    n++;
+  }
+  return out;
+}
+
+function toAscii(label: string): string {
+  if (!ASCII.test(label)) {
+    label = nameprep(label);
+    if (!ASCII.test(label)) {
+      if (label.slice(0, 4).toLowerCase() === "xn--") throw idnaError("Label starts with ACE prefix");
+      label = "xn--" + punycode(label);
+    }
+  }
+  if (label.length > 0 && label.length < 64) return label;
+  throw idnaError("label empty or too long");
+}
+
+/**
+ * `name.encode("idna")`: ASCII names pass unchanged once their labels are
+ * checked; other names are nameprepped and Punycode-encoded label by label.
+ */
+function idna(name: string): string {
+  if (ASCII.test(name)) {
+    const labels = name.split(".");
+    for (let i = 0; i < labels.length - 1; i++) {
+      if (labels[i].length === 0 || labels[i].length >= 64) throw idnaError("label empty or too long");
+    }
+    if (labels[labels.length - 1].length >= 64) throw idnaError("label too long");
+    return name;
+  }
+  const labels = name.split(DOTS);
+  let trailing = "";
+  if (labels.length > 0 && labels[labels.length - 1] === "") {
+    trailing = ".";
+    labels.pop();
+  }
+  return labels.map(toAscii).join(".") + trailing;
+}
+
+const HOST = new Uint8Array(1026);
+
+/**
+ * The `"et"` conversion with the `idna` encoding, as `gethostbyname`,
+ * `gethostbyname_ex` and `gethostbyaddr` take their argument: a `str`
+ * (IDNA-encoded) or bytes, without NUL.
+ */
+function etArg(v: unknown, fn: string): Uint8Array {
+  if (typeof v === "string") {
+    const name = idna(v);
+    if (name.includes("\0")) {
+      throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not str`);
+    }
+    return cText(name, HOST);
+  }
+  if (v instanceof Uint8Array) {
+    if (v.includes(0)) throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not bytes`);
+    return cBytes(v, HOST);
+  }
+  throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${pyType(v)}`);
+}
+
+// ---------------------------------------------------------------------------
+// getaddrinfo
+
+/**
+ * One `getaddrinfo` result: `[family, type, proto, canonname, sockaddr]`,
+ * with `family` and `type` members of the {@linkcode AddressFamily} and
+ * {@linkcode SocketKind} enums.
+ */
+export type AddrInfo = [
+  family: AddressFamily,
+  type: SocketKind,
+  proto: number,
+  canonname: string,
+  sockaddr: Address,
+];
 
 /** Python's keyword arguments for {@linkcode getaddrinfo}. */
 export interface GetaddrinfoOptions {
@@ -27,92 +261,739 @@ export interface GetaddrinfoOptions {
   flags?: number;
 }
 
-const encoder = new TextEncoder();
-const HINTS = new Uint8Array(LAYOUT.SIZEOF_ADDRINFO);
+const HINTS = new Uint8Array(L.SIZEOF_ADDRINFO);
 const HINTS_VIEW = new DataView(HINTS.buffer);
 const RESULT = new Uint8Array(8);
 const SA = newSockaddr();
+const PORT = new Uint8Array(64);
+const GAI_NAMES = ["host", "port", "family", "type", "proto", "flags"] as const;
 
-function cBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length * 3 + 1);
-  b[encoder.encodeInto(s, b).written] = 0;
-  return b;
+function setHints(family: number, type: number, proto: number, flags: number): void {
+  HINTS.fill(0);
+  HINTS_VIEW.setInt32(L.OFF_ADDRINFO_AI_FLAGS, flags, true);
+  HINTS_VIEW.setInt32(L.OFF_ADDRINFO_AI_FAMILY, family, true);
+  HINTS_VIEW.setInt32(L.OFF_ADDRINFO_AI_SOCKTYPE, type, true);
+  HINTS_VIEW.setInt32(L.OFF_ADDRINFO_AI_PROTOCOL, proto, true);
+}
+
+/** The service argument of `getaddrinfo`: 3.11 takes an exact `int`, a `str`, `bytes` or `None`. */
+function portC(port: unknown): Uint8Array | null {
+  if (port === null || port === undefined) return null;
+  if ((typeof port === "number" && Number.isInteger(port)) || typeof port === "bigint") {
+    if (port >= TWO_63 || port < -TWO_63) throw new OverflowError("Python int too large to convert to C long");
+    return cText(typeof port === "number" && Number.isSafeInteger(port) ? String(port) : BigInt(port).toString(), PORT);
+  }
+  if (typeof port === "string") return cText(port, PORT);
+  if (port instanceof Uint8Array) return cBytes(port, PORT);
+  throw new OSError("Int or String expected");
 }
 
 /**
  * Translates a host and port into the addresses to create sockets for, as
  * Python's `socket.getaddrinfo`.
  *
- * @param host A name, a numeric address, or `null` (with `AI_PASSIVE`, the wildcard address).
+ * The host is a name (IDNA-encoded when not ASCII), a numeric IPv4 or IPv6
+ * address (`"fe80::1%lo"` gives the interface's index as `scope_id`), bytes,
+ * or `null` (with `AI_PASSIVE` the wildcard address, else the loopback
+ * address). The port is an integer, a service name such as `"http"`, bytes,
+ * or `null`.
+ *
+ * @param host A name, a numeric address, or `null`.
  * @param port A port number, a service name, or `null`.
  * @param args `family`, `type`, `proto`, `flags`, positional or as an options object.
- * @returns `[family, type, proto, canonname, sockaddr]` for each address.
- * @throws {gaierror} When the name cannot be resolved.
+ * @returns `[family, type, proto, canonname, sockaddr]` for each address;
+ *   `canonname` is set on the first one when `AI_CANONNAME` is given.
+ * @throws {gaierror} When the name cannot be resolved (`EAI_NONAME`, …) or the hints are invalid.
+ * @throws {OSError} `Int or String expected` for a port of another type.
+ * @throws {UnicodeError} When the host name cannot be IDNA-encoded.
+ * @throws {TypeError} For a host that is not a string, bytes or `null`.
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "../mod.ts";
  * const [[family, , , , addr]] = socket.getaddrinfo("127.0.0.1", 80, { type: socket.SOCK_STREAM });
  * console.assert(family === socket.AF_INET && addr[1] === 80);
  * ```
  */
 export function getaddrinfo(
   host: string | Uint8Array | null,
-  port: string | number | Uint8Array | null,
+  port: string | number | bigint | Uint8Array | null,
   ...args: [number?, number?, number?, number?] | [...unknown[], GetaddrinfoOptions]
 ): AddrInfo[] {
-  const [f, t, p, fl] = args.length > 0 && isOptions(args[args.length - 1])
-    ? params("getaddrinfo", ["host", "port", "family", "type", "proto", "flags"], [host, port, ...args]).slice(2)
-    : args;
-  const family = f === undefined ? 0 : toCInt(f);
-  const type = t === undefined ? 0 : toCInt(t);
-  const proto = p === undefined ? 0 : toCInt(p);
-  const flags = fl === undefined ? 0 : toCInt(fl);
-  let hostC: Uint8Array | null = null;
-  if (host !== null && host !== undefined) {
-    if (typeof host !== "string" && !(host instanceof Uint8Array)) {
-      throw new TypeError(`getaddrinfo() argument 1 must be string or None`);
+  if (arguments.length < 2) {
+    throw new TypeError(
+      arguments.length === 0
+        ? "getaddrinfo() missing 2 required positional arguments: 'host' and 'port'"
+        : "getaddrinfo() missing 1 required positional argument: 'port'",
+    );
+  }
+  let f: unknown, t: unknown, p: unknown, fl: unknown;
+  if (args.length > 0 && isOptions(args[args.length - 1])) {
+    if (args.length > 5) {
+      throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${args.length + 1} were given`);
     }
-    hostC = cBytes(hostArg(host));
+    const given = args.length - 1;
+    const opts = args[given] as Record<string, unknown>;
+    const all: unknown[] = [host, port, ...args.slice(0, given)];
+    for (const [k, v] of Object.entries(opts)) {
+      const i = GAI_NAMES.indexOf(k as typeof GAI_NAMES[number]);
+      if (i < 0) throw new TypeError(`getaddrinfo() got an unexpected keyword argument '${k}'`);
+      if (i < all.length && all[i] !== undefined) {
+        throw new TypeError(`getaddrinfo() got multiple values for argument '${k}'`);
+      }
+      all[i] = v;
+    }
+    [host, port, f, t, p, fl] = all as [typeof host, typeof port, unknown, unknown, unknown, unknown];
+  } else {
+    if (args.length > 4) {
+      throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${args.length + 2} were given`);
+    }
+    [f, t, p, fl] = args;
   }
-  let portC: Uint8Array | null = null;
-  if (typeof port === "number") {
-    if (!Number.isInteger(port)) throw new OSError("Int or String expected");
-    portC = cBytes(String(port));
-  } else if (typeof port === "string") {
-    if (port.includes("\0")) throw new TypeError("port must not contain null character");
-    portC = cBytes(port);
-  } else if (port instanceof Uint8Array) {
-    if (port.includes(0)) throw new TypeError("port must not contain null character");
-    portC = cBytes(new TextDecoder("latin1").decode(port));
-  } else if (port !== null && port !== undefined) {
-    throw new OSError("Int or String expected");
+  const family = f === undefined ? AF_UNSPEC : parseI(f);
+  const type = t === undefined ? 0 : parseI(t);
+  const proto = p === undefined ? 0 : parseI(p);
+  const flags = fl === undefined ? 0 : parseI(fl);
+  let hostC: Uint8Array | null = null;
+  if (typeof host === "string") hostC = cText(idna(host), HOST);
+  else if (host instanceof Uint8Array) hostC = cBytes(host, HOST);
+  else if (host !== null && host !== undefined) {
+    throw new TypeError("getaddrinfo() argument 1 must be string or None");
   }
-  HINTS.fill(0);
-  HINTS_VIEW.setInt32(LAYOUT.OFF_ADDRINFO_AI_FLAGS, flags, true);
-  HINTS_VIEW.setInt32(LAYOUT.OFF_ADDRINFO_AI_FAMILY, family, true);
-  HINTS_VIEW.setInt32(LAYOUT.OFF_ADDRINFO_AI_SOCKTYPE, type, true);
-  HINTS_VIEW.setInt32(LAYOUT.OFF_ADDRINFO_AI_PROTOCOL, proto, true);
-  const rc = libc.getaddrinfo(hostC, portC, HINTS, RESULT);
+  const serv = portC(port);
+  setHints(family, type, proto, flags);
+  const rc = libc.getaddrinfo(hostC, serv, HINTS, RESULT);
   if (rc !== 0) throw gaiErrorFrom(rc, errno());
   const head = ptrAt(RESULT, 0);
   const out: AddrInfo[] = [];
   try {
-    for (let ai = head; !isNull(ai); ai = readPtr(ai, LAYOUT.OFF_ADDRINFO_AI_NEXT)) {
-      const s = struct(ai, LAYOUT.SIZEOF_ADDRINFO);
-      const aiFamily = s.getInt32(LAYOUT.OFF_ADDRINFO_AI_FAMILY, true);
-      const aiType = s.getInt32(LAYOUT.OFF_ADDRINFO_AI_SOCKTYPE, true);
-      const aiProto = s.getInt32(LAYOUT.OFF_ADDRINFO_AI_PROTOCOL, true);
-      const len = s.getUint32(LAYOUT.OFF_ADDRINFO_AI_ADDRLEN, true);
-      const canonPtr = readPtr(ai, LAYOUT.OFF_ADDRINFO_AI_CANONNAME);
+    for (let ai = head; !isNull(ai); ai = readPtr(ai, L.OFF_ADDRINFO_AI_NEXT)) {
+      const s = struct(ai, L.SIZEOF_ADDRINFO);
+      const aiFamily = s.getInt32(L.OFF_ADDRINFO_AI_FAMILY, true);
+      const aiType = s.getInt32(L.OFF_ADDRINFO_AI_SOCKTYPE, true);
+      const aiProto = s.getInt32(L.OFF_ADDRINFO_AI_PROTOCOL, true);
+      const len = Math.min(s.getUint32(L.OFF_ADDRINFO_AI_ADDRLEN, true), SA.bytes.length);
+      const canonPtr = readPtr(ai, L.OFF_ADDRINFO_AI_CANONNAME);
       const canon = isNull(canonPtr) ? "" : cstring(canonPtr);
       SA.bytes.fill(0);
-      SA.bytes.set(view(readPtr(ai, LAYOUT.OFF_ADDRINFO_AI_ADDR), 0, Math.min(len, SA.bytes.length)));
-      const addr = fromSockaddr(SA, len, { family: aiFamily, type: aiType, proto: aiProto });
-      out.push([aiFamily, aiType, aiProto, canon, addr ?? ""]);
+      if (len > 0) SA.bytes.set(view(readPtr(ai, L.OFF_ADDRINFO_AI_ADDR), 0, len));
+      const addr = fromSockaddr(SA, len, { family: aiFamily, type: aiType, proto });
+      out.push([aiFamily, aiType, aiProto, canon, addr ?? null as unknown as Address]);
     }
   } finally {
     libc.freeaddrinfo(head);
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------
+// getnameinfo
+
+const NI_HOST = new Uint8Array(CONSTANTS.NI_MAXHOST ?? 1025);
+const NI_SERV = new Uint8Array(CONSTANTS.NI_MAXSERV ?? 32);
+const NI_SA = newSockaddr();
+
+/**
+ * Translates a socket address into a host and a port or service name, as
+ * Python's `socket.getnameinfo`. The host part of `sockaddr` must be a
+ * numeric address; a scoped IPv6 link-local address comes back with its
+ * `%scope` suffix under `NI_NUMERICHOST`.
+ *
+ * @param sockaddr `[host, port]` or `[host, port, flowinfo?, scope_id?]`.
+ * @param flags `NI_*` flags.
+ * @returns `[host, port]`, both strings.
+ * @throws {gaierror} When the address cannot be translated (`NI_NAMEREQD` without a name, …).
+ * @throws {OSError} `sockaddr resolved to multiple addresses`, `IPv4 sockaddr must be 2 tuple`.
+ * @throws {TypeError} `getnameinfo() argument 1 must be a tuple`, `getnameinfo(): illegal sockaddr argument`.
+ * @throws {OverflowError} For a flowinfo above 1048575 or a port beyond a C `int`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * const [host, port] = socket.getnameinfo(["127.0.0.1", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV);
+ * console.assert(host === "127.0.0.1" && port === "80");
+ * ```
+ */
+export function getnameinfo(sockaddr: readonly unknown[], flags: number): [host: string, port: string] {
+  if (arguments.length !== 2) {
+    throw new TypeError(`getnameinfo() takes exactly 2 arguments (${arguments.length} given)`);
+  }
+  const fl = parseI(flags);
+  if (!Array.isArray(sockaddr)) throw new TypeError("getnameinfo() argument 1 must be a tuple");
+  const illegal = () => new TypeError("getnameinfo(): illegal sockaddr argument");
+  if (sockaddr.length < 2 || sockaddr.length > 4 || typeof sockaddr[0] !== "string") throw illegal();
+  const host: string = sockaddr[0];
+  if (host.includes("\0")) throw new ValueError("embedded null character");
+  const port = parseI(sockaddr[1]);
+  const flowinfo = sockaddr.length > 2 ? parseUIMask(sockaddr[2]) : 0;
+  const scopeId = sockaddr.length > 3 ? parseUIMask(sockaddr[3]) : 0;
+  if (flowinfo > 0xfffff) throw new OverflowError("getnameinfo(): flowinfo must be 0-1048575.");
+  let rc: number;
+  if (port >= 0 && port <= 0xffff && parseIPv4(host, NI_SA.bytes, L.OFF_SOCKADDR_IN_SIN_ADDR)) {
+    // A strict dotted quad and a port in range: exactly the one AF_INET
+    // address getaddrinfo(AI_NUMERICHOST) would give, without the call.
+    if (sockaddr.length !== 2) throw new OSError("IPv4 sockaddr must be 2 tuple");
+    NI_SA.bytes.fill(0, 0, L.OFF_SOCKADDR_IN_SIN_ADDR);
+    NI_SA.bytes.fill(0, L.OFF_SOCKADDR_IN_SIN_ADDR + 4, L.SIZEOF_SOCKADDR_IN);
+    writeFamily(NI_SA, AF_INET, L.SIZEOF_SOCKADDR_IN);
+    NI_SA.view.setUint16(L.OFF_SOCKADDR_IN_SIN_PORT, port, false);
+    rc = libc.getnameinfo(NI_SA.bytes, L.SIZEOF_SOCKADDR_IN, NI_HOST, NI_HOST.length, NI_SERV, NI_SERV.length, fl);
+    if (rc !== 0) throw gaiErrorFrom(rc, errno());
+    return [textOf(NI_HOST), textOf(NI_SERV)];
+  }
+  setHints(AF_UNSPEC, SOCK_DGRAM, 0, AI_NUMERICHOST);
+  rc = libc.getaddrinfo(cText(host, HOST), cText(String(port), PORT), HINTS, RESULT);
+  if (rc !== 0) throw gaiErrorFrom(rc, errno());
+  const res = ptrAt(RESULT, 0);
+  let len: number;
+  try {
+    if (!isNull(readPtr(res, L.OFF_ADDRINFO_AI_NEXT))) throw new OSError("sockaddr resolved to multiple addresses");
+    const s = struct(res, L.SIZEOF_ADDRINFO);
+    const family = s.getInt32(L.OFF_ADDRINFO_AI_FAMILY, true);
+    len = Math.min(s.getUint32(L.OFF_ADDRINFO_AI_ADDRLEN, true), NI_SA.bytes.length);
+    NI_SA.bytes.fill(0);
+    NI_SA.bytes.set(view(readPtr(res, L.OFF_ADDRINFO_AI_ADDR), 0, len));
+    if (family === AF_INET) {
+      if (sockaddr.length !== 2) throw new OSError("IPv4 sockaddr must be 2 tuple");
+    } else if (family === AF_INET6) {
+      NI_SA.view.setUint32(L.OFF_SOCKADDR_IN6_SIN6_FLOWINFO, flowinfo, false);
+      NI_SA.view.setUint32(L.OFF_SOCKADDR_IN6_SIN6_SCOPE_ID, scopeId, LITTLE);
+    }
+  } finally {
+    libc.freeaddrinfo(res);
+  }
+  rc = libc.getnameinfo(NI_SA.bytes, len, NI_HOST, NI_HOST.length, NI_SERV, NI_SERV.length, fl);
+  if (rc !== 0) throw gaiErrorFrom(rc, errno());
+  return [textOf(NI_HOST), textOf(NI_SERV)];
+}
+
+// ---------------------------------------------------------------------------
+// setipaddr and the host database
+
+/** Where {@linkcode setIpAddr} leaves the address: 4 or 16 bytes. */
+const ADDR = new Uint8Array(16);
+const EMPTY_SERV = encoder.encode("0\0");
+
+/** glibc's `inet_pton4` over the NUL-terminated `c`, into `ADDR`. */
+function pton4(c: Uint8Array): boolean {
+  let octets = 0, part = 0, sawDigit = false;
+  for (let i = 0;; i++) {
+    const ch = c[i];
+    if (ch === 0) break;
+    if (ch >= 48 && ch <= 57) {
+      if (sawDigit && part === 0) return false;
+      part = part * 10 + ch - 48;
+      if (part > 255) return false;
+      if (!sawDigit) {
+        if (++octets > 4) return false;
+        sawDigit = true;
+      }
+      ADDR[octets - 1] = part;
+    } else if (ch === 46 && sawDigit) {
+      if (octets === 4) return false;
+      part = 0;
+      sawDigit = false;
+    } else {
+      return false;
+    }
+  }
+  return octets === 4;
+}
+
+function equalsC(c: Uint8Array, text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (c[i] !== text.charCodeAt(i)) return false;
+  return c[text.length] === 0;
+}
+
+/** Copies the address of the first result's `sockaddr` into `ADDR` and returns its family. */
+function firstAddress(res: Ptr): number {
+  const s = struct(res, L.SIZEOF_ADDRINFO);
+  const family = s.getInt32(L.OFF_ADDRINFO_AI_FAMILY, true);
+  const sa = readPtr(res, L.OFF_ADDRINFO_AI_ADDR);
+  if (family === AF_INET) ADDR.set(view(sa, L.OFF_SOCKADDR_IN_SIN_ADDR, 4));
+  else if (family === AF_INET6) ADDR.set(view(sa, L.OFF_SOCKADDR_IN6_SIN6_ADDR, 16));
+  return family;
+}
+
+/**
+ * CPython's `setipaddr`: the address of the C string `name` for `af`, into
+ * `ADDR`; returns its family. `""` is the wildcard (one address, else an
+ * error), `"<broadcast>"` the broadcast address, numeric addresses are
+ * parsed without a lookup, and names go through `getaddrinfo`.
+ */
+function setIpAddr(name: Uint8Array, af: number): number {
+  ADDR.fill(0);
+  if (name[0] === 0) {
+    setHints(af, SOCK_DGRAM, 0, AI_PASSIVE);
+    const rc = libc.getaddrinfo(null, EMPTY_SERV, HINTS, RESULT);
+    if (rc !== 0) throw gaiErrorFrom(rc, errno());
+    const res = ptrAt(RESULT, 0);
+    try {
+      const family = firstAddress(res);
+      if (family !== AF_INET && family !== AF_INET6) throw new OSError("unsupported address family");
+      if (!isNull(readPtr(res, L.OFF_ADDRINFO_AI_NEXT))) throw new OSError("wildcard resolved to multiple address");
+      return family;
+    } finally {
+      libc.freeaddrinfo(res);
+    }
+  }
+  if (equalsC(name, "255.255.255.255") || equalsC(name, "<broadcast>")) {
+    if (af !== AF_INET && af !== AF_UNSPEC) throw new OSError("address family mismatched");
+    ADDR.fill(255, 0, 4);
+    return AF_INET;
+  }
+  if ((af === AF_UNSPEC || af === AF_INET) && pton4(name)) return AF_INET;
+  if ((af === AF_UNSPEC || af === AF_INET6) && !name.subarray(0, name.indexOf(0)).includes(37)) {
+    if (libc.inet_pton(AF_INET6, name, ADDR) > 0) return AF_INET6;
+    ADDR.fill(0);
+  }
+  setHints(af, 0, 0, 0);
+  const rc = libc.getaddrinfo(name, null, HINTS, RESULT);
+  if (rc !== 0) throw gaiErrorFrom(rc, errno());
+  const res = ptrAt(RESULT, 0);
+  try {
+    const family = firstAddress(res);
+    if (family !== AF_INET && family !== AF_INET6) throw new OSError("unknown address family");
+    return family;
+  } finally {
+    libc.freeaddrinfo(res);
+  }
+}
+
+function addrText(family: number, b: Uint8Array): string {
+  return family === AF_INET ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : ipv6Text(b, 0);
+}
+
+/**
+ * Resolves a host name to an IPv4 address, as Python's
+ * `socket.gethostbyname`. Numeric addresses, `""` and `"<broadcast>"` need
+ * no lookup.
+ *
+ * @param hostname A host name (IDNA-encoded when not ASCII) or bytes.
+ * @returns The address as dotted-quad text.
+ * @throws {gaierror} When the name cannot be resolved to an IPv4 address.
+ * @throws {UnicodeError} When the name cannot be IDNA-encoded.
+ * @throws {TypeError} For a name of another type, or with a NUL character.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.gethostbyname("localhost").startsWith("127."));
+ * ```
+ */
+export function gethostbyname(hostname: string | Uint8Array): string {
+  if (arguments.length !== 1) {
+    throw new TypeError(`gethostbyname() takes exactly 1 argument (${arguments.length} given)`);
+  }
+  setIpAddr(etArg(hostname, "gethostbyname"), AF_INET);
+  return addrText(AF_INET, ADDR);
+}
+
+/** `gethostbyname_ex`/`gethostbyaddr`'s result: `[name, aliases, addresses]`. */
+export type HostInfo = [hostname: string, aliaslist: string[], ipaddrlist: string[]];
+
+const HOSTENT = new Uint8Array(L.SIZEOF_HOSTENT);
+const HOSTENT_VIEW = new DataView(HOSTENT.buffer);
+const H_ERRNO = new Int32Array(1);
+let hostBuf = new Uint8Array(16384);
+const ERANGE = SYS.ERANGE;
+const MAX_BUF = 1 << 22;
+
+/** Reads a `hostent` (CPython's `gethost_common`), or raises `herror` when there is none. */
+function hostResult(h: Ptr | "local", hErrno: number, af: number): HostInfo {
+  if (h !== "local" && isNull(h)) throw new herror(hErrno, cstring(libc.hstrerror(hErrno)));
+  const field = (off: number): Ptr => h === "local" ? ptrAt(HOSTENT, off) : readPtr(h, off);
+  const addrtype = h === "local"
+    ? HOSTENT_VIEW.getInt32(L.OFF_HOSTENT_H_ADDRTYPE, LITTLE)
+    : struct(h, L.SIZEOF_HOSTENT).getInt32(L.OFF_HOSTENT_H_ADDRTYPE, LITTLE);
+  const eafnosupport = SYS.EAFNOSUPPORT;
+  if (addrtype !== af) throw new OSError(eafnosupport, strerror(eafnosupport));
+  const aliases: string[] = [];
+  const aliasList = field(L.OFF_HOSTENT_H_ALIASES);
+  if (!isNull(aliasList)) {
+    for (let i = 0;; i++) {
+      const p = readPtr(aliasList, i * PTR);
+      if (isNull(p)) break;
+      aliases.push(cstring(p));
+    }
+  }
+  const addrs: string[] = [];
+  const addrList = field(L.OFF_HOSTENT_H_ADDR_LIST);
+  const size = af === AF_INET ? 4 : 16;
+  for (let i = 0;; i++) {
+    const p = readPtr(addrList, i * PTR);
+    if (isNull(p)) break;
+    addrs.push(addrText(af, view(p, 0, size)));
+  }
+  return [cstring(field(L.OFF_HOSTENT_H_NAME)), aliases, addrs];
+}
+
+/** Runs a `*_r` lookup, growing the buffer while it reports `ERANGE`. */
+function reentrant(call: (buf: Uint8Array) => number): number {
+  for (;;) {
+    const rc = call(hostBuf);
+    if (rc !== ERANGE || hostBuf.length >= MAX_BUF) return rc;
+    hostBuf = new Uint8Array(hostBuf.length * 4);
+  }
+}
+
+/**
+ * Resolves a host name to its primary name, aliases and IPv4 addresses, as
+ * Python's `socket.gethostbyname_ex`.
+ *
+ * @param hostname A host name or numeric IPv4 address (or bytes).
+ * @returns `[hostname, aliaslist, ipaddrlist]`.
+ * @throws {herror} When the host database has no entry (`h_errno` and `hstrerror`'s text).
+ * @throws {gaierror} When the name cannot be resolved at all.
+ * @throws {TypeError} For a name of another type, or with a NUL character.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * const [name, , addrs] = socket.gethostbyname_ex("localhost");
+ * console.assert(name === "localhost" && addrs.length > 0);
+ * ```
+ */
+export function gethostbyname_ex(hostname: string | Uint8Array): HostInfo {
+  if (arguments.length !== 1) {
+    throw new TypeError(`gethostbyname_ex() takes exactly 1 argument (${arguments.length} given)`);
+  }
+  const name = etArg(hostname, "gethostbyname_ex");
+  setIpAddr(name, AF_INET);
+  const r = libc.gethostbyname2_r;
+  if (r) {
+    H_ERRNO[0] = 0;
+    reentrant((buf) => r(name, AF_INET, HOSTENT, buf, buf.length - 1, RESULT, H_ERRNO));
+    return hostResult(isNull(ptrAt(RESULT, 0)) ? null : "local", H_ERRNO[0], AF_INET);
+  }
+  // Without the reentrant form (macOS) `h_errno` is out of reach: report HOST_NOT_FOUND.
+  return hostResult(libc.gethostbyname2(name, AF_INET), 1, AF_INET);
+}
+
+/**
+ * Looks up the host name of an address, as Python's `socket.gethostbyaddr`:
+ * the argument (an IPv4 or IPv6 address, or a name, which is resolved
+ * first) goes to `gethostbyaddr(3)`.
+ *
+ * @param ip_address A numeric address or a host name (or bytes).
+ * @returns `[hostname, aliaslist, ipaddrlist]`.
+ * @throws {herror} When the address has no name (`[Errno 1] Unknown host`).
+ * @throws {gaierror} When a name cannot be resolved.
+ * @throws {OSError} `wildcard resolved to multiple address` for `""` on a dual-stack host.
+ * @throws {TypeError} For an argument of another type, or with a NUL character.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * const [, , addrs] = socket.gethostbyaddr("127.0.0.1");
+ * console.assert(addrs[0] === "127.0.0.1");
+ * ```
+ */
+export function gethostbyaddr(ip_address: string | Uint8Array): HostInfo {
+  if (arguments.length !== 1) {
+    throw new TypeError(`gethostbyaddr() takes exactly 1 argument (${arguments.length} given)`);
+  }
+  const af = setIpAddr(etArg(ip_address, "gethostbyaddr"), AF_UNSPEC);
+  const size = af === AF_INET ? 4 : 16;
+  const r = libc.gethostbyaddr_r;
+  if (r) {
+    H_ERRNO[0] = 0;
+    reentrant((buf) => r(ADDR, size, af, HOSTENT, buf, buf.length - 1, RESULT, H_ERRNO));
+    return hostResult(isNull(ptrAt(RESULT, 0)) ? null : "local", H_ERRNO[0], af);
+  }
+  return hostResult(libc.gethostbyaddr(ADDR, size, af), 1, af);
+}
+
+const HOSTNAME = new Uint8Array(1024);
+
+/**
+ * The host name of this machine, as Python's `socket.gethostname`.
+ *
+ * @returns The name `gethostname(2)` reports.
+ * @throws {OSError} When the system call fails.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.gethostname().length > 0);
+ * ```
+ */
+export function gethostname(): string {
+  if (arguments.length !== 0) {
+    throw new TypeError(`_socket.gethostname() takes no arguments (${arguments.length} given)`);
+  }
+  if (libc.gethostname(HOSTNAME, HOSTNAME.length - 1) < 0) throw osErrorFrom(errno());
+  HOSTNAME[HOSTNAME.length - 1] = 0;
+  return textOf(HOSTNAME);
+}
+
+/**
+ * Sets the host name of this machine (of its UTS namespace), as Python's
+ * `socket.sethostname`. Needs `CAP_SYS_ADMIN`.
+ *
+ * @param name The new name: bytes as given, or a string (UTF-8, no NUL).
+ * @throws {OSError} `EPERM` without the privilege, `EINVAL` for a name over 64 bytes.
+ * @throws {TypeError} For an argument of another type.
+ * @throws {ValueError} `embedded null byte` for a string with a NUL.
+ */
+export function sethostname(name: string | Uint8Array): void {
+  if (arguments.length !== 1) {
+    throw new TypeError(`sethostname() takes exactly 1 argument (${arguments.length} given)`);
+  }
+  let b: Uint8Array;
+  if (name instanceof Uint8Array) b = name;
+  else if (typeof name === "string") {
+    if (name.includes("\0")) throw new ValueError("embedded null byte");
+    b = encoder.encode(name);
+  } else {
+    throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(name)}`);
+  }
+  if (libc.sethostname(b, b.length) !== 0) throw osErrorFrom(errno());
+}
+
+// Python's str.strip() whitespace (str.isspace), which differs from String.prototype.trim's.
+const PY_SPACE = "[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, "g");
+
+/**
+ * A fully qualified domain name for `name`, as Python's `socket.getfqdn`
+ * (Lib/socket.py): an empty name, `"0.0.0.0"` or `"::"` means this host;
+ * the first of `gethostbyaddr`'s name and aliases that contains a dot is
+ * returned, else its name, or `name` itself when the lookup fails.
+ *
+ * @param name A host name or address; this host when omitted.
+ * @returns The fully qualified name, as well as the host database knows it.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(typeof socket.getfqdn() === "string");
+ * ```
+ */
+export function getfqdn(name: string = ""): string {
+  if (typeof name !== "string") throw new TypeError(`'${pyType(name)}' object has no attribute 'strip'`);
+  name = name.replace(STRIP, "");
+  if (!name || name === "0.0.0.0" || name === "::") name = gethostname();
+  let info: HostInfo;
+  try {
+    info = gethostbyaddr(name);
+  } catch (e) {
+    if (e instanceof OSError) return name;
+    throw e;
+  }
+  const [hostname, aliases] = info;
+  if (hostname.includes(".")) return hostname;
+  return aliases.find((a) => a.includes(".")) ?? hostname;
+}
+
+// ---------------------------------------------------------------------------
+// Protocols and services
+
+const NAME = new Uint8Array(256);
+const PROTO = new Uint8Array(64);
+const ENTRY = new Uint8Array(Math.max(L.SIZEOF_SERVENT, L.SIZEOF_PROTOENT));
+const ENTRY_VIEW = new DataView(ENTRY.buffer);
+
+/**
+ * The number of the protocol called `protocolname` in the protocols
+ * database (`/etc/protocols`), as Python's `socket.getprotobyname`.
+ *
+ * @param protocolname A protocol name such as `"tcp"` or `"icmp"`.
+ * @returns The protocol number.
+ * @throws {OSError} `protocol not found`.
+ * @throws {TypeError} For an argument that is not a string.
+ * @throws {ValueError} `embedded null character`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.getprotobyname("tcp") === socket.IPPROTO_TCP);
+ * ```
+ */
+export function getprotobyname(protocolname: string): number {
+  if (arguments.length !== 1) {
+    throw new TypeError(`getprotobyname() takes exactly 1 argument (${arguments.length} given)`);
+  }
+  const name = strArg(protocolname, "getprotobyname", 1, NAME);
+  const r = libc.getprotobyname_r;
+  if (r) {
+    reentrant((buf) => r(name, ENTRY, buf, buf.length, RESULT));
+    if (isNull(ptrAt(RESULT, 0))) throw new OSError("protocol not found");
+    return ENTRY_VIEW.getInt32(L.OFF_PROTOENT_P_PROTO, LITTLE);
+  }
+  const p = libc.getprotobyname(name);
+  if (isNull(p)) throw new OSError("protocol not found");
+  return struct(p, L.SIZEOF_PROTOENT).getInt32(L.OFF_PROTOENT_P_PROTO, LITTLE);
+}
+
+/** The port of a `servent`, whose `s_port` holds it in network byte order. */
+function servPort(v: DataView): number {
+  return v.getUint16(L.OFF_SERVENT_S_PORT + (LITTLE ? 0 : 2), false);
+}
+
+/**
+ * The port of the service called `servicename` in the services database
+ * (`/etc/services`), as Python's `socket.getservbyname`.
+ *
+ * @param servicename A service name such as `"http"`.
+ * @param protocolname `"tcp"` or `"udp"`; any protocol matches when omitted.
+ * @returns The port number.
+ * @throws {OSError} `service/proto not found`.
+ * @throws {TypeError} For an argument that is not a string.
+ * @throws {ValueError} `embedded null character`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.getservbyname("http", "tcp") === 80);
+ * ```
+ */
+export function getservbyname(servicename: string, protocolname?: string): number {
+  if (arguments.length === 0) throw new TypeError("getservbyname() takes at least 1 argument (0 given)");
+  if (arguments.length > 2) {
+    throw new TypeError(`getservbyname() takes at most 2 arguments (${arguments.length} given)`);
+  }
+  const name = strArg(servicename, "getservbyname", 1, NAME);
+  const proto = arguments.length > 1 ? strArg(protocolname, "getservbyname", 2, PROTO) : null;
+  const r = libc.getservbyname_r;
+  if (r) {
+    reentrant((buf) => r(name, proto, ENTRY, buf, buf.length, RESULT));
+    if (isNull(ptrAt(RESULT, 0))) throw new OSError("service/proto not found");
+    return servPort(ENTRY_VIEW);
+  }
+  const p = libc.getservbyname(name, proto);
+  if (isNull(p)) throw new OSError("service/proto not found");
+  return servPort(struct(p, L.SIZEOF_SERVENT));
+}
+
+/**
+ * The name of the service on `port` in the services database, as Python's
+ * `socket.getservbyport`.
+ *
+ * @param port A port number, 0–65535.
+ * @param protocolname `"tcp"` or `"udp"`; any protocol matches when omitted.
+ * @returns The service name.
+ * @throws {OSError} `port/proto not found`.
+ * @throws {OverflowError} `getservbyport: port must be 0-65535.`
+ * @throws {TypeError} For arguments of the wrong type.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.getservbyport(80, "tcp") === "http");
+ * ```
+ */
+export function getservbyport(port: number, protocolname?: string): string {
+  if (arguments.length === 0) throw new TypeError("getservbyport() takes at least 1 argument (0 given)");
+  if (arguments.length > 2) {
+    throw new TypeError(`getservbyport() takes at most 2 arguments (${arguments.length} given)`);
+  }
+  const n = parseI(port);
+  const proto = arguments.length > 1 ? strArg(protocolname, "getservbyport", 2, PROTO) : null;
+  if (n < 0 || n > 0xffff) throw new OverflowError("getservbyport: port must be 0-65535.");
+  // s_port is an int holding the port in network byte order.
+  const netPort = LITTLE ? ((n & 0xff) << 8) | (n >>> 8) : n;
+  const r = libc.getservbyport_r;
+  if (r) {
+    reentrant((buf) => r(netPort, proto, ENTRY, buf, buf.length, RESULT));
+    if (isNull(ptrAt(RESULT, 0))) throw new OSError("port/proto not found");
+    return cstring(ptrAt(ENTRY, L.OFF_SERVENT_S_NAME));
+  }
+  const p = libc.getservbyport(netPort, proto);
+  if (isNull(p)) throw new OSError("port/proto not found");
+  return cstring(readPtr(p, L.OFF_SERVENT_S_NAME));
+}
+
+// ---------------------------------------------------------------------------
+// Network interfaces
+
+/**
+ * Every network interface, as Python's `socket.if_nameindex`.
+ *
+ * @returns `[index, name]` for each interface.
+ * @throws {OSError} When the system cannot list them.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.if_nameindex().some(([, name]) => name === "lo"));
+ * ```
+ */
+export function if_nameindex(): [index: number, name: string][] {
+  if (arguments.length !== 0) {
+    throw new TypeError(`_socket.if_nameindex() takes no arguments (${arguments.length} given)`);
+  }
+  const list = libc.if_nameindex();
+  if (isNull(list)) throw osErrorFrom(errno());
+  const out: [number, string][] = [];
+  try {
+    for (let i = 0;; i++) {
+      const at = i * L.SIZEOF_IF_NAMEINDEX;
+      const cell = view(list, at + L.OFF_IF_NAMEINDEX_IF_INDEX, 4);
+      const index = new DataView(cell.buffer, cell.byteOffset, 4).getUint32(0, LITTLE);
+      if (index === 0) break;
+      out.push([index, cstring(readPtr(list, at + L.OFF_IF_NAMEINDEX_IF_NAME))]);
+    }
+  } finally {
+    libc.if_freenameindex(list);
+  }
+  return out;
+}
+
+const IFNAME = new Uint8Array(64);
+const IFNAME_OUT = new Uint8Array((L.SIZEOF_IFREQ_IFR_NAME ?? 16) + 1);
+
+/**
+ * The index of the network interface called `if_name`, as Python's
+ * `socket.if_nametoindex`.
+ *
+ * @param if_name An interface name, as a string or bytes.
+ * @returns The interface index.
+ * @throws {OSError} `no interface with this name`.
+ * @throws {TypeError} For an argument of another type.
+ * @throws {ValueError} `embedded null byte`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.if_nametoindex("lo") > 0);
+ * ```
+ */
+export function if_nametoindex(if_name: string | Uint8Array): number {
+  if (arguments.length !== 1) {
+    throw new TypeError(`if_nametoindex() takes exactly 1 argument (${arguments.length} given)`);
+  }
+  const index = libc.if_nametoindex(fsArg(if_name, IFNAME));
+  // if_nametoindex() does not set errno: CPython raises with a plain message.
+  if (index === 0) throw new OSError("no interface with this name");
+  return index;
+}
+
+/**
+ * The name of the network interface with index `if_index`, as Python's
+ * `socket.if_indextoname`.
+ *
+ * @param if_index An interface index (taken modulo 2³², as CPython does).
+ * @returns The interface name.
+ * @throws {OSError} `ENXIO` when there is no such interface.
+ * @throws {OverflowError} For a negative index or one of 2⁶⁴ or more.
+ * @throws {TypeError} `an integer is required`.
+ *
+ * @example
+ * ```ts
+ * import * as socket from "../mod.ts";
+ * console.assert(socket.if_indextoname(socket.if_nametoindex("lo")) === "lo");
+ * ```
+ */
+export function if_indextoname(if_index: number): string {
+  if (arguments.length !== 1) {
+    throw new TypeError(`_socket.if_indextoname() takes exactly one argument (${arguments.length} given)`);
+  }
+  const n = intValue(if_index);
+  if (n === null) throw new TypeError("an integer is required");
+  if (n < 0) throw new OverflowError("can't convert negative value to unsigned int");
+  if (n >= TWO_64) throw new OverflowError("Python int too large to convert to C unsigned long");
+  const index = typeof n === "number" && Number.isSafeInteger(n) ? n >>> 0 : Number(BigInt.asUintN(32, BigInt(n)));
+  if (isNull(libc.if_indextoname(index, IFNAME_OUT))) throw osErrorFrom(errno());
+  return textOf(IFNAME_OUT);
 }
