@@ -1,0 +1,582 @@
+/**
+ * Awaitable socket operations, as Python's `asyncio` offers them
+ * (`loop.sock_recv`, `loop.sock_sendall`, …): each takes a socket in
+ * non-blocking mode, tries its system call at once, and waits on the
+ * reactor (`lib/reactor/`) only when the call reports `EAGAIN`, so the
+ * event loop keeps running: timers fire, other sockets move, and thousands
+ * of operations can wait at once without a thread each.
+ *
+ * Every function takes a last optional `{ signal }`. An aborted signal
+ * rejects the operation with exactly `signal.reason` (also when it was
+ * aborted before the call), removes the waiter, consumes no data and leaves
+ * the socket usable. Closing a socket while operations wait rejects them
+ * with `OSError(EBADF)`.
+ *
+ * @module
+ */
+
+import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
+import { errno, libc, OS } from "../ffi/mod.ts";
+import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "./addr/mod.ts";
+import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
+import { OSError, osErrorFrom, ValueError } from "./errors.ts";
+import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
+import { getaddrinfo } from "./netdb.ts";
+import { room, take } from "./pool.ts";
+import { pyRepr, pyStr } from "./repr.ts";
+import { liveFd, SocketType } from "./socket.ts";
+import type { SendfileSource, SyncFile } from "./sendfile.ts";
+import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
+import { lookup } from "./reactor/gai.ts";
+
+const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_ERROR, AI_NUMERICHOST } = CONSTANTS;
+const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, ECONNABORTED, EINVAL, ENOSYS, SEEK_SET } = SYS;
+const SOCK_NONBLOCK = CONSTANTS.SOCK_NONBLOCK ?? 0;
+const SOCK_CLOEXEC = CONSTANTS.SOCK_CLOEXEC ?? 0;
+const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
+const EOPNOTSUPP = SYS.EOPNOTSUPP ?? -1;
+
+/** The last argument of every `sock_*` function. */
+export interface SockOptions {
+  /** Aborts the operation: it rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** `getaddrinfo`'s keyword arguments, and a signal. */
+export interface GetaddrinfoAsyncOptions extends GetaddrinfoOptions {
+  /** Aborts the wait: the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/** A file with asynchronous `read` and `seek`, such as a `Deno.FsFile`. */
+export interface AsyncFile {
+  /** Reads into `p`; the count, or `null` at the end of the file. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Moves the position; `whence` 0 is from the start. */
+  seek(offset: number, whence: number): Promise<number>;
+}
+
+/**
+ * What {@linkcode sock_sendfile} sends from: whatever `socket.sendfile()`
+ * takes (a descriptor, an object with `fd` or `fileno()`, a synchronous
+ * file object), or a file with asynchronous `read` and `seek`.
+ */
+export type AsyncSendfileSource = SendfileSource | AsyncFile;
+
+const LINUX = OS === "linux";
+const OUT = newSockaddr();
+const OUTLEN = new Uint32Array(1);
+
+function again(e: number): boolean {
+  return e === EAGAIN || e === EWOULDBLOCK;
+}
+
+/** asyncio's check: a socket object in non-blocking mode, and a signal not yet aborted. */
+function check(sock: unknown, options: SockOptions | undefined): AbortSignal | undefined {
+  if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
+  if (sock.gettimeout() !== 0) throw new ValueError("the socket must be non-blocking");
+  const signal = options?.signal;
+  if (signal?.aborted) throw signal.reason;
+  return signal;
+}
+
+/**
+ * Whether a short read proves this socket's receive queue empty: TCP on
+ * Linux. (Unix stream reads also stop at a change of sender credentials or
+ * at passed descriptors, and macOS is untested.)
+ */
+function shortReadDrains(sock: SocketType): boolean {
+  return LINUX && sock.type === SOCK_STREAM && (sock.family === AF_INET || sock.family === AF_INET6);
+}
+
+/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. */
+async function ready(sock: SocketType, fd: number, writing: boolean, signal: AbortSignal | undefined): Promise<void> {
+  await waitReady(sock, fd, writing, signal);
+  if (signal?.aborted) throw signal.reason;
+}
+
+/**
+ * Receives up to `nbytes` bytes, waiting until some arrive: asyncio's
+ * `loop.sock_recv(sock, nbytes)`. An empty result means the peer closed
+ * the connection.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param nbytes The most bytes to receive.
+ * @param options `{ signal }`.
+ * @returns The bytes received (small results are views into a shared pool; see `recv`).
+ * @throws {ValueError} When the socket is not non-blocking (the promise rejects).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ * const [a, b] = socket.socketpair();
+ * a.setblocking(false);
+ * b.setblocking(false);
+ * const got = socket.sock_recv(b, 100);
+ * await socket.sock_sendall(a, new TextEncoder().encode("hi"));
+ * console.assert(new TextDecoder().decode(await got) === "hi");
+ * a.close();
+ * b.close();
+ * ```
+ */
+export async function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
+  const signal = check(sock, options);
+  const n = toCInt(nbytes);
+  if (n < 0) throw new ValueError("negative buffersize in recv");
+  const stream = shortReadDrains(sock);
+  for (;;) {
+    const fd = liveFd(sock);
+    // Skip a call certain to fail: the reactor saw this stream drained and no data since.
+    if (mayBeReady(sock, fd, false)) {
+      const buf = room(n);
+      const got = libc.recv(fd, buf, n, 0);
+      if (got >= 0) {
+        if (stream && got > 0 && got < n) drained(sock, fd);
+        return take(buf, got);
+      }
+      const e = errno();
+      if (!again(e)) {
+        if (e !== EINTR) throw osErrorFrom(e);
+        continue;
+      }
+    }
+    await waitReady(sock, fd, false, signal);
+    if (signal?.aborted) throw signal.reason;
+  }
+}
+
+/**
+ * Receives into `buf`, waiting until some bytes arrive: asyncio's
+ * `loop.sock_recv_into(sock, buf)`.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param buf Where to write (up to its length).
+ * @param options `{ signal }`.
+ * @returns The number of bytes received.
+ */
+export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
+  const signal = check(sock, options);
+  const b = toWritableBytes(buf);
+  const stream = shortReadDrains(sock);
+  for (;;) {
+    const fd = liveFd(sock);
+    if (mayBeReady(sock, fd, false)) {
+      const got = libc.recv(fd, b, b.length, 0);
+      if (got >= 0) {
+        if (stream && got > 0 && got < b.length) drained(sock, fd);
+        return got;
+      }
+      const e = errno();
+      if (!again(e)) {
+        if (e !== EINTR) throw osErrorFrom(e);
+        continue;
+      }
+    }
+    await waitReady(sock, fd, false, signal);
+    if (signal?.aborted) throw signal.reason;
+  }
+}
+
+/**
+ * Receives a datagram of up to `bufsize` bytes and its sender's address:
+ * asyncio's `loop.sock_recvfrom(sock, bufsize)`.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param bufsize The most bytes to receive.
+ * @param options `{ signal }`.
+ * @returns `[bytes, address]` (the address is `null` when the sender has none).
+ */
+export async function sock_recvfrom(
+  sock: SocketType,
+  bufsize: number,
+  options?: SockOptions,
+): Promise<[Uint8Array, Address | null]> {
+  const signal = check(sock, options);
+  const n = toCInt(bufsize);
+  if (n < 0) throw new ValueError("negative buffersize in recvfrom");
+  for (;;) {
+    const fd = liveFd(sock);
+    const buf = room(n);
+    OUTLEN[0] = OUT.bytes.length;
+    const got = libc.recvfrom(fd, buf, n, 0, OUT.bytes, OUTLEN);
+    if (got >= 0) return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], sock)];
+    const e = errno();
+    if (again(e)) {
+      await waitReady(sock, fd, false, signal);
+      if (signal?.aborted) throw signal.reason;
+    } else if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/**
+ * Receives a datagram into `buf`, with its sender's address: asyncio's
+ * `loop.sock_recvfrom_into(sock, buf, nbytes=0)`.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param buf Where to write.
+ * @param nbytes The most bytes to receive; `0` (the default) means `buf`'s length.
+ * @param options `{ signal }`.
+ * @returns `[nbytes, address]`.
+ * @throws {ValueError} When `nbytes` is negative or larger than the buffer.
+ */
+export async function sock_recvfrom_into(
+  sock: SocketType,
+  buf: BytesLike,
+  nbytes?: number | SockOptions,
+  options?: SockOptions,
+): Promise<[number, Address | null]> {
+  if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
+  const signal = check(sock, options);
+  const b = toWritableBytes(buf);
+  let n = nbytes === undefined ? 0 : toCInt(nbytes);
+  if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
+  if (n === 0) n = b.length;
+  if (n > b.length) throw new ValueError("nbytes is greater than the length of the buffer");
+  for (;;) {
+    const fd = liveFd(sock);
+    OUTLEN[0] = OUT.bytes.length;
+    const got = libc.recvfrom(fd, b, n, 0, OUT.bytes, OUTLEN);
+    if (got >= 0) return [got, fromSockaddr(OUT, OUTLEN[0], sock)];
+    const e = errno();
+    if (again(e)) {
+      await waitReady(sock, fd, false, signal);
+      if (signal?.aborted) throw signal.reason;
+    } else if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/**
+ * Sends all of `data`, waiting whenever the socket's buffer is full:
+ * asyncio's `loop.sock_sendall(sock, data)`. Sends never raise SIGPIPE.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param data The bytes.
+ * @param options `{ signal }` (an abort after a partial send leaves the rest unsent).
+ * @returns Once everything is sent.
+ */
+export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
+  const signal = check(sock, options);
+  const b = toBytes(data);
+  let sent = 0;
+  do {
+    const fd = liveFd(sock);
+    const part = sent === 0 ? b : b.subarray(sent);
+    const r = libc.send(fd, part, part.length, MSG_NOSIGNAL);
+    if (r >= 0) {
+      sent += r;
+      continue;
+    }
+    const e = errno();
+    if (again(e)) {
+      await waitReady(sock, fd, true, signal);
+      if (signal?.aborted) throw signal.reason;
+    } else if (e !== EINTR) throw osErrorFrom(e);
+  } while (sent < b.length);
+}
+
+/**
+ * Host names in IPv4/IPv6 addresses resolved with
+ * {@linkcode getaddrinfo_async}, as asyncio's `_ensure_resolved` does, so
+ * that encoding the address never blocks on DNS.
+ */
+async function resolved(sock: SocketType, address: Address, signal: AbortSignal | undefined): Promise<Address> {
+  const family = sock.family;
+  if ((family !== AF_INET && family !== AF_INET6) || !Array.isArray(address) || address.length < 2) return address;
+  const host = address[0];
+  if (typeof host !== "string" || host === "" || host === "<broadcast>") return address;
+  try {
+    getaddrinfo(host, null, family, 0, 0, AI_NUMERICHOST);
+    return address;
+  } catch {
+    // A name: resolve it off the main thread below.
+  }
+  const port = address[1];
+  if (typeof port !== "number") return address; // toSockaddr raises the right error
+  const infos = await getaddrinfo_async(host, port, family, sock.type, sock.proto, { signal });
+  const [, , , , sa] = infos[0];
+  const out = (sa as unknown[]).slice();
+  if (family === AF_INET6) {
+    // Keep flowinfo and scope_id given by the caller.
+    if (address.length > 2) out[2] = address[2];
+    if (address.length > 3) out[3] = address[3];
+  }
+  return out;
+}
+
+/**
+ * Connects to `address`, waiting until the connection is made: asyncio's
+ * `loop.sock_connect(sock, address)`. A host name is resolved with
+ * {@linkcode getaddrinfo_async} first.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param address The peer's address.
+ * @param options `{ signal }`.
+ * @returns Once connected.
+ * @throws {OSError} `[Errno 111] Connect call failed ('127.0.0.1', 1)` and the like, as asyncio words it.
+ */
+export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
+  const signal = check(sock, options);
+  const addr = await resolved(sock, address, signal);
+  const len = toSockaddr(sock, addr, "connect");
+  const fd = liveFd(sock);
+  if (libc.connect(fd, SOCKADDR.bytes, len) === 0) return;
+  const e = errno();
+  if (e !== EINPROGRESS && e !== EINTR && !again(e)) throw osErrorFrom(e);
+  for (;;) {
+    await ready(sock, liveFd(sock), true, signal);
+    const err = sock.getsockopt(SOL_SOCKET, SO_ERROR);
+    if (err === 0) return;
+    if (err === EINPROGRESS || err === EINTR || again(err)) continue;
+    throw new OSError(err, `Connect call failed ${pyStr(addr)}`);
+  }
+}
+
+/**
+ * Accepts a connection, waiting until one arrives: asyncio's
+ * `loop.sock_accept(sock)`. The new socket is non-blocking.
+ *
+ * @param sock A listening socket in non-blocking mode.
+ * @param options `{ signal }`.
+ * @returns `[conn, address]`.
+ */
+export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
+  const signal = check(sock, options);
+  for (;;) {
+    const fd = liveFd(sock);
+    OUTLEN[0] = OUT.bytes.length;
+    const nfd = libc.accept4
+      ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC | SOCK_NONBLOCK)
+      : libc.accept(fd, OUT.bytes, OUTLEN);
+    if (nfd >= 0) {
+      try {
+        const address = fromSockaddr(OUT, OUTLEN[0], sock);
+        const conn = new SocketType(sock.family, sock.type | SOCK_NONBLOCK, sock.proto, nfd);
+        if (!libc.accept4) {
+          conn.set_inheritable(false);
+          conn.setblocking(false);
+        }
+        return [conn, address];
+      } catch (err) {
+        libc.close(nfd);
+        throw err;
+      }
+    }
+    const e = errno();
+    if (again(e)) {
+      await waitReady(sock, fd, false, signal);
+      if (signal?.aborted) throw signal.reason;
+    } else if (e !== EINTR && e !== ECONNABORTED) throw osErrorFrom(e);
+  }
+}
+
+/**
+ * Sends a datagram to `address`, waiting while the socket's buffer is full:
+ * asyncio's `loop.sock_sendto(sock, data, address)`. A host name is
+ * resolved with {@linkcode getaddrinfo_async} first.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param data The bytes.
+ * @param address The destination.
+ * @param options `{ signal }`.
+ * @returns The number of bytes sent.
+ */
+export async function sock_sendto(
+  sock: SocketType,
+  data: BytesLike,
+  address: Address,
+  options?: SockOptions,
+): Promise<number> {
+  const signal = check(sock, options);
+  const b = toBytes(data);
+  const addr = await resolved(sock, address, signal);
+  const len = toSockaddr(sock, addr, "sendto");
+  let sa = SOCKADDR.bytes;
+  for (;;) {
+    const fd = liveFd(sock);
+    const r = libc.sendto(fd, b, b.length, MSG_NOSIGNAL, sa, len);
+    if (r >= 0) return r;
+    const e = errno();
+    if (again(e)) {
+      // SOCKADDR is shared scratch: keep this address across the wait.
+      if (sa === SOCKADDR.bytes) sa = sa.slice(0, len);
+      await ready(sock, fd, true, signal);
+    } else if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/** asyncio's `_check_sendfile_params`. */
+function sendfileParams(sock: SocketType, file: unknown, offset: unknown, count: unknown): [number, number | null] {
+  const mode = typeof file === "object" && file !== null ? (file as { mode?: unknown }).mode : undefined;
+  if (typeof mode === "string" && !mode.includes("b")) throw new ValueError("file should be opened in binary mode");
+  if (sock.type !== SOCK_STREAM) throw new ValueError("only SOCK_STREAM type sockets are supported");
+  let n: number | null = null;
+  if (count !== null && count !== undefined) {
+    if (typeof count !== "number" || !Number.isInteger(count)) {
+      throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
+    }
+    if (count <= 0) throw new ValueError(`count must be a positive integer (got ${pyRepr(count)})`);
+    n = count;
+  }
+  if (typeof offset !== "number" || !Number.isInteger(offset)) {
+    throw new TypeError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
+  }
+  if (offset < 0) throw new ValueError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
+  return [offset, n];
+}
+
+const CHUNK = 256 * 1024;
+
+/**
+ * Sends a file, waiting while the socket's buffer is full: asyncio's
+ * `loop.sock_sendfile(sock, file, offset, count)`. With a descriptor, the
+ * kernel copies (`sendfile(2)` on Linux); a file object (a `Deno.FsFile`,
+ * which exposes no descriptor) or a descriptor `sendfile(2)` refuses is
+ * read and sent. Afterwards the file's position is `offset` plus the bytes
+ * sent.
+ *
+ * @param sock A connected `SOCK_STREAM` socket in non-blocking mode.
+ * @param file A file descriptor, or an object with `read` and `seek`.
+ * @param offset Where to start in the file (default `0`).
+ * @param count How many bytes at most (default: to the end of the file).
+ * @param options `{ signal }`.
+ * @returns The total number of bytes sent.
+ */
+export async function sock_sendfile(
+  sock: SocketType,
+  file: AsyncSendfileSource,
+  offset: number = 0,
+  count: number | null = null,
+  options?: SockOptions,
+): Promise<number> {
+  const signal = check(sock, options);
+  const [start, limit] = sendfileParams(sock, file, offset, count);
+  const infd = descriptorOf(file);
+  if (infd !== undefined) {
+    let total = 0;
+    const native = libc.sendfile ? await sendfileNative(sock, infd, start, limit, signal) : null;
+    if (native !== null) total = native;
+    else total = await sendfileRead(sock, (buf, at) => pread(infd, buf, at), start, limit, signal);
+    if (total > 0 && libc.lseek(infd, start + total, SEEK_SET) < 0) throw osErrorFrom(errno());
+    return total;
+  }
+  let read: (buf: Uint8Array) => Promise<number>, seek: (pos: number) => Promise<unknown>;
+  const f = file as Partial<AsyncFile & SyncFile>;
+  if (typeof f.read === "function" && typeof f.seek === "function") {
+    read = async (buf) => (await f.read!(buf)) ?? 0;
+    seek = (pos) => f.seek!(pos, SEEK_SET);
+  } else if (typeof f.readSync === "function" && typeof f.seekSync === "function") {
+    read = (buf) => Promise.resolve(f.readSync!(buf) ?? 0);
+    seek = (pos) => Promise.resolve(f.seekSync!(pos, SEEK_SET));
+  } else {
+    throw new TypeError(`file must be a file descriptor or a file object, not ${pyType(file)}`);
+  }
+  await seek(start);
+  const total = await sendfileRead(sock, read, start, limit, signal);
+  if (total > 0) await seek(start + total);
+  return total;
+}
+
+/** The descriptor of a source that has one: a number, an `fd` property, or a `fileno()` method. */
+function descriptorOf(file: unknown): number | undefined {
+  if (typeof file === "number") return toInt(file);
+  if (typeof file !== "object" || file === null) return undefined;
+  const f = file as { fd?: unknown; fileno?: unknown };
+  if (typeof f.fileno === "function") {
+    const n = (f.fileno as () => unknown).call(file);
+    return typeof n === "number" ? n : undefined;
+  }
+  return typeof f.fd === "number" ? f.fd : undefined;
+}
+
+function pread(fd: number, buf: Uint8Array, at: number): number {
+  for (;;) {
+    const r = libc.pread(fd, buf, buf.length, at);
+    if (r >= 0) return r;
+    const e = errno();
+    if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/** `sendfile(2)` until `limit` or the end of the file; `null` if the kernel refuses this pair of descriptors. */
+async function sendfileNative(
+  sock: SocketType,
+  infd: number,
+  start: number,
+  limit: number | null,
+  signal: AbortSignal | undefined,
+): Promise<number | null> {
+  const off = new BigInt64Array([BigInt(start)]);
+  let total = 0;
+  for (;;) {
+    const want = limit === null ? 0x40000000 : Math.min(limit - total, 0x40000000);
+    if (want <= 0) return total;
+    const fd = liveFd(sock);
+    const r = libc.sendfile!(fd, infd, off, want);
+    if (r > 0) {
+      total += r;
+      continue;
+    }
+    if (r === 0) return total;
+    const e = errno();
+    if (again(e)) {
+      await waitReady(sock, fd, true, signal);
+      if (signal?.aborted) throw signal.reason;
+    } else if ((e === EINVAL || e === ENOSYS || e === EOPNOTSUPP) && total === 0) return null;
+    else if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/** Reads chunks with `read(buf, position)` and sends them, until `limit` or the end. */
+async function sendfileRead(
+  sock: SocketType,
+  read: (buf: Uint8Array, at: number) => number | Promise<number>,
+  start: number,
+  limit: number | null,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const buf = new Uint8Array(limit === null ? CHUNK : Math.min(CHUNK, limit));
+  let total = 0;
+  for (;;) {
+    const want = limit === null ? buf.length : Math.min(buf.length, limit - total);
+    if (want <= 0) return total;
+    const got = await read(want === buf.length ? buf : buf.subarray(0, want), start + total);
+    if (got === 0) return total;
+    await sock_sendall(sock, buf.subarray(0, got), { signal });
+    total += got;
+  }
+}
+
+/**
+ * `getaddrinfo` without blocking the event loop: the same arguments and
+ * results as {@linkcode getaddrinfo}, computed on a Worker thread.
+ *
+ * @param host A name, a numeric address, or `null`.
+ * @param port A port number, a service name, or `null`.
+ * @param args `family`, `type`, `proto`, `flags`, positional or in a trailing options object (which may also hold `signal`).
+ * @returns `[family, type, proto, canonname, sockaddr]` for each address.
+ * @throws {gaierror} When the name cannot be resolved (the promise rejects).
+ *
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ * const [[family]] = await socket.getaddrinfo_async("127.0.0.1", 80, { type: socket.SOCK_STREAM });
+ * console.assert(family === socket.AF_INET);
+ * ```
+ */
+export function getaddrinfo_async(
+  host: string | Uint8Array | null,
+  port: string | number | Uint8Array | null,
+  ...args: [number?, number?, number?, number?, SockOptions?] | [...unknown[], GetaddrinfoAsyncOptions]
+): Promise<AddrInfo[]> {
+  let signal: AbortSignal | undefined;
+  const rest: unknown[] = args.slice();
+  const last = rest[rest.length - 1];
+  if (rest.length > 0 && isOptions(last)) {
+    const { signal: s, ...keywords } = last as GetaddrinfoAsyncOptions;
+    signal = s;
+    if (Object.keys(keywords).length > 0) rest[rest.length - 1] = keywords;
+    else rest.pop();
+  }
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return lookup([host, port, ...rest], signal);
+}
