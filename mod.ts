@@ -79,4 +79,78 @@ export {
 } from "./lib/helpers.ts";
 
 // Name services and conversions.
-export { type AddrInfo, getaddrinfo, type GetaddrinfoOptions } from "./lib/netdb.ts";
+export {
+  type AddrInfo,
+  getaddrinfo,
+  type GetaddrinfoOptions,
+  getfqdn,
+  gethostbyaddr,
+  gethostbyname,
+  gethostbyname_ex,
+  gethostname,
+  getnameinfo,
+  getprotobyname,
+  getservbyname,
+  getservbyport,
+  type HostInfo,
+  if_indextoname,
+  if_nameindex,
+  if_nametoindex,
+  sethostname,
+  UnicodeError,
+} from "./lib/netdb.ts";
+export { htonl, htons, inet_aton, inet_ntoa, inet_ntop, inet_pton, ntohl, ntohs } from "./lib/convert.ts";
+
+// Ancillary data, files and streams.
+export {
+  type AncillaryItem,
+  CMSG_LEN,
+  CMSG_SPACE,
+  recv_fds,
+  type RecvFdsResult,
+  type RecvmsgIntoResult,
+  type RecvmsgResult,
+  send_fds,
+  type SendmsgAfalgOptions,
+} from "./lib/msg.ts";
+export type { SendfileSource, SyncFile } from "./lib/sendfile.ts";
+export {
+  type BinaryFile,
+  type BinaryMode,
+  BufferedReader,
+  BufferedRWPair,
+  BufferedWriter,
+  LookupError,
+  type MakefileOptions,
+  SocketIO,
+  type TextBuffer,
+  TextIOWrapper,
+  type TextMode,
+  UnicodeDecodeError,
+  UnicodeEncodeError,
+  UnsupportedOperation,
+} from "./lib/makefile.ts";
+export {
+  readable_stream,
+  type ReadableStreamOptions,
+  writable_stream,
+  type WritableStreamOptions,
+} from "./lib/streams.ts";
+
+// Without blocking the event loop.
+export {
+  type AsyncFile,
+  type AsyncSendfileSource,
+  getaddrinfo_async,
+  type GetaddrinfoAsyncOptions,
+  sock_accept,
+  sock_connect,
+  sock_recv,
+  sock_recv_into,
+  sock_recvfrom,
+  sock_recvfrom_into,
+  sock_sendall,
+  sock_sendfile,
+  sock_sendto,
+  type SockOptions,
+} from "./lib/async.ts";

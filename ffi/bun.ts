@@ -10,7 +10,7 @@
  * @module
  */
 
-import { CString, dlopen, FFIType, ptr, read, toArrayBuffer } from "bun:ffi";
+import { CFunction, CString, dlopen, FFIType, JSCallback, ptr, read, toArrayBuffer } from "bun:ffi";
 import { type CType, declaration, type SymbolName, SYMBOLS, type SymbolSpec, unpadded } from "./symbols.ts";
 import type { Backend, Libc, Ptr } from "./types.ts";
 
@@ -65,5 +65,13 @@ export function load(path: string, os: string, arch: string): Backend {
     },
     isNull: (p) => !p,
     addressOf: (v) => ptr(v as never) as unknown as number,
+    crossThreadCallback: (fn) => {
+      const cb = new JSCallback(fn, { args: [FFIType.i32], returns: FFIType.void, threadsafe: true });
+      return { ptr: cb.ptr as unknown as number, close: () => cb.close() };
+    },
+    callPointer: (p) => {
+      const f = CFunction({ ptr: p as never, args: [FFIType.i32], returns: FFIType.void });
+      return (arg) => void f(arg);
+    },
   };
 }

@@ -24,32 +24,36 @@ const NATIVE: Record<CType, Deno.NativeType | "void"> = {
 type Raw = (...args: unknown[]) => unknown;
 
 type Convert = (v: unknown) => unknown;
-const identity: Convert = (v) => v;
 const toBigInt: Convert = (v) => BigInt(v as number);
 const toNumber: Convert = (v) => Number(v as bigint);
 
-/** Wraps `fn` so that 64-bit arguments go in as bigints and results come out as numbers. */
+/**
+ * Wraps `fn` so that 64-bit arguments go in as bigints and results come out
+ * as numbers. Each wrapper is compiled on its own (`new Function`), so that
+ * its call site sees one foreign function and one conversion per argument:
+ * a wrapper shared by every symbol would be megamorphic, and V8 would not
+ * inline the fast call through it.
+ */
 function widen(fn: Raw, args: readonly CType[], ret: CType): Raw {
   const wide = args.map((t) => t === "size" || t === "ssize");
   const narrowRet = ret === "size" || ret === "ssize";
   if (!wide.includes(true) && !narrowRet) return fn;
-  const conv = wide.map((w) => w ? toBigInt : identity);
-  const [c0, c1, c2, c3, c4, c5] = conv;
-  const out = narrowRet ? toNumber : identity;
-  switch (args.length) {
-    case 2:
-      return (a, b) => out(fn(c0(a), c1(b)));
-    case 3:
-      return (a, b, c) => out(fn(c0(a), c1(b), c2(c)));
-    case 4:
-      return (a, b, c, d) => out(fn(c0(a), c1(b), c2(c), c3(d)));
-    case 5:
-      return (a, b, c, d, e) => out(fn(c0(a), c1(b), c2(c), c3(d), c4(e)));
-    case 6:
-      return (a, b, c, d, e, f) => out(fn(c0(a), c1(b), c2(c), c3(d), c4(e), c5(f)));
-    default:
-      return (...v) => out(fn(...v.map((x, i) => conv[i](x))));
-  }
+  const names = args.map((_, i) => `a${i}`);
+  const call = `fn(${names.map((n, i) => wide[i] ? `BigInt(${n})` : n).join(", ")})`;
+  return new Function("fn", `"use strict"; return (${names.join(", ")}) => ${narrowRet ? `Number(${call})` : call};`)(
+    fn,
+  ) as Raw;
+}
+
+/** {@linkcode widen} for a `nonblocking` binding, whose result is a Promise. */
+function widenAsync(fn: Raw, args: readonly CType[], ret: CType): Raw {
+  const wide = args.map((t) => t === "size" || t === "ssize");
+  const narrowRet = ret === "size" || ret === "ssize";
+  if (!wide.includes(true) && !narrowRet) return fn;
+  return (...v) => {
+    const p = fn(...v.map((x, i) => wide[i] ? toBigInt(x) : x)) as Promise<unknown>;
+    return narrowRet ? p.then(toNumber) : p;
+  };
 }
 
 /** Opens `path` and binds every symbol for `os`/`arch`. Throws if the library cannot be opened. */
@@ -66,11 +70,18 @@ export function load(path: string, os: string, arch: string): Backend {
       optional: s.optional ?? false,
     };
   }
+  // `nonblocking` symbols get a second binding, `<name>_nb`, that returns a Promise.
+  const nb = specs.filter(([name]) => (SYMBOLS[name] as SymbolSpec).nonblocking);
+  for (const [name] of nb) wanted[`${name}_nb`] = { ...wanted[name], name, nonblocking: true };
   const lib = Deno.dlopen(path, wanted);
   const libc: Record<string, Raw | undefined> = {};
   for (const [name, spec] of specs) {
     const raw = lib.symbols[name] as unknown as Raw | null;
     libc[name] = raw ? unpadded(widen(raw, spec.args, spec.ret), name, os, arch) : undefined;
+  }
+  for (const [name, spec] of nb) {
+    const raw = lib.symbols[`${name}_nb`] as unknown as Raw | null;
+    libc[`${name}_nb`] = raw ? unpadded(widenAsync(raw, spec.args, spec.ret), name, os, arch) : undefined;
   }
 
   const P = Deno.UnsafePointer;

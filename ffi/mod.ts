@@ -26,11 +26,10 @@ function candidates(os: string, arch: string): string[] {
   }
 }
 
-// Kept out of reach of static analysis, so Deno never resolves `bun:ffi`.
-const BUN_ADAPTER = "./bun.ts";
-
 async function open(): Promise<Backend> {
-  const load: typeof loadDeno = RUNTIME === "bun" ? (await import(BUN_ADAPTER)).load : loadDeno;
+  // A dynamic import, so Deno never loads `bun:ffi`; a literal one, so JSR's
+  // npm tarball (how Bun installs JSR packages) includes the adapter.
+  const load: typeof loadDeno = RUNTIME === "bun" ? (await import("./bun.ts")).load : loadDeno;
   const errors: unknown[] = [];
   for (const path of candidates(OS, ARCH)) {
     try {
@@ -86,6 +85,16 @@ export const isNull: (p: Ptr) => boolean = backend.isNull;
  * `iovec`, a `msghdr`). Keep the view referenced until the call returns.
  */
 export const addressOf: (v: ArrayBufferView) => number = backend.addressOf;
+
+/**
+ * Bun only (`undefined` in Deno): a C function pointer `void (*)(int)` that
+ * any thread may call, each call queueing `fn(arg)` on this thread's event
+ * loop (a threadsafe `JSCallback`). The reactor's poller Worker wakes the
+ * main thread through it.
+ */
+export const crossThreadCallback: Backend["crossThreadCallback"] = backend.crossThreadCallback;
+/** Bun only (`undefined` in Deno): calls the C function `void (*)(int)` at a pointer from {@linkcode crossThreadCallback}. */
+export const callPointer: Backend["callPointer"] = backend.callPointer;
 
 /** `strerror(n)`, copied into a string. */
 export function strerror(n: number): string {

@@ -34,6 +34,13 @@ export interface SymbolSpec {
   readonly os?: "linux" | "darwin";
   /** Not every C library has it (old glibc, musl): bound when present, else `undefined`. */
   readonly optional?: true;
+  /**
+   * Also bound, where the runtime can (Deno), as `<name>_nb`: the same call
+   * run on a thread of the runtime's pool, returning a Promise. The default
+   * binding stays the fast synchronous one. Never read `errno` after an
+   * `_nb` call: it ran on another thread.
+   */
+  readonly nonblocking?: true;
 }
 
 /** The table of every symbol, by its C name, with the C prototype beside it. */
@@ -76,6 +83,7 @@ export const SYMBOLS = {
   pread: { args: ["i32", "buf", "size", "ssize"], ret: "ssize" }, // ssize_t pread(int, void *, size_t, off_t)
   lseek: { args: ["i32", "ssize", "i32"], ret: "ssize" }, // off_t lseek(int, off_t, int)
   pipe: { args: ["buf"], ret: "i32" }, // int pipe(int[2])
+  unlink: { args: ["buf"], ret: "i32" }, // int unlink(const char *)
   sendfile: { args: ["i32", "i32", "buf", "size"], ret: "ssize", os: "linux" }, // ssize_t sendfile(int, int, off_t *, size_t)
 
   // Processes and limits
@@ -87,13 +95,13 @@ export const SYMBOLS = {
   // Readiness: sys/epoll.h, sys/eventfd.h (Linux), sys/event.h (macOS)
   epoll_create1: { args: ["i32"], ret: "i32", os: "linux" }, // int epoll_create1(int)
   epoll_ctl: { args: ["i32", "i32", "i32", "buf"], ret: "i32", os: "linux" }, // int epoll_ctl(int, int, int, struct epoll_event *)
-  epoll_wait: { args: ["i32", "buf", "i32", "i32"], ret: "i32", os: "linux" }, // int epoll_wait(int, struct epoll_event *, int, int)
+  epoll_wait: { args: ["i32", "buf", "i32", "i32"], ret: "i32", os: "linux", nonblocking: true }, // int epoll_wait(int, struct epoll_event *, int, int)
   eventfd: { args: ["u32", "i32"], ret: "i32", os: "linux" }, // int eventfd(unsigned, int)
   kqueue: { args: [], ret: "i32", os: "darwin" }, // int kqueue(void)
-  kevent: { args: ["i32", "buf", "i32", "buf", "i32", "buf"], ret: "i32", os: "darwin" }, // int kevent(int, const struct kevent *, int, struct kevent *, int, const struct timespec *)
+  kevent: { args: ["i32", "buf", "i32", "buf", "i32", "buf"], ret: "i32", os: "darwin", nonblocking: true }, // int kevent(int, const struct kevent *, int, struct kevent *, int, const struct timespec *)
 
   // Names: netdb.h, net/if.h, arpa/inet.h, unistd.h
-  getaddrinfo: { args: ["buf", "buf", "buf", "buf"], ret: "i32" }, // int getaddrinfo(const char *, const char *, const struct addrinfo *, struct addrinfo **)
+  getaddrinfo: { args: ["buf", "buf", "buf", "buf"], ret: "i32", nonblocking: true }, // int getaddrinfo(const char *, const char *, const struct addrinfo *, struct addrinfo **)
   freeaddrinfo: { args: ["ptr"], ret: "void" }, // void freeaddrinfo(struct addrinfo *)
   gai_strerror: { args: ["i32"], ret: "ptr" }, // const char *gai_strerror(int)
   getnameinfo: { args: ["buf", "u32", "buf", "u32", "buf", "u32", "i32"], ret: "i32" }, // int getnameinfo(const struct sockaddr *, socklen_t, char *, socklen_t, char *, socklen_t, int)

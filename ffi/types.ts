@@ -30,11 +30,23 @@ type Fn<S extends Spec> = (...args: JsArgs<S["args"]>) => JsRet<S["ret"]>;
  * The bound C library: one function per symbol. Symbols that exist on one
  * operating system only, or only in some C libraries, may be `undefined`.
  */
-export type Libc = {
-  readonly [K in SymbolName]: (typeof SYMBOLS)[K] extends { os: string } | { optional: true }
-    ? Fn<(typeof SYMBOLS)[K]> | undefined
-    : Fn<(typeof SYMBOLS)[K]>;
-};
+export type Libc =
+  & {
+    readonly [K in SymbolName]: (typeof SYMBOLS)[K] extends { os: string } | { optional: true }
+      ? Fn<(typeof SYMBOLS)[K]> | undefined
+      : Fn<(typeof SYMBOLS)[K]>;
+  }
+  // The `nonblocking` symbols' `<name>_nb` variants (Deno only, else
+  // `undefined`): the call runs on a pool thread and its result arrives as a
+  // Promise.
+  & {
+    readonly [K in NonblockingName as `${K}_nb`]?: (
+      ...args: JsArgs<(typeof SYMBOLS)[K]["args"]>
+    ) => Promise<JsRet<(typeof SYMBOLS)[K]["ret"]>>;
+  };
+
+/** The symbols declared `nonblocking`. */
+type NonblockingName = { [K in SymbolName]: (typeof SYMBOLS)[K] extends { nonblocking: true } ? K : never }[SymbolName];
 
 /** What a runtime adapter provides: the bound library and memory access. */
 export interface Backend {
@@ -55,4 +67,12 @@ export interface Backend {
    * caller keeps the view alive for as long as C may use the address.
    */
   addressOf(v: ArrayBufferView): number;
+  /**
+   * Bun only (`undefined` in Deno): a C function pointer `void (*)(int)`
+   * that any thread may call; each call queues `fn(arg)` on the event loop
+   * of the thread that created it (a threadsafe `JSCallback`).
+   */
+  readonly crossThreadCallback?: (fn: (arg: number) => void) => { ptr: number; close(): void };
+  /** Bun only (`undefined` in Deno): a function that calls the C function `void (*)(int)` at `ptr`. */
+  readonly callPointer?: (ptr: number) => (arg: number) => void;
 }

@@ -77,15 +77,32 @@ const EMPTY = new Uint8Array(0);
 /**
  * A bytes-like argument as a `Uint8Array` over the same memory: any
  * `ArrayBufferView` or `ArrayBuffer`. A string is a `TypeError`, as in
- * Python. A detached buffer reads as empty.
+ * Python. A detached buffer is a `ValueError`, as a released `memoryview`
+ * is in Python.
  */
 export function toBytes(v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) return v;
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof Uint8Array) {
+    if (v.byteLength === 0 && isDetached(v.buffer)) throw detachedError();
+    return v;
+  }
+  if (ArrayBuffer.isView(v)) {
+    if (v.byteLength === 0 && isDetached(v.buffer)) throw detachedError();
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
   if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer)) {
+    if (v.byteLength === 0 && isDetached(v)) throw detachedError();
     return v.byteLength === 0 ? EMPTY : new Uint8Array(v);
   }
   throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+}
+
+/** Whether `b` is a detached (transferred) `ArrayBuffer`; a shared one never is. */
+function isDetached(b: ArrayBufferLike): boolean {
+  return (b as { detached?: boolean }).detached === true;
+}
+
+function detachedError(): ValueError {
+  return new ValueError("operation forbidden on a detached ArrayBuffer");
 }
 
 /** A writable bytes-like argument (`recv_into`'s buffer). */
@@ -96,6 +113,7 @@ export function toWritableBytes(v: unknown): Uint8Array {
   try {
     return toBytes(v);
   } catch {
+    // Also for a detached buffer: CPython's "w*" refuses a released memoryview with TypeError.
     throw new TypeError(`argument must be read-write bytes-like object, not ${pyType(v)}`);
   }
 }

@@ -11,7 +11,7 @@ import { isOptions, params } from "./args.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { getaddrinfo } from "./netdb.ts";
 import { pyRepr } from "./repr.ts";
-import { socket, type SocketType } from "./socket.ts";
+import { parseTimeout, socket, type SocketType } from "./socket.ts";
 
 const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, IPPROTO_IPV6, IPV6_V6ONLY } = CONSTANTS;
 const SO_REUSEPORT = CONSTANTS.SO_REUSEPORT;
@@ -50,9 +50,12 @@ export function create_connection(
   const [timeout, source, allErrors] = args.length > 0 && isOptions(args[args.length - 1])
     ? params("create_connection", ["timeout", "source_address", "all_errors"], args)
     : args;
-  if (!Array.isArray(address) || address.length !== 2) {
-    throw new TypeError("create_connection() address must be a pair (host, port)");
-  }
+  if (!Array.isArray(address)) throw new TypeError("create_connection() address must be a pair (host, port)");
+  // As Python's `host, port = address`.
+  if (address.length < 2) throw new ValueError(`not enough values to unpack (expected 2, got ${address.length})`);
+  if (address.length > 2) throw new ValueError("too many values to unpack (expected 2)");
+  // The timeout is checked before any name is resolved or socket made.
+  if (timeout !== undefined) parseTimeout(timeout);
   const [host, port] = address;
   const errors: unknown[] = [];
   for (const [af, type, proto, , sa] of getaddrinfo(host, port, 0, SOCK_STREAM)) {

@@ -27,7 +27,8 @@ export function room(n: number): Uint8Array {
     slab = new Uint8Array(SLAB);
     used = 0;
   }
-  return used === 0 ? slab : slab.subarray(used);
+  // Exactly `n` bytes: a full read (the usual case) is returned as is by take().
+  return slab.subarray(used, used + n);
 }
 
 /** The first `got` bytes of the buffer `room` returned, as the result. */
@@ -36,7 +37,6 @@ export function take(buf: Uint8Array, got: number): Uint8Array {
     // An unpooled buffer: keep it whole when nearly full, else copy out.
     return got === buf.length ? buf : got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
   }
-  const out = slab.subarray(used, used + got);
   used = (used + got + 7) & ~7;
-  return out;
+  return got === buf.length ? buf : buf.subarray(0, got);
 }

@@ -12,11 +12,22 @@ import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from ".
 import "./addr/inet.ts";
 import "./addr/inet6.ts";
 import "./addr/unix.ts";
+import "./addr/all.ts";
 import { type BytesLike, isOptions, params, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
 import { monotonic, sockCall, timedOut, waitFd } from "./sock_call.ts";
+import * as msg from "./msg.ts";
+import { sendfile as sendfileImpl, type SendfileSource } from "./sendfile.ts";
+import {
+  type BinaryFile,
+  type BinaryMode,
+  makefile as makefileImpl,
+  type MakefileOptions,
+  type TextIOWrapper,
+  type TextMode,
+} from "./makefile.ts";
 
 const { AF_INET, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_ERROR, SOMAXCONN } = CONSTANTS;
 const { EBADF, EINTR, EINPROGRESS, EISCONN, EAGAIN, EWOULDBLOCK, ECONNRESET, ENOTSOCK } = SYS;
@@ -41,8 +52,8 @@ const OPTLEN = new Uint32Array(1);
 
 let defaultTimeout: number | null = null;
 
-/** Timeouts as CPython parses them: `null`, or a finite number of seconds ≥ 0. */
-function parseTimeout(v: unknown): number | null {
+/** Timeouts as CPython parses them: `null`, or a finite number of seconds ≥ 0. Internal to the module. */
+export function parseTimeout(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== "number") {
     if (typeof v === "boolean") return v ? 1 : 0;
@@ -72,6 +83,9 @@ export function getdefaulttimeout(): number | null {
  * @throws {ValueError} For a negative value or NaN.
  */
 export function setdefaulttimeout(timeout: number | null): void {
+  if (arguments.length !== 1) {
+    throw new TypeError(`setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
+  }
   defaultTimeout = parseTimeout(timeout);
 }
 
@@ -109,6 +123,13 @@ export let ioRefs: (sock: SocketType, delta: number) => void;
 
 /** The descriptor of an open socket, or `OSError(EBADF)`. Internal to the module. */
 export let liveFd: (sock: SocketType) => number;
+
+/**
+ * Called with each descriptor just before a socket closes it, while the
+ * number is still its own: the reactor (`lib/reactor/`) rejects the
+ * descriptor's waiters and forgets it. Internal to the module.
+ */
+export const closeHooks: Set<(fd: number) => void> = new Set();
 
 /** Options for {@linkcode SocketType.recv_into} and {@linkcode SocketType.recvfrom_into}. */
 export interface RecvIntoOptions {
@@ -173,6 +194,9 @@ export class SocketType implements Disposable {
    */
   constructor(...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]);
   constructor(...args: unknown[]) {
+    if (args.length > 4 && !isOptions(args[args.length - 1])) {
+      throw new TypeError(`socket() takes at most 4 arguments (${args.length} given)`);
+    }
     const [f, t, p, fileno] = args.length > 0 && isOptions(args[args.length - 1])
       ? params("socket", ["family", "type", "proto", "fileno"], args)
       : args;
@@ -282,8 +306,9 @@ export class SocketType implements Disposable {
    * @param address The family's address, e.g. `["127.0.0.1", 0]` or a path.
    */
   bind(address: Address): void {
-    const fd = this.#live();
+    // As CPython: the address is checked before the descriptor.
     const len = toSockaddr(this, address, "bind");
+    const fd = this.#live();
     if (libc.bind(fd, SOCKADDR.bytes, len) < 0) throw osErrorFrom(errno());
   }
 
@@ -301,6 +326,7 @@ export class SocketType implements Disposable {
     if (fd < 0) return;
     this.#fd = -1;
     REGISTRY.unregister(this);
+    for (const hook of closeHooks) hook(fd);
     // The peer may have reset the connection already: Python ignores ECONNRESET here.
     if (libc.close(fd) < 0) {
       const e = errno();
@@ -401,7 +427,8 @@ export class SocketType implements Disposable {
    * @param inheritable `true` to clear close-on-exec.
    */
   set_inheritable(inheritable: boolean): void {
-    setCloexec(this.#live(), !inheritable);
+    const on = toInt(inheritable);
+    setCloexec(this.#live(), !on);
   }
 
   /** The address of the connected peer. */
@@ -441,7 +468,9 @@ export class SocketType implements Disposable {
     const lv = toCInt(level), name = toCInt(optname);
     if (buflen === undefined) return getIntOpt(this.#live(), lv, name);
     const n = toCInt(buflen);
-    if (n <= 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
+    // As CPython: a buflen of 0 reads an int.
+    if (n === 0) return getIntOpt(this.#live(), lv, name);
+    if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
     const buf = new Uint8Array(n);
     OPTLEN[0] = n;
     if (libc.getsockopt(this.#live(), lv, name, buf, OPTLEN) < 0) throw osErrorFrom(errno());
@@ -469,6 +498,9 @@ export class SocketType implements Disposable {
    */
   setsockopt(level: number, optname: number, value: null, optlen: number): void;
   setsockopt(level: number, optname: number, value: unknown, optlen?: number): void {
+    if (arguments.length < 3 || arguments.length > 4) {
+      throw new TypeError(`setsockopt() takes 3 or 4 arguments (${arguments.length} given)`);
+    }
     const lv = toCInt(level), name = toCInt(optname);
     let rc: number;
     if (arguments.length === 4) {
@@ -477,6 +509,10 @@ export class SocketType implements Disposable {
       if (len < 0 || len > 0xffffffff) throw new OverflowError("optlen is out of range");
       rc = libc.setsockopt(this.#live(), lv, name, null, len);
     } else if (typeof value === "number" || typeof value === "boolean") {
+      // CPython tries "iii", then "iiy*": a value that is no C int is then refused as not bytes-like.
+      if (typeof value === "number" && !(Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff)) {
+        throw new TypeError(`a bytes-like object is required, not '${Number.isInteger(value) ? "int" : "float"}'`);
+      }
       OPT[0] = toCInt(value);
       rc = libc.setsockopt(this.#live(), lv, name, OPT, 4);
     } else {
@@ -502,7 +538,7 @@ export class SocketType implements Disposable {
    * @param flag Whether to block.
    */
   setblocking(flag: boolean): void {
-    this.settimeout(flag ? null : 0);
+    this.settimeout(toInt(flag) ? null : 0);
   }
 
   /**
@@ -513,6 +549,9 @@ export class SocketType implements Disposable {
    * @throws {ValueError} For a negative timeout or NaN.
    */
   settimeout(value: number | null): void {
+    if (arguments.length !== 1) {
+      throw new TypeError(`settimeout() takes exactly one argument (${arguments.length} given)`);
+    }
     const t = parseTimeout(value);
     setNonBlocking(this.#live(), t !== null);
     this.#timeout = t;
@@ -541,14 +580,19 @@ export class SocketType implements Disposable {
    * @returns The bytes received.
    */
   recv(bufsize: number, flags = 0): Uint8Array {
-    const n = toCInt(bufsize), f = toCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recv");
+    const n = sizeArg(bufsize, "recv"), f = toCInt(flags);
     const fd = this.#live();
     const buf = room(n);
-    const got = this.#timeout === null
-      ? retryEintr(() => libc.recv(fd, buf, n, f))
-      : sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f));
-    return take(buf, got);
+    if (this.#timeout === null) {
+      // Blocking mode, the hot path: no closure, retry EINTR inline.
+      for (;;) {
+        const got = libc.recv(fd, buf, n, f);
+        if (got >= 0) return take(buf, got);
+        const e = errno();
+        if (e !== EINTR) throw osErrorFrom(e);
+      }
+    }
+    return take(buf, sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f)));
   }
 
   /**
@@ -559,8 +603,7 @@ export class SocketType implements Disposable {
    * @returns `[bytes, address]`; the address is `null` when the sender has none.
    */
   recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
-    const n = toCInt(bufsize), f = toCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recvfrom");
+    const n = sizeArg(bufsize, "recvfrom"), f = toCInt(flags);
     const fd = this.#live();
     const buf = room(n);
     const got = sockCall(fd, this.#timeout, false, () => {
@@ -582,15 +625,21 @@ export class SocketType implements Disposable {
   recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
     if (typeof nbytes === "object") ({ nbytes, flags } = intoParams("recv_into", arguments));
     const buf = toWritableBytes(buffer);
-    let n = nbytes === undefined ? 0 : toCInt(nbytes);
+    let n = nbytes === undefined ? 0 : toSsize(nbytes);
     const f = flags === undefined ? 0 : toCInt(flags);
     if (n < 0) throw new ValueError("negative buffersize in recv_into");
     if (n === 0) n = buf.length;
     if (n > buf.length) throw new ValueError("buffer too small for requested bytes");
     const fd = this.#live();
-    return this.#timeout === null
-      ? retryEintr(() => libc.recv(fd, buf, n, f))
-      : sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f));
+    if (this.#timeout === null) {
+      for (;;) {
+        const got = libc.recv(fd, buf, n, f);
+        if (got >= 0) return got;
+        const e = errno();
+        if (e !== EINTR) throw osErrorFrom(e);
+      }
+    }
+    return sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f));
   }
 
   /**
@@ -608,7 +657,7 @@ export class SocketType implements Disposable {
   ): [number, Address | null] {
     if (typeof nbytes === "object") ({ nbytes, flags } = intoParams("recvfrom_into", arguments));
     const buf = toWritableBytes(buffer);
-    let n = nbytes === undefined ? 0 : toCInt(nbytes);
+    let n = nbytes === undefined ? 0 : toSsize(nbytes);
     const f = flags === undefined ? 0 : toCInt(flags);
     if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
     if (n === 0) n = buf.length;
@@ -632,9 +681,15 @@ export class SocketType implements Disposable {
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
     const fd = this.#live();
-    return this.#timeout === null
-      ? retryEintr(() => libc.send(fd, b, b.length, f))
-      : sockCall(fd, this.#timeout, true, () => libc.send(fd, b, b.length, f));
+    if (this.#timeout === null) {
+      for (;;) {
+        const sent = libc.send(fd, b, b.length, f);
+        if (sent >= 0) return sent;
+        const e = errno();
+        if (e !== EINTR) throw osErrorFrom(e);
+      }
+    }
+    return sockCall(fd, this.#timeout, true, () => libc.send(fd, b, b.length, f));
   }
 
   /**
@@ -649,8 +704,23 @@ export class SocketType implements Disposable {
     const f = toCInt(flags) | MSG_NOSIGNAL;
     const fd = this.#live();
     const timeout = this.#timeout;
-    const deadline = timeout ? monotonic() + timeout : undefined;
     let sent = 0;
+    if (timeout === null) {
+      // Blocking mode, the hot path: no closure per send.
+      let part = b;
+      for (;;) {
+        const r = libc.send(fd, part, part.length, f);
+        if (r < 0) {
+          const e = errno();
+          if (e !== EINTR) throw osErrorFrom(e);
+          continue;
+        }
+        sent += r;
+        if (sent >= b.length) return;
+        part = b.subarray(sent);
+      }
+    }
+    const deadline = timeout ? monotonic() + timeout : undefined;
     do {
       const part = sent === 0 ? b : b.subarray(sent);
       sent += sockCall(fd, timeout, true, () => libc.send(fd, part, part.length, f), deadline);
@@ -681,9 +751,176 @@ export class SocketType implements Disposable {
     }
     const b = toBytes(data);
     const f = (rest.length === 2 ? toCInt(rest[0]) : 0) | MSG_NOSIGNAL;
-    const fd = this.#live();
+    // As CPython: the address is checked before the descriptor.
     const len = toSockaddr(this, rest[rest.length - 1], "sendto");
+    const fd = this.#live();
     return sockCall(fd, this.#timeout, true, () => libc.sendto(fd, b, b.length, f, SOCKADDR.bytes, len));
+  }
+
+  /**
+   * Sends `buffers`, concatenated, as one message, with ancillary data
+   * (`SCM_RIGHTS` descriptors, `IP_TTL`, ...) given as `[level, type, data]`
+   * items: CPython's `socket.sendmsg`, with the control messages laid out
+   * with the platform's `CMSG_*` alignment. Never raises `SIGPIPE`.
+   *
+   * @param buffers An iterable of bytes-like objects.
+   * @param ancdata An iterable of `[cmsg_level, cmsg_type, cmsg_data]`.
+   * @param flags `MSG_*` flags.
+   * @param address The destination, or `null` (connected sockets).
+   * @returns The number of bytes of data sent.
+   * @throws {TypeError} For a non-iterable argument or an item that is not `[int, int, bytes-like]`.
+   * @throws {OSError} When the system refuses.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * const [a, b] = socket.socketpair();
+   * a.sendmsg([new Uint8Array([1, 2]), new Uint8Array([3])]);
+   * console.assert(b.recv(3).length === 3);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendmsg(
+    buffers: Iterable<BytesLike>,
+    ancdata?: Iterable<readonly [number, number, BytesLike]>,
+    flags?: number,
+    address?: Address | null,
+  ): number {
+    return msg.sendmsg(this, buffers, ancdata, flags, address);
+  }
+
+  /**
+   * Receives up to `bufsize` bytes of data and up to `ancbufsize` bytes of
+   * ancillary data (size it with `CMSG_SPACE`/`CMSG_LEN`). Received
+   * descriptors are close-on-exec. A truncated item raises a
+   * `RuntimeWarning` (process warning) and comes back with the data there
+   * is, as in CPython; `MSG_CTRUNC` in `msg_flags` tells of truncation.
+   *
+   * @param bufsize The most bytes of data to receive.
+   * @param ancbufsize The size of the ancillary data buffer (default `0`: none).
+   * @param flags `MSG_*` flags.
+   * @returns `[data, ancdata, msg_flags, address]`, `ancdata` a list of `[level, type, data]`.
+   * @throws {ValueError} For a negative `bufsize` or an invalid `ancbufsize`.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * const [a, b] = socket.socketpair();
+   * a.send(new Uint8Array([7]));
+   * const [data, ancdata, flags] = b.recvmsg(16, socket.CMSG_SPACE(4));
+   * console.assert(data[0] === 7 && ancdata.length === 0 && flags === 0);
+   * a.close();
+   * b.close();
+   * ```
+   */
+  recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult {
+    return msg.recvmsg(this, bufsize, ancbufsize, flags);
+  }
+
+  /**
+   * Like {@linkcode SocketType.recvmsg}, but scatters the data into
+   * `buffers` (filled in order) instead of returning it.
+   *
+   * @param buffers An iterable of writable bytes-like objects.
+   * @param ancbufsize The size of the ancillary data buffer (default `0`: none).
+   * @param flags `MSG_*` flags.
+   * @returns `[nbytes, ancdata, msg_flags, address]`.
+   * @throws {TypeError} When `buffers` is not an iterable of writable buffers.
+   * @throws {ValueError} For an invalid `ancbufsize`.
+   */
+  recvmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult {
+    return msg.recvmsg_into(this, buffers, ancbufsize, flags);
+  }
+
+  /**
+   * `sendmsg` for `AF_ALG` operation sockets: `sendmsg_afalg(msg?, { op,
+   * iv, assoclen, flags })` sends the data with `ALG_SET_OP`, `ALG_SET_IV`
+   * and `ALG_SET_AEAD_ASSOCLEN` control messages, as CPython builds them.
+   *
+   * @param args `msg` (an iterable of bytes-like objects), then Python's
+   *   keyword-only arguments as an options object: `op` (required), `iv`,
+   *   `assoclen`, `flags`.
+   * @returns The number of bytes sent.
+   * @throws {OSError} `algset is only supported for AF_ALG` on other sockets.
+   * @throws {TypeError} `Invalid or missing argument 'op'`, `assoclen must be positive`, wrong types.
+   */
+  sendmsg_afalg(...args: [Iterable<BytesLike>?, msg.SendmsgAfalgOptions?] | [msg.SendmsgAfalgOptions]): number {
+    return msg.sendmsg_afalg(this, args);
+  }
+
+  /**
+   * Sends a file: with `sendfile(2)` where the file has a descriptor (a
+   * numeric fd, as Bun's and Node's `fs.openSync` return, or an object with
+   * `fd` or `fileno()`), else by reading and sending (a `Deno.FsFile`).
+   * `offset` counts from the start of the file; afterwards a file object's
+   * position (or a numeric fd's, with `lseek`) is `offset + sent`.
+   *
+   * @param file The file.
+   * @param offset Where to start (default `0`).
+   * @param count How many bytes at most (default: to the end).
+   * @returns The number of bytes sent.
+   * @throws {ValueError} On non-blocking sockets, non-stream sockets, or a `count` ≤ 0.
+   * @example
+   * ```ts ignore
+   * import * as socket from "./mod.ts";
+   * using f = Deno.openSync("README.md");
+   * const sent = conn.sendfile(f);
+   * ```
+   */
+  sendfile(file: SendfileSource, offset?: number, count?: number | null): number {
+    return sendfileImpl(this, file, offset, count);
+  }
+
+  /**
+   * A file object over the socket, as `Lib/socket.py`'s `makefile`: text
+   * (`string`) in modes `r`, `w`, `rw`; bytes with `b`. Buffered unless
+   * `buffering` is `0` (binary only). The descriptor stays open until the
+   * socket and every file object from it are closed.
+   *
+   * @param mode Characters from `r`, `w`, `b` (default `"r"`).
+   * @param buffering Buffer size; `0` unbuffered; `null` or negative for the default (8192).
+   * @param options `{ encoding, errors, newline }` for text files (and `mode`, `buffering` as keywords).
+   * @returns The file object.
+   * @throws {ValueError} For an invalid mode, or text without buffering.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * const [a, b] = socket.socketpair();
+   * const w = a.makefile("w");
+   * w.write("hello\nworld\n");
+   * w.flush();
+   * const r = b.makefile("r");
+   * console.assert(r.readline() === "hello\n");
+   * w.close(); r.close(); a.close(); b.close();
+   * ```
+   */
+  makefile(mode: BinaryMode, buffering?: number | null, options?: MakefileOptions): BinaryFile;
+  /**
+   * A text file object over the socket (modes `r`, `w`, `rw`).
+   *
+   * @param mode `"r"`, `"w"` or `"rw"` (default `"r"`).
+   * @param buffering Buffer size; `null` or negative for the default.
+   * @param options `{ encoding, errors, newline }`.
+   * @returns The text file object.
+   */
+  makefile(mode?: TextMode, buffering?: number | null, options?: MakefileOptions): TextIOWrapper;
+  /**
+   * A file object over the socket, with the mode and buffering in an options object.
+   *
+   * @param options `{ mode, buffering, encoding, errors, newline }`.
+   * @returns The file object.
+   */
+  makefile(options: MakefileOptions): TextIOWrapper | BinaryFile;
+  /**
+   * A file object over the socket, for a mode known only at run time.
+   *
+   * @param mode Characters from `r`, `w`, `b`.
+   * @param buffering Buffer size.
+   * @param options `{ encoding, errors, newline }`.
+   * @returns The file object: binary with `b`, else text.
+   */
+  makefile(mode: string, buffering?: number | null, options?: MakefileOptions): TextIOWrapper | BinaryFile;
+  makefile(...args: unknown[]): TextIOWrapper | BinaryFile {
+    return makefileImpl(this, args);
   }
 
   /**
@@ -743,13 +980,22 @@ function intoParams(fn: string, args: IArguments): RecvIntoOptions {
   return { nbytes: nbytes as number | undefined, flags: flags as number | undefined };
 }
 
-function retryEintr(fn: () => number): number {
-  for (;;) {
-    const r = fn();
-    if (r >= 0) return r;
-    const e = errno();
-    if (e !== EINTR) throw osErrorFrom(e);
-  }
+/** A `Py_ssize_t` argument (CPython's `"n"`): any integer below 2**63 in magnitude. */
+function toSsize(v: unknown): number {
+  const n = toInt(v);
+  if (n >= 2 ** 63 || n < -(2 ** 63)) throw new OverflowError("Python int too large to convert to C ssize_t");
+  return n;
+}
+
+/**
+ * `recv`'s `bufsize`: negative is CPython's `ValueError`. One receive is
+ * capped at 2**31-1 bytes (CPython would try to allocate the whole size).
+ */
+function sizeArg(v: unknown, fn: string): number {
+  const n = toSsize(v);
+  if (n < 0) throw new ValueError(`negative buffersize in ${fn}`);
+  if (n > 0x7fffffff) throw new OverflowError(`${fn}() bufsize is too large: at most 2**31-1 bytes`);
+  return n;
 }
 
 function getIntOpt(fd: number, level: number, name: number): number {
@@ -836,7 +1082,10 @@ export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM,
  */
 export function fromfd(fd: number, family: number, type: number, proto = 0): SocketType {
   const f = toCInt(fd);
-  if (f < 0) throw new ValueError("negative file descriptor");
+  // Every argument is checked before the descriptor is duplicated, so a bad one leaks nothing.
+  toCInt(family), toCInt(type), toCInt(proto);
+  // dup(-1) is EBADF, as in CPython (no system call for it).
+  if (f < 0) throw ebadf();
   const nfd = libc.fcntl(f, F_DUPFD_CLOEXEC, 0);
   if (nfd < 0) throw osErrorFrom(errno());
   try {
@@ -853,7 +1102,9 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
  * @param fd The descriptor.
  */
 export function close(fd: number): void {
-  const f = toCInt(fd);
+  const f = toInt(fd);
+  // No descriptor lies outside a C int: never truncate (CPython would close fd 3 for 2**32+3).
+  if (f > 0x7fffffff || f < -0x80000000) throw ebadf();
   if (libc.close(f) < 0) {
     const e = errno();
     if (e !== ECONNRESET) throw osErrorFrom(e);

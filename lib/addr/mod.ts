@@ -106,6 +106,8 @@ export function toSockaddr(ctx: Ctx, addr: unknown, caller: string): number {
  */
 export function fromSockaddr(sa: Sockaddr, len: number, ctx: Ctx): Address | null {
   if (len === 0) return null;
+  // The kernel reports the full length even when it truncated the name.
+  if (len > sa.bytes.length) len = sa.bytes.length;
   const family = readFamily(sa);
   const codec = CODECS.get(family);
   if (codec) return codec.decode(sa, len, ctx);
