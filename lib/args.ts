@@ -50,6 +50,30 @@ export function toInt(v: unknown): number {
   throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
 }
 
+const TWO_63 = 2 ** 63;
+
+/** A Python `int` as a number or bigint (a `bool` counts), or `null` for anything else. */
+export function intValue(v: unknown): number | bigint | null {
+  if (typeof v === "number") return Number.isInteger(v) ? v : null;
+  if (typeof v === "boolean") return v ? 1 : 0;
+  if (typeof v === "bigint") return v;
+  return null;
+}
+
+/**
+ * The `"i"` conversion of `PyArg_ParseTuple` for functions that, like
+ * CPython's, accept any `int` (a `bigint` too): a C `int`, with CPython's
+ * messages.
+ */
+export function parseI(v: unknown): number {
+  const n = intValue(v);
+  if (n === null) throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
+  if (n >= TWO_63 || n < -TWO_63) throw new OverflowError("Python int too large to convert to C long");
+  if (n > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
+  if (n < -0x80000000) throw new OverflowError("signed integer is less than minimum");
+  return Number(n);
+}
+
 /** A C `int` argument (`"i"` in `PyArg_ParseTuple`). */
 export function toCInt(v: unknown): number {
   const n = toInt(v);

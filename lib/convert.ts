@@ -13,7 +13,7 @@
 import { CONSTANTS } from "../ffi/gen/mod.ts";
 import { errno, libc } from "../ffi/mod.ts";
 import { ipv6Text } from "./addr/inet6.ts";
-import { pyType, toBytes } from "./args.ts";
+import { intValue, parseI, pyType, toBytes } from "./args.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 
@@ -22,26 +22,7 @@ const { AF_INET, AF_INET6 } = CONSTANTS;
 /** Whether this machine stores integers least significant byte first (every supported target does). */
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-const TWO_63 = 2 ** 63;
 const TWO_64 = 2 ** 64;
-
-/** A Python `int` argument as a number or bigint; `null` when `v` is not an integer. */
-function intValue(v: unknown): number | bigint | null {
-  if (typeof v === "number") return Number.isInteger(v) ? v : null;
-  if (typeof v === "boolean") return v ? 1 : 0;
-  if (typeof v === "bigint") return v;
-  return null;
-}
-
-/** The `"i"` conversion of `PyArg_ParseTuple` (C `int`), with its messages. */
-function parseI(v: unknown): number {
-  const n = intValue(v);
-  if (n === null) throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
-  if (n >= TWO_63 || n < -TWO_63) throw new OverflowError("Python int too large to convert to C long");
-  if (n > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
-  if (n < -0x80000000) throw new OverflowError("signed integer is less than minimum");
-  return Number(n);
-}
 
 /** `PyLong_AsUnsignedLong` followed by the 32-bit check of `htonl`/`ntohl`. */
 function parseU32(v: unknown): number {

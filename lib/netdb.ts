@@ -16,7 +16,7 @@ import { cstring, errno, isNull, libc, type Ptr, ptrAt, readPtr, strerror, struc
 import { type Address, fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
 import { parseIPv4 } from "./convert.ts";
 import { ipv6Text } from "./addr/inet6.ts";
-import { isOptions, pyType } from "./args.ts";
+import { intValue, isOptions, parseI, pyType } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";
 import { gaiErrorFrom, herror, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 
@@ -44,24 +44,6 @@ Object.defineProperty(UnicodeError.prototype, "name", { value: "UnicodeError", w
 
 function idnaError(reason: string): UnicodeError {
   return new UnicodeError(`encoding with 'idna' codec failed (UnicodeError: ${reason})`);
-}
-
-/** A Python `int` as a number or bigint, or `null` for anything else. */
-function intValue(v: unknown): number | bigint | null {
-  if (typeof v === "number") return Number.isInteger(v) ? v : null;
-  if (typeof v === "boolean") return v ? 1 : 0;
-  if (typeof v === "bigint") return v;
-  return null;
-}
-
-/** The `"i"` conversion of `PyArg_ParseTuple`: a C `int`, with CPython's messages. */
-function parseI(v: unknown): number {
-  const n = intValue(v);
-  if (n === null) throw new TypeError(`'${pyType(v)}' object cannot be interpreted as an integer`);
-  if (n >= TWO_63 || n < -TWO_63) throw new OverflowError("Python int too large to convert to C long");
-  if (n > 0x7fffffff) throw new OverflowError("signed integer is greater than maximum");
-  if (n < -0x80000000) throw new OverflowError("signed integer is less than minimum");
-  return Number(n);
 }
 
 /** The `"I"` conversion: a C `unsigned int`, taken modulo 2³² without a range check. */
