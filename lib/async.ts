@@ -21,7 +21,7 @@ import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from ".
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, ValueError } from "./errors.ts";
 import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
-import { getaddrinfo } from "./netdb.ts";
+import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
 import { liveFd, SocketType } from "./socket.ts";
@@ -29,7 +29,7 @@ import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
 
-const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_ERROR, AI_NUMERICHOST } = CONSTANTS;
+const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_ERROR } = CONSTANTS;
 const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, ECONNABORTED, EINVAL, ENOSYS, SEEK_SET } = SYS;
 const SOCK_NONBLOCK = CONSTANTS.SOCK_NONBLOCK ?? 0;
 const SOCK_CLOEXEC = CONSTANTS.SOCK_CLOEXEC ?? 0;
@@ -75,7 +75,13 @@ function again(e: number): boolean {
 function check(sock: unknown, options: SockOptions | undefined): AbortSignal | undefined {
   if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
   if (sock.gettimeout() !== 0) throw new ValueError("the socket must be non-blocking");
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`options must be an object, not ${pyType(options)}`);
+  }
   const signal = options?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
+  }
   if (signal?.aborted) throw signal.reason;
   return signal;
 }
@@ -284,14 +290,17 @@ async function resolved(sock: SocketType, address: Address, signal: AbortSignal 
   if ((family !== AF_INET && family !== AF_INET6) || !Array.isArray(address) || address.length < 2) return address;
   const host = address[0];
   if (typeof host !== "string" || host === "" || host === "<broadcast>") return address;
-  try {
-    getaddrinfo(host, null, family, 0, 0, AI_NUMERICHOST);
-    return address;
-  } catch {
-    // A name: resolve it off the main thread below.
-  }
   const port = address[1];
   if (typeof port !== "number") return address; // toSockaddr raises the right error
+  // A numeric address needs no resolver: inet_pton is pure, so argument errors still come before any system call.
+  try {
+    inet_pton(family, host);
+    return address;
+  } catch (e) {
+    // Not an address (an embedded NUL, say): toSockaddr raises the right error, before any resolver.
+    if (!(e instanceof OSError)) return address;
+    // A name (or a scoped IPv6 address): resolve it off the main thread below.
+  }
   const infos = await getaddrinfo_async(host, port, family, sock.type, sock.proto, { signal });
   const [, , , , sa] = infos[0];
   const out = (sa as unknown[]).slice();
@@ -568,6 +577,11 @@ export function getaddrinfo_async(
   port: string | number | Uint8Array | null,
   ...args: [number?, number?, number?, number?, SockOptions?] | [...unknown[], GetaddrinfoAsyncOptions]
 ): Promise<AddrInfo[]> {
+  if (arguments.length < 2) {
+    return Promise.reject(
+      new TypeError(`getaddrinfo() missing required argument '${arguments.length === 0 ? "host" : "port"}'`),
+    );
+  }
   let signal: AbortSignal | undefined;
   const rest: unknown[] = args.slice();
   const last = rest[rest.length - 1];

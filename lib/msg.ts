@@ -176,7 +176,8 @@ function cmsgSpace(n: number): number {
 
 function ssizeArg(v: unknown): number {
   const n = toInt(v);
-  if (n > SSIZE_MAX || n < -SSIZE_MAX - 1) throw new OverflowError("Python int too large to convert to C ssize_t");
+  // 2**63 - 1 is not a double: SSIZE_MAX rounds up to 2**63, the first value out of range.
+  if (n >= SSIZE_MAX || n < -SSIZE_MAX) throw new OverflowError("Python int too large to convert to C ssize_t");
   return n;
 }
 
@@ -195,6 +196,7 @@ function ssizeArg(v: unknown): number {
  * ```
  */
 export function CMSG_LEN(length: number): number {
+  if (arguments.length !== 1) throw new TypeError(`CMSG_LEN() takes exactly 1 argument (${arguments.length} given)`);
   const n = ssizeArg(length);
   const r = n < 0 ? -1 : cmsgLen(n);
   if (r < 0) throw new OverflowError("CMSG_LEN() argument out of range");
@@ -216,6 +218,7 @@ export function CMSG_LEN(length: number): number {
  * ```
  */
 export function CMSG_SPACE(length: number): number {
+  if (arguments.length !== 1) throw new TypeError(`CMSG_SPACE() takes exactly 1 argument (${arguments.length} given)`);
   const n = ssizeArg(length);
   const r = n < 0 ? -1 : cmsgSpace(n);
   if (r < 0) throw new OverflowError("CMSG_SPACE() argument out of range");

@@ -786,6 +786,7 @@ export class SocketType implements Disposable {
     flags?: number,
     address?: Address | null,
   ): number {
+    if (arguments.length > 4) throw new TypeError(`sendmsg() takes at most 4 arguments (${arguments.length} given)`);
     return msg.sendmsg(this, buffers, ancdata, flags, address);
   }
 
@@ -813,6 +814,7 @@ export class SocketType implements Disposable {
    * ```
    */
   recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult {
+    if (arguments.length > 3) throw new TypeError(`recvmsg() takes at most 3 arguments (${arguments.length} given)`);
     return msg.recvmsg(this, bufsize, ancbufsize, flags);
   }
 
@@ -828,6 +830,9 @@ export class SocketType implements Disposable {
    * @throws {ValueError} For an invalid `ancbufsize`.
    */
   recvmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult {
+    if (arguments.length > 3) {
+      throw new TypeError(`recvmsg_into() takes at most 3 arguments (${arguments.length} given)`);
+    }
     return msg.recvmsg_into(this, buffers, ancbufsize, flags);
   }
 

@@ -20,13 +20,21 @@
  */
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
-import { toBytes, toInt } from "./args.ts";
+import { pyType, toBytes, toInt } from "./args.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { sock_recv_into, sock_sendall } from "./async.ts";
-import type { SocketType } from "./socket.ts";
+import { SocketType } from "./socket.ts";
 
 const { SHUT_WR } = CONSTANTS;
 const { ENOTCONN } = SYS;
+
+/** A socket and an options object, or a `TypeError` at once (not at the first read or write). */
+function checkArgs(fn: string, sock: unknown, options: unknown): void {
+  if (!(sock instanceof SocketType)) throw new TypeError(`${fn}() argument 1 must be a socket, not ${pyType(sock)}`);
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`${fn}() options must be an object, not ${pyType(options)}`);
+  }
+}
 
 /** Options of {@linkcode readable_stream}. */
 export interface ReadableStreamOptions {
@@ -68,6 +76,7 @@ export interface WritableStreamOptions {
  * ```
  */
 export function readable_stream(sock: SocketType, options: ReadableStreamOptions = {}): ReadableStream<Uint8Array> {
+  checkArgs("readable_stream", sock, options);
   const size = options.chunkSize === undefined ? 65536 : toInt(options.chunkSize);
   if (size <= 0) throw new ValueError("chunkSize must be positive");
   const close = options.close === true;
@@ -121,6 +130,7 @@ export function readable_stream(sock: SocketType, options: ReadableStreamOptions
  * ```
  */
 export function writable_stream(sock: SocketType, options: WritableStreamOptions = {}): WritableStream<Uint8Array> {
+  checkArgs("writable_stream", sock, options);
   const close = options.close === true;
   const shutdown = options.shutdown !== false;
   const abort = new AbortController();

@@ -10,7 +10,7 @@
 
 import { RUNTIME } from "../../ffi/mod.ts";
 import { gaierror, herror, OSError, OverflowError, ValueError } from "../errors.ts";
-import type { AddrInfo } from "../netdb.ts";
+import { type AddrInfo, UnicodeError } from "../netdb.ts";
 
 interface Pending {
   resolve(v: AddrInfo[]): void;
@@ -42,6 +42,8 @@ function rebuild(e: WireError): Error {
       return new TypeError(e.message);
     case "ValueError":
       return new ValueError(e.message);
+    case "UnicodeError":
+      return new UnicodeError(e.message);
     case "OverflowError":
       return new OverflowError(e.message);
     case "RangeError":
