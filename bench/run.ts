@@ -19,6 +19,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import * as socket from "../mod.ts";
+import { cell, checkTables, fmt, median, ratio, w5Headline, type W5Row, w5Table } from "./util.ts";
 
 // ---------------------------------------------------------------- settings
 
@@ -489,7 +490,7 @@ killAll();
 
 // W5, from the async helper's runner when it exists.
 const W5 = join(BENCH, "w5/run.ts");
-const w5Rows: { contender: string; conns: number; rtps: number }[] = [];
+const w5Rows: W5Row[] = [];
 let w5Note = "";
 if (PARTIAL) {
   w5Note = "W5: not run (partial run).";
@@ -497,7 +498,9 @@ if (PARTIAL) {
   w5Note = "W5 (async echo through the `sock_*` API): not yet available (bench/w5/run.ts does not exist).";
 } else {
   const left = Math.max(10, CFG.budget + 10 - elapsed());
-  const child = spawn(DENO, ["run", "-A", W5, ...(QUICK ? ["--quick"] : [])], {
+  // Quick: one short sweep without 10,000 connections; full: bench/w5/run.ts's defaults (1.5 s, 3 repetitions).
+  const w5Args = QUICK ? ["--seconds", "0.4", "--reps", "1", "--conns", "1,100,1000"] : [];
+  const child = spawn(DENO, ["run", "-A", W5, ...w5Args], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -519,7 +522,9 @@ if (PARTIAL) {
   for (const line of out.split("\n")) {
     try {
       const r = JSON.parse(line);
-      if (r && typeof r.rtps === "number") w5Rows.push(r);
+      if (r && typeof r.rtps === "number" && typeof r.conns === "number" && typeof r.contender === "string") {
+        w5Rows.push(r);
+      }
     } catch { /* not a result line */ }
   }
   if (code !== 0) w5Note = `bench/w5/run.ts ended with ${code} after ${left.toFixed(0)} s budget. ${err.slice(-300)}`;
@@ -527,19 +532,6 @@ if (PARTIAL) {
 
 // ---------------------------------------------------------------- report
 
-const median = (v: number[]) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const fmt = (v: number) =>
-  v >= 1e6
-    ? `${(v / 1e6).toFixed(2)} M`
-    : v >= 1e4
-    ? `${(v / 1e3).toFixed(1)} k`
-    : v >= 100
-    ? v.toFixed(0)
-    : v.toFixed(2);
-const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}×` : "–");
 const med = (key: string, id: string) => {
   const v = results.get(`${key}|${id}`);
   return v && v.length ? median(v) : undefined;
@@ -571,7 +563,8 @@ function table(cs: Case): void {
     if (cs.key.startsWith("W4")) {
       const ex = extras.get(`${cs.key}|${c.id}`) ?? [];
       const lost = ex.reduce((s, r) => s + r.lost, 0), sent = ex.reduce((s, r) => s + r.sent, 0);
-      row += ` ${lost.toLocaleString("en")} of ${sent.toLocaleString("en")} (${((100 * lost) / sent).toFixed(1)}%) |`;
+      const pct = sent ? ` (${((100 * lost) / sent).toFixed(1)}%)` : "";
+      row += ` ${lost.toLocaleString("en")} of ${sent.toLocaleString("en")}${pct} |`;
     }
     out(row);
   }
@@ -616,18 +609,31 @@ for (const cs of cases.filter((x) => x.key.startsWith("W"))) {
   }
 }
 out();
+out(`## Headline: this module's async API, 100 connections (W5 echo, median ratios)`);
+out();
+if (w5Rows.some((r) => r.conns === 100)) {
+  for (const l of w5Headline(w5Rows, 100)) out(l);
+} else {
+  out(`W5 at 100 connections: no results${w5Note ? ` (${cell(w5Note).replace(/\.\s*$/, "")})` : ""}.`);
+}
+out();
 out(`## Workloads`);
 out();
 for (const cs of cases) table(cs);
-out(`### W5 async echo (bench/w5/run.ts)`);
+out(`### W5 async echo, 64 B round trips over TCP 127.0.0.1 from one C load generator (bench/w5/run.ts)`);
 out();
 if (w5Rows.length) {
-  out(`| contender | connections | round trips/s |`);
-  out(`| --- | ---: | ---: |`);
-  for (const r of w5Rows) out(`| ${r.contender} | ${r.conns} | ${fmt(r.rtps)} |`);
+  for (const l of w5Table(w5Rows)) out(l);
+  out();
+  out(
+    "All servers stay up for the whole sweep (not pinned); the load generator drives one at a time, every contender " +
+      "in turn for each connection count, and the sweep repeats. `× native server` divides by the same runtime's own " +
+      "server (`Deno.listen`, `Bun.listen`), `× asyncio` by CPython asyncio at the same connection count.",
+  );
   out();
 }
-if (w5Note) out(w5Note + "\n");
+if (w5Note) out(cell(w5Note));
+if (w5Note) out();
 out(`## RSS over ${CFG.rssOps.toLocaleString("en")} operations (W1 client, after warm-up)`);
 out();
 out(`| contender | operations | RSS before | RSS after | growth |`);
@@ -650,6 +656,8 @@ out(
     '`getaddrinfo("127.0.0.1", "80", AF_INET, SOCK_STREAM)` (+ `freeaddrinfo` in C).',
 );
 out();
+// Every table must have rows of its header's width and no repeated row: report it if not.
+for (const p of checkTables(lines)) failures.push(`malformed table in RESULTS.md: ${p}`);
 if (failures.length || skipped) {
   out(`## Failures and skips`);
   out();

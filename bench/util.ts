@@ -43,3 +43,153 @@ export function perCall(fn: () => unknown, seconds = 0.3): number {
   }
   return ((t1 - t0) * 1e9) / calls;
 }
+
+// ---------------------------------------------------------------- report helpers (bench/run.ts)
+
+/** The median of `v` (the mean of the middle two for an even count); NaN when empty. */
+export function median(v: number[]): number {
+  if (!v.length) return NaN;
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** A rate for a table cell: `1.23 M`, `45.6 k`, `789`, `0.12`. */
+export function fmt(v: number): string {
+  return v >= 1e6
+    ? `${(v / 1e6).toFixed(2)} M`
+    : v >= 1e4
+    ? `${(v / 1e3).toFixed(1)} k`
+    : v >= 100
+    ? v.toFixed(0)
+    : v.toFixed(2);
+}
+
+/** `a / b` as `0.87×`, or `–` when either is missing or zero. */
+export function ratio(a: number | undefined, b: number | undefined): string {
+  return a && b && Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : "–";
+}
+
+/** Text for a Markdown table cell: pipes escaped, line breaks flattened. */
+export function cell(s: string): string {
+  return s.replaceAll("|", "\\|").replace(/\s*\n\s*/g, " ");
+}
+
+/** One line of `bench/w5/run.ts` output. */
+export interface W5Row {
+  contender: string;
+  conns: number;
+  rtps: number;
+  cpu_us_per_rt?: number;
+}
+
+/** The W5 contenders in table order, with their labels and the native server each async one is compared with. */
+export const W5_CONTENDERS: { id: string; label: string; native?: string }[] = [
+  { id: "async-deno", label: "this module's `sock_*`, Deno", native: "deno-native" },
+  { id: "deno-native", label: "`Deno.listen`", native: "deno-native" },
+  { id: "async-bun", label: "this module's `sock_*`, Bun", native: "bun-native" },
+  { id: "bun-native", label: "`Bun.listen`", native: "bun-native" },
+  { id: "asyncio", label: "CPython asyncio `loop.sock_*`" },
+];
+
+/** The W5 rows grouped by connections and contender: every repetition's round trips/s and CPU µs per round trip. */
+export function w5Groups(rows: W5Row[]): Map<number, Map<string, { rtps: number[]; cpu: number[] }>> {
+  const groups = new Map<number, Map<string, { rtps: number[]; cpu: number[] }>>();
+  for (const r of rows) {
+    if (!groups.has(r.conns)) groups.set(r.conns, new Map());
+    const g = groups.get(r.conns)!;
+    if (!g.has(r.contender)) g.set(r.contender, { rtps: [], cpu: [] });
+    g.get(r.contender)!.rtps.push(r.rtps);
+    if (typeof r.cpu_us_per_rt === "number") g.get(r.contender)!.cpu.push(r.cpu_us_per_rt);
+  }
+  return groups;
+}
+
+/**
+ * The W5 workload table: per connection count and contender (in that
+ * order), the median round trips/s, min–max, × the runtime's native server,
+ * × CPython asyncio and, when the rows carry it, the median server CPU time
+ * per round trip.
+ */
+export function w5Table(rows: W5Row[]): string[] {
+  const groups = w5Groups(rows);
+  const withCpu = rows.some((r) => typeof r.cpu_us_per_rt === "number");
+  const known = W5_CONTENDERS.map((c) => c.id);
+  const order = (ids: string[]) =>
+    [...ids].sort((a, b) => {
+      const ia = known.indexOf(a), ib = known.indexOf(b);
+      return ia >= 0 && ib >= 0 ? ia - ib : ia >= 0 ? -1 : ib >= 0 ? 1 : a.localeCompare(b);
+    });
+  const out: string[] = [];
+  out.push(
+    `| connections | contender | median round trips/s | min–max | × native server | × asyncio |${
+      withCpu ? " server CPU µs / round trip |" : ""
+    }`,
+  );
+  out.push(`| ---: | --- | ---: | ---: | ---: | ---: |${withCpu ? " ---: |" : ""}`);
+  for (const conns of [...groups.keys()].sort((a, b) => a - b)) {
+    const g = groups.get(conns)!;
+    const med = (id: string | undefined) => (id && g.get(id)?.rtps.length ? median(g.get(id)!.rtps) : undefined);
+    for (const id of order([...g.keys()])) {
+      const { rtps, cpu } = g.get(id)!;
+      const spec = W5_CONTENDERS.find((c) => c.id === id);
+      const m = median(rtps);
+      let row = `| ${conns} | ${spec ? spec.label : cell(id)} | ${fmt(m)} | ${fmt(Math.min(...rtps))}–${
+        fmt(Math.max(...rtps))
+      } | ${ratio(m, med(spec?.native))} | ${ratio(m, med("asyncio"))} |`;
+      if (withCpu) row += ` ${cpu.length ? median(cpu).toFixed(1) : "–"} |`;
+      out.push(row);
+    }
+  }
+  return out;
+}
+
+/** The W5 headline at `conns` connections: the async API under Deno and Bun, × native server and × asyncio. */
+export function w5Headline(rows: W5Row[], conns = 100): string[] {
+  const g = w5Groups(rows).get(conns);
+  const med = (id: string) => (g?.get(id)?.rtps.length ? median(g.get(id)!.rtps) : undefined);
+  const out = [
+    `| runtime | median round trips/s | × native server | × CPython asyncio |`,
+    `| --- | ---: | ---: | ---: |`,
+  ];
+  for (const rt of ["deno", "bun"]) {
+    const m = med(`async-${rt}`);
+    out.push(
+      `| ${rt} | ${m === undefined ? "–" : fmt(m)} | ${ratio(m, med(`${rt}-native`))} | ${ratio(m, med("asyncio"))} |`,
+    );
+  }
+  return out;
+}
+
+/**
+ * Checks every Markdown table in `lines`: each row has as many cells as its
+ * header and no first cell repeats within a table (a sign of rows from two
+ * tables run together). Returns the problems found, as text.
+ */
+export function checkTables(lines: string[]): string[] {
+  const problems: string[] = [];
+  const cells = (l: string) => l.replaceAll("\\|", "").split("|").length - 2;
+  let heading = "", header = -1, keyCols = 1, seen = new Set<string>();
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.startsWith("#")) heading = l.replace(/^#+\s*/, "");
+    if (!l.startsWith("|")) {
+      header = -1;
+      continue;
+    }
+    if (header < 0) {
+      header = cells(l);
+      // Rows are keyed by their first cell, or by the first two where the first is a grouping column.
+      keyCols = ["workload", "connections"].includes(l.split("|")[1].trim()) ? 2 : 1;
+      seen = new Set();
+      continue;
+    }
+    if (cells(l) !== header) problems.push(`${heading}: row has ${cells(l)} cells, header ${header}: ${l}`);
+    const first = l.split("|")[1].trim();
+    if (!/^-+:?$/.test(first)) {
+      const key = l.split("|").slice(1, 1 + keyCols).map((s) => s.trim()).join("|");
+      if (seen.has(key)) problems.push(`${heading}: row repeated: ${l}`);
+      seen.add(key);
+    }
+  }
+  return problems;
+}
