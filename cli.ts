@@ -42,7 +42,7 @@ import * as socket from "./mod.ts";
 import { SYS } from "./ffi/gen/mod.ts";
 import { errno, libc } from "./ffi/mod.ts";
 import { osErrorFrom } from "./lib/errors.ts";
-import { dumpLinks, type Link } from "./lib/netlink.ts";
+import { dumpLinks, flagNames, type Link } from "./lib/netlink.ts";
 import { pyRepr } from "./lib/repr.ts";
 
 const PROG = "pysocket";
@@ -536,18 +536,6 @@ function table(head: string[], rows: string[][]): void {
   out([head.map((h) => h.toUpperCase()), ...rows].map(line).join("\n") + "\n");
 }
 
-/** The `IFF_*` flags worth showing, as `ip link` names them. */
-const IFF_NAMES: [number | undefined, string][] = [
-  [SYS.IFF_UP, "UP"],
-  [SYS.IFF_BROADCAST, "BROADCAST"],
-  [SYS.IFF_LOOPBACK, "LOOPBACK"],
-  [SYS.IFF_POINTOPOINT, "POINTOPOINT"],
-  [SYS.IFF_RUNNING, "RUNNING"],
-  [SYS.IFF_NOARP, "NOARP"],
-  [SYS.IFF_PROMISC, "PROMISC"],
-  [SYS.IFF_MULTICAST, "MULTICAST"],
-];
-
 /** The interfaces with flags, MTU and hardware address, from a netlink `RTM_GETLINK` dump (Linux). */
 function netlinkLinks(): Map<number, Link> | null {
   if (socket.AF_NETLINK === undefined) return null;
@@ -567,7 +555,7 @@ function ifacesCmd(_opts: Map<string, string | true>, args: string[]): number {
   const rows = socket.if_nameindex().map(([index, name]) => {
     const l = links?.get(index);
     if (!l) return [String(index), name];
-    const flags = IFF_NAMES.filter(([bit]) => bit !== undefined && (l.flags & bit) !== 0).map(([, n]) => n);
+    const flags = flagNames(l.flags);
     return [String(index), name, flags.join(","), l.mtu === null ? "" : String(l.mtu), l.address ? mac(l.address) : ""];
   });
   table(

@@ -14,30 +14,9 @@
  */
 
 import * as socket from "../mod.ts";
-import { SYS } from "../ffi/gen/mod.ts";
-import { dumpLinks, type Link } from "../lib/netlink.ts";
+import { dumpLinks, flagNames, type Link } from "../lib/netlink.ts";
 
-/** The `IFF_*` names `ip link` shows, by bit. */
-const FLAG_NAMES: [number, string][] = [
-  [SYS.IFF_UP, "UP"],
-  [SYS.IFF_BROADCAST, "BROADCAST"],
-  [SYS.IFF_LOOPBACK, "LOOPBACK"],
-  [SYS.IFF_POINTOPOINT, "POINTOPOINT"],
-  [SYS.IFF_RUNNING, "RUNNING"],
-  [SYS.IFF_NOARP, "NOARP"],
-  [SYS.IFF_PROMISC, "PROMISC"],
-  [SYS.IFF_MULTICAST, "MULTICAST"],
-];
-
-/**
- * The names of the `IFF_*` bits set in `flags`.
- *
- * @param flags An interface's `ifi_flags`.
- * @returns The flag names, e.g. `["UP", "LOOPBACK", "RUNNING"]`.
- */
-export function flagNames(flags: number): string[] {
-  return FLAG_NAMES.filter(([bit]) => bit !== undefined && (flags & bit) !== 0).map(([, name]) => name);
-}
+export { flagNames };
 
 /**
  * A hardware address as `aa:bb:cc:dd:ee:ff`.

@@ -12,6 +12,7 @@
 
 import { CONSTANTS } from "../ffi/gen/mod.ts";
 import { errno, libc } from "../ffi/mod.ts";
+import { parseIPv4 } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, parseI, pyType, toBytes } from "./args.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
@@ -176,35 +177,6 @@ export function inet_ntoa(packed_ip: ArrayBufferView | ArrayBufferLike): string 
   const b = toBytes(packed_ip);
   if (b.length !== 4) throw new OSError("packed IP wrong length for inet_ntoa");
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
-}
-
-/**
- * glibc's `inet_pton4` over a string: exactly four decimal parts of 0–255,
- * no leading zeros, nothing else. Writes the bytes into `out[at..at+4]`
- * (possibly partly, when it fails).
- */
-export function parseIPv4(s: string, out: Uint8Array, at: number): boolean {
-  let octets = 0, part = 0, sawDigit = false;
-  for (let i = 0; i < s.length; i++) {
-    const ch = s.charCodeAt(i);
-    if (ch >= 48 && ch <= 57) {
-      if (sawDigit && part === 0) return false;
-      part = part * 10 + ch - 48;
-      if (part > 255) return false;
-      if (!sawDigit) {
-        if (++octets > 4) return false;
-        sawDigit = true;
-      }
-      out[at + octets - 1] = part;
-    } else if (ch === 46 && sawDigit) {
-      if (octets === 4) return false;
-      part = 0;
-      sawDigit = false;
-    } else {
-      return false;
-    }
-  }
-  return octets === 4;
 }
 
 /**

@@ -14,7 +14,7 @@
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { cstring, errno, isNull, libc, type Ptr, ptrAt, readPtr, strerror, struct, view } from "../ffi/mod.ts";
 import { type Address, fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
-import { parseIPv4 } from "./convert.ts";
+import { parseIPv4 } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, isOptions, parseI, pyType } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";

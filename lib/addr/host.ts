@@ -41,27 +41,33 @@ function idna(name: string): string {
   }
 }
 
-/** Strict dotted-quad IPv4 (what `inet_pton(AF_INET)` accepts), into `out[at..at+4]`. */
-function parseIPv4(s: string, out: Uint8Array, at: number): boolean {
-  let part = 0, digits = 0, n = 0;
+/**
+ * glibc's `inet_pton4` over a string: exactly four decimal parts of 0–255,
+ * no leading zeros, nothing else. Writes the bytes into `out[at..at+4]`
+ * (possibly partly, when it fails).
+ */
+export function parseIPv4(s: string, out: Uint8Array, at: number): boolean {
+  let octets = 0, part = 0, sawDigit = false;
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (digits === 0 || part === 3) return false;
-      out[at + part++] = n;
-      n = 0;
-      digits = 0;
-    } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && n === 0) return false; // a leading zero
-      n = n * 10 + c - 48;
-      if (++digits > 3 || n > 255) return false;
+    const ch = s.charCodeAt(i);
+    if (ch >= 48 && ch <= 57) {
+      if (sawDigit && part === 0) return false;
+      part = part * 10 + ch - 48;
+      if (part > 255) return false;
+      if (!sawDigit) {
+        if (++octets > 4) return false;
+        sawDigit = true;
+      }
+      out[at + octets - 1] = part;
+    } else if (ch === 46 && sawDigit) {
+      if (octets === 4) return false;
+      part = 0;
+      sawDigit = false;
     } else {
       return false;
     }
   }
-  if (digits === 0 || part !== 3) return false;
-  out[at + 3] = n;
-  return true;
+  return octets === 4;
 }
 
 const encoder = new TextEncoder();
