@@ -456,32 +456,6 @@ export function getnameinfo(sockaddr: readonly unknown[], flags: number): [host:
 const ADDR = new Uint8Array(16);
 const EMPTY_SERV = encoder.encode("0\0");
 
-/** glibc's `inet_pton4` over the NUL-terminated `c`, into `ADDR`. */
-function pton4(c: Uint8Array): boolean {
-  let octets = 0, part = 0, sawDigit = false;
-  for (let i = 0;; i++) {
-    const ch = c[i];
-    if (ch === 0) break;
-    if (ch >= 48 && ch <= 57) {
-      if (sawDigit && part === 0) return false;
-      part = part * 10 + ch - 48;
-      if (part > 255) return false;
-      if (!sawDigit) {
-        if (++octets > 4) return false;
-        sawDigit = true;
-      }
-      ADDR[octets - 1] = part;
-    } else if (ch === 46 && sawDigit) {
-      if (octets === 4) return false;
-      part = 0;
-      sawDigit = false;
-    } else {
-      return false;
-    }
-  }
-  return octets === 4;
-}
-
 function equalsC(c: Uint8Array, text: string): boolean {
   for (let i = 0; i < text.length; i++) if (c[i] !== text.charCodeAt(i)) return false;
   return c[text.length] === 0;
@@ -524,7 +498,7 @@ function setIpAddr(name: Uint8Array, af: number): number {
     ADDR.fill(255, 0, 4);
     return AF_INET;
   }
-  if ((af === AF_UNSPEC || af === AF_INET) && pton4(name)) return AF_INET;
+  if ((af === AF_UNSPEC || af === AF_INET) && parseIPv4(textOf(name), ADDR, 0)) return AF_INET;
   if ((af === AF_UNSPEC || af === AF_INET6) && !name.subarray(0, name.indexOf(0)).includes(37)) {
     if (libc.inet_pton(AF_INET6, name, ADDR) > 0) return AF_INET6;
     ADDR.fill(0);
