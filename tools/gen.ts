@@ -16,7 +16,10 @@
  * expression in the initializer of one array, and this script reads that
  * array out of the object's `gen_table` section (`tools/elf.ts`). So the
  * aarch64 tables are what an aarch64 compiler computes from aarch64 headers,
- * not x86_64 values patched by a hand-kept list of differences.
+ * not x86_64 values patched by a hand-kept list of differences. (Debian 12
+ * ships gcc-aarch64-linux-gnu 12.2 with libc6-dev-arm64-cross 2.36 and
+ * linux-libc-dev-arm64-cross 6.1; the host's uapi headers being a later 6.1
+ * made no difference: the only values that differ are struct epoll_event's.)
  *
  * A missing cross compiler is an error, unless `--keep-missing` is given (or
  * `--check`, which implies it): then that architecture's values are read back
