@@ -14,7 +14,7 @@
  */
 
 import * as socket from "../mod.ts";
-import { dumpLinks, flagNames, type Link } from "../lib/netlink.ts";
+import { dumpLinks, flagNames, type Link } from "../lib/rtnetlink.ts";
 
 export { flagNames };
 

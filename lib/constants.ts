@@ -4,1027 +4,17 @@
  * The integer constants of CPython's `socket` module, with the values of the
  * platform this process runs on, and its four enums.
  *
- * Every name any supported platform defines is exported; a name the running
- * platform lacks (`AF_NETLINK` on macOS, `SO_NOSIGPIPE` on Linux, ...) is
- * `undefined` there, as it is absent from CPython's module on that platform.
+ * The constants live in `lib/constant_values.ts`; the enums below take
+ * their values from there, so that their public declarations reference only
+ * public names (and this module does not import itself).
  *
  * @module
  */
 
 import { CONSTANTS } from "../ffi/gen/mod.ts";
-// The enums below take their values from this module's own exports, so that
-// their public declarations reference only public names.
-import * as self from "./constants.ts";
+import * as values from "./constant_values.ts";
 
-/** Bluetooth address meaning any adapter (BlueZ `BDADDR_ANY`). */
-export const BDADDR_ANY: string = "00:00:00:00:00:00";
-/** Bluetooth address of the local adapter (BlueZ `BDADDR_LOCAL`). */
-export const BDADDR_LOCAL: string = "00:00:00:FF:FF:FF";
-/** Whether IPv6 is supported: CPython's compile-time `ENABLE_IPV6`, true on Linux and macOS. */
-export const has_ipv6: boolean = true;
-
-/** Address family AF_UNSPEC from <sys/socket.h>; see socket(2). */
-export const AF_UNSPEC: number = CONSTANTS.AF_UNSPEC as number;
-/** Address family AF_INET from <sys/socket.h>; see socket(2). */
-export const AF_INET: number = CONSTANTS.AF_INET as number;
-/** Address family AF_UNIX from <sys/socket.h>; see socket(2). */
-export const AF_UNIX: number = CONSTANTS.AF_UNIX as number;
-/** Address family AF_AX25 from <sys/socket.h>; see socket(2). */
-export const AF_AX25: number = CONSTANTS.AF_AX25 as number;
-/** Address family AF_IPX from <sys/socket.h>; see socket(2). */
-export const AF_IPX: number = CONSTANTS.AF_IPX as number;
-/** Address family AF_APPLETALK from <sys/socket.h>; see socket(2). */
-export const AF_APPLETALK: number = CONSTANTS.AF_APPLETALK as number;
-/** Address family AF_NETROM from <sys/socket.h>; see socket(2). */
-export const AF_NETROM: number = CONSTANTS.AF_NETROM as number;
-/** Address family AF_BRIDGE from <sys/socket.h>; see socket(2). */
-export const AF_BRIDGE: number = CONSTANTS.AF_BRIDGE as number;
-/** Address family AF_ATMPVC from <sys/socket.h>; see socket(2). */
-export const AF_ATMPVC: number = CONSTANTS.AF_ATMPVC as number;
-/** Address family AF_ALG from <sys/socket.h>; see socket(2). */
-export const AF_ALG: number = CONSTANTS.AF_ALG as number;
-/** Address family AF_X25 from <sys/socket.h>; see socket(2). */
-export const AF_X25: number = CONSTANTS.AF_X25 as number;
-/** Address family AF_INET6 from <sys/socket.h>; see socket(2). */
-export const AF_INET6: number = CONSTANTS.AF_INET6 as number;
-/** Address family AF_ROSE from <sys/socket.h>; see socket(2). */
-export const AF_ROSE: number = CONSTANTS.AF_ROSE as number;
-/** Address family AF_DECnet from <sys/socket.h>; see socket(2). */
-export const AF_DECnet: number = CONSTANTS.AF_DECnet as number;
-/** Address family AF_NETBEUI from <sys/socket.h>; see socket(2). */
-export const AF_NETBEUI: number = CONSTANTS.AF_NETBEUI as number;
-/** Address family AF_SECURITY from <sys/socket.h>; see socket(2). */
-export const AF_SECURITY: number = CONSTANTS.AF_SECURITY as number;
-/** Address family AF_KEY from <sys/socket.h>; see socket(2). */
-export const AF_KEY: number = CONSTANTS.AF_KEY as number;
-/** Address family AF_NETLINK from <sys/socket.h>; see socket(2). */
-export const AF_NETLINK: number = CONSTANTS.AF_NETLINK as number;
-/** Address family AF_QIPCRTR from <sys/socket.h>; see socket(2). */
-export const AF_QIPCRTR: number = CONSTANTS.AF_QIPCRTR as number;
-/** Address family AF_VSOCK from <sys/socket.h>; see socket(2). */
-export const AF_VSOCK: number = CONSTANTS.AF_VSOCK as number;
-/** Address family AF_ROUTE from <sys/socket.h>; see socket(2). */
-export const AF_ROUTE: number = CONSTANTS.AF_ROUTE as number;
-/** Address family AF_LINK from <sys/socket.h>; see socket(2). */
-export const AF_LINK: number = CONSTANTS.AF_LINK as number;
-/** Address family AF_ASH from <sys/socket.h>; see socket(2). */
-export const AF_ASH: number = CONSTANTS.AF_ASH as number;
-/** Address family AF_ECONET from <sys/socket.h>; see socket(2). */
-export const AF_ECONET: number = CONSTANTS.AF_ECONET as number;
-/** Address family AF_ATMSVC from <sys/socket.h>; see socket(2). */
-export const AF_ATMSVC: number = CONSTANTS.AF_ATMSVC as number;
-/** Address family AF_SNA from <sys/socket.h>; see socket(2). */
-export const AF_SNA: number = CONSTANTS.AF_SNA as number;
-/** Address family AF_IRDA from <sys/socket.h>; see socket(2). */
-export const AF_IRDA: number = CONSTANTS.AF_IRDA as number;
-/** Address family AF_PPPOX from <sys/socket.h>; see socket(2). */
-export const AF_PPPOX: number = CONSTANTS.AF_PPPOX as number;
-/** Address family AF_WANPIPE from <sys/socket.h>; see socket(2). */
-export const AF_WANPIPE: number = CONSTANTS.AF_WANPIPE as number;
-/** Address family AF_LLC from <sys/socket.h>; see socket(2). */
-export const AF_LLC: number = CONSTANTS.AF_LLC as number;
-/** Address family AF_BLUETOOTH from <sys/socket.h>; see socket(2). */
-export const AF_BLUETOOTH: number = CONSTANTS.AF_BLUETOOTH as number;
-/** Address family AF_CAN from <sys/socket.h>; see socket(2). */
-export const AF_CAN: number = CONSTANTS.AF_CAN as number;
-/** Protocol family PF_CAN, equal to the AF_ of the same name; see socket(2). */
-export const PF_CAN: number = CONSTANTS.PF_CAN as number;
-/** Address family AF_RDS from <sys/socket.h>; see socket(2). */
-export const AF_RDS: number = CONSTANTS.AF_RDS as number;
-/** Protocol family PF_RDS, equal to the AF_ of the same name; see socket(2). */
-export const PF_RDS: number = CONSTANTS.PF_RDS as number;
-/** Protocol family PF_SYSTEM, equal to the AF_ of the same name; see socket(2). */
-export const PF_SYSTEM: number = CONSTANTS.PF_SYSTEM as number;
-/** Address family AF_SYSTEM from <sys/socket.h>; see socket(2). */
-export const AF_SYSTEM: number = CONSTANTS.AF_SYSTEM as number;
-/** Address family AF_PACKET from <sys/socket.h>; see socket(2). */
-export const AF_PACKET: number = CONSTANTS.AF_PACKET as number;
-/** Protocol family PF_PACKET, equal to the AF_ of the same name; see socket(2). */
-export const PF_PACKET: number = CONSTANTS.PF_PACKET as number;
-/** Address family AF_TIPC from <sys/socket.h>; see socket(2). */
-export const AF_TIPC: number = CONSTANTS.AF_TIPC as number;
-/** AF_NETLINK protocol NETLINK_ROUTE; see netlink(7). */
-export const NETLINK_ROUTE: number = CONSTANTS.NETLINK_ROUTE as number;
-/** AF_NETLINK protocol NETLINK_USERSOCK; see netlink(7). */
-export const NETLINK_USERSOCK: number = CONSTANTS.NETLINK_USERSOCK as number;
-/** AF_NETLINK protocol NETLINK_FIREWALL; see netlink(7). */
-export const NETLINK_FIREWALL: number = CONSTANTS.NETLINK_FIREWALL as number;
-/** AF_NETLINK protocol NETLINK_NFLOG; see netlink(7). */
-export const NETLINK_NFLOG: number = CONSTANTS.NETLINK_NFLOG as number;
-/** AF_NETLINK protocol NETLINK_XFRM; see netlink(7). */
-export const NETLINK_XFRM: number = CONSTANTS.NETLINK_XFRM as number;
-/** AF_NETLINK protocol NETLINK_IP6_FW; see netlink(7). */
-export const NETLINK_IP6_FW: number = CONSTANTS.NETLINK_IP6_FW as number;
-/** AF_NETLINK protocol NETLINK_DNRTMSG; see netlink(7). */
-export const NETLINK_DNRTMSG: number = CONSTANTS.NETLINK_DNRTMSG as number;
-/** AF_NETLINK protocol NETLINK_CRYPTO; see netlink(7). */
-export const NETLINK_CRYPTO: number = CONSTANTS.NETLINK_CRYPTO as number;
-/** AF_VSOCK socket option SO_VM_SOCKETS_BUFFER_SIZE at level AF_VSOCK; see vsock(7). */
-export const SO_VM_SOCKETS_BUFFER_SIZE: number = CONSTANTS.SO_VM_SOCKETS_BUFFER_SIZE as number;
-/** AF_VSOCK socket option SO_VM_SOCKETS_BUFFER_MIN_SIZE at level AF_VSOCK; see vsock(7). */
-export const SO_VM_SOCKETS_BUFFER_MIN_SIZE: number = CONSTANTS.SO_VM_SOCKETS_BUFFER_MIN_SIZE as number;
-/** AF_VSOCK socket option SO_VM_SOCKETS_BUFFER_MAX_SIZE at level AF_VSOCK; see vsock(7). */
-export const SO_VM_SOCKETS_BUFFER_MAX_SIZE: number = CONSTANTS.SO_VM_SOCKETS_BUFFER_MAX_SIZE as number;
-/** AF_VSOCK constant VMADDR_CID_ANY; see vsock(7). */
-export const VMADDR_CID_ANY: number = CONSTANTS.VMADDR_CID_ANY as number;
-/** AF_VSOCK constant VMADDR_PORT_ANY; see vsock(7). */
-export const VMADDR_PORT_ANY: number = CONSTANTS.VMADDR_PORT_ANY as number;
-/** AF_VSOCK constant VMADDR_CID_LOCAL; see vsock(7). */
-export const VMADDR_CID_LOCAL: number = CONSTANTS.VMADDR_CID_LOCAL as number;
-/** AF_VSOCK constant VMADDR_CID_HOST; see vsock(7). */
-export const VMADDR_CID_HOST: number = CONSTANTS.VMADDR_CID_HOST as number;
-/** AF_VSOCK constant VM_SOCKETS_INVALID_VERSION; see vsock(7). */
-export const VM_SOCKETS_INVALID_VERSION: number = CONSTANTS.VM_SOCKETS_INVALID_VERSION as number;
-/** AF_VSOCK constant IOCTL_VM_SOCKETS_GET_LOCAL_CID; see vsock(7). */
-export const IOCTL_VM_SOCKETS_GET_LOCAL_CID: number = CONSTANTS.IOCTL_VM_SOCKETS_GET_LOCAL_CID as number;
-/** Bluetooth constant BTPROTO_L2CAP (BlueZ <bluetooth/*.h>). */
-export const BTPROTO_L2CAP: number = CONSTANTS.BTPROTO_L2CAP as number;
-/** Option level SOL_L2CAP for setsockopt(2) and getsockopt(2). */
-export const SOL_L2CAP: number = CONSTANTS.SOL_L2CAP as number;
-/** Bluetooth constant BDADDR_BREDR (BlueZ <bluetooth/*.h>). */
-export const BDADDR_BREDR: number = CONSTANTS.BDADDR_BREDR as number;
-/** Bluetooth constant BDADDR_LE_PUBLIC (BlueZ <bluetooth/*.h>). */
-export const BDADDR_LE_PUBLIC: number = CONSTANTS.BDADDR_LE_PUBLIC as number;
-/** Bluetooth constant BDADDR_LE_RANDOM (BlueZ <bluetooth/*.h>). */
-export const BDADDR_LE_RANDOM: number = CONSTANTS.BDADDR_LE_RANDOM as number;
-/** Bluetooth constant L2CAP_LM (BlueZ <bluetooth/*.h>). */
-export const L2CAP_LM: number = CONSTANTS.L2CAP_LM as number;
-/** Bluetooth constant L2CAP_LM_MASTER (BlueZ <bluetooth/*.h>). */
-export const L2CAP_LM_MASTER: number = CONSTANTS.L2CAP_LM_MASTER as number;
-/** Bluetooth constant L2CAP_LM_AUTH (BlueZ <bluetooth/*.h>). */
-export const L2CAP_LM_AUTH: number = CONSTANTS.L2CAP_LM_AUTH as number;
-/** Bluetooth constant L2CAP_LM_ENCRYPT (BlueZ <bluetooth/*.h>). */
-export const L2CAP_LM_ENCRYPT: number = CONSTANTS.L2CAP_LM_ENCRYPT as number;
-/** Bluetooth constant L2CAP_LM_TRUSTED (BlueZ <bluetooth/*.h>). */
-export const L2CAP_LM_TRUSTED: number = CONSTANTS.L2CAP_LM_TRUSTED as number;
-/** Bluetooth constant L2CAP_LM_RELIABLE (BlueZ <bluetooth/*.h>). */
-export const L2CAP_LM_RELIABLE: number = CONSTANTS.L2CAP_LM_RELIABLE as number;
-/** Bluetooth constant L2CAP_LM_SECURE (BlueZ <bluetooth/*.h>). */
-export const L2CAP_LM_SECURE: number = CONSTANTS.L2CAP_LM_SECURE as number;
-/** Bluetooth constant BTPROTO_HCI (BlueZ <bluetooth/*.h>). */
-export const BTPROTO_HCI: number = CONSTANTS.BTPROTO_HCI as number;
-/** Option level SOL_HCI for setsockopt(2) and getsockopt(2). */
-export const SOL_HCI: number = CONSTANTS.SOL_HCI as number;
-/** Bluetooth constant HCI_DEV_NONE (BlueZ <bluetooth/*.h>). */
-export const HCI_DEV_NONE: number = CONSTANTS.HCI_DEV_NONE as number;
-/** Bluetooth constant HCI_CHANNEL_RAW (BlueZ <bluetooth/*.h>). */
-export const HCI_CHANNEL_RAW: number = CONSTANTS.HCI_CHANNEL_RAW as number;
-/** Bluetooth constant HCI_CHANNEL_USER (BlueZ <bluetooth/*.h>). */
-export const HCI_CHANNEL_USER: number = CONSTANTS.HCI_CHANNEL_USER as number;
-/** Bluetooth constant HCI_CHANNEL_MONITOR (BlueZ <bluetooth/*.h>). */
-export const HCI_CHANNEL_MONITOR: number = CONSTANTS.HCI_CHANNEL_MONITOR as number;
-/** Bluetooth constant HCI_CHANNEL_CONTROL (BlueZ <bluetooth/*.h>). */
-export const HCI_CHANNEL_CONTROL: number = CONSTANTS.HCI_CHANNEL_CONTROL as number;
-/** Bluetooth constant HCI_CHANNEL_LOGGING (BlueZ <bluetooth/*.h>). */
-export const HCI_CHANNEL_LOGGING: number = CONSTANTS.HCI_CHANNEL_LOGGING as number;
-/** Bluetooth constant HCI_FILTER (BlueZ <bluetooth/*.h>). */
-export const HCI_FILTER: number = CONSTANTS.HCI_FILTER as number;
-/** Bluetooth constant HCI_DATA_DIR (BlueZ <bluetooth/*.h>). */
-export const HCI_DATA_DIR: number = CONSTANTS.HCI_DATA_DIR as number;
-/** Bluetooth constant HCI_TIME_STAMP (BlueZ <bluetooth/*.h>). */
-export const HCI_TIME_STAMP: number = CONSTANTS.HCI_TIME_STAMP as number;
-/** Bluetooth constant BTPROTO_RFCOMM (BlueZ <bluetooth/*.h>). */
-export const BTPROTO_RFCOMM: number = CONSTANTS.BTPROTO_RFCOMM as number;
-/** Option level SOL_RFCOMM for setsockopt(2) and getsockopt(2). */
-export const SOL_RFCOMM: number = CONSTANTS.SOL_RFCOMM as number;
-/** Bluetooth constant BTPROTO_SCO (BlueZ <bluetooth/*.h>). */
-export const BTPROTO_SCO: number = CONSTANTS.BTPROTO_SCO as number;
-/** Option level SOL_SCO for setsockopt(2) and getsockopt(2). */
-export const SOL_SCO: number = CONSTANTS.SOL_SCO as number;
-/** Option level SOL_BLUETOOTH for setsockopt(2) and getsockopt(2). */
-export const SOL_BLUETOOTH: number = CONSTANTS.SOL_BLUETOOTH as number;
-/** Bluetooth constant BT_SECURITY (BlueZ <bluetooth/*.h>). */
-export const BT_SECURITY: number = CONSTANTS.BT_SECURITY as number;
-/** Bluetooth constant BT_SECURITY_SDP (BlueZ <bluetooth/*.h>). */
-export const BT_SECURITY_SDP: number = CONSTANTS.BT_SECURITY_SDP as number;
-/** Bluetooth constant BT_SECURITY_LOW (BlueZ <bluetooth/*.h>). */
-export const BT_SECURITY_LOW: number = CONSTANTS.BT_SECURITY_LOW as number;
-/** Bluetooth constant BT_SECURITY_MEDIUM (BlueZ <bluetooth/*.h>). */
-export const BT_SECURITY_MEDIUM: number = CONSTANTS.BT_SECURITY_MEDIUM as number;
-/** Bluetooth constant BT_SECURITY_HIGH (BlueZ <bluetooth/*.h>). */
-export const BT_SECURITY_HIGH: number = CONSTANTS.BT_SECURITY_HIGH as number;
-/** Bluetooth constant BT_SECURITY_FIPS (BlueZ <bluetooth/*.h>). */
-export const BT_SECURITY_FIPS: number = CONSTANTS.BT_SECURITY_FIPS as number;
-/** Bluetooth constant BT_DEFER_SETUP (BlueZ <bluetooth/*.h>). */
-export const BT_DEFER_SETUP: number = CONSTANTS.BT_DEFER_SETUP as number;
-/** Bluetooth constant BT_FLUSHABLE (BlueZ <bluetooth/*.h>). */
-export const BT_FLUSHABLE: number = CONSTANTS.BT_FLUSHABLE as number;
-/** Bluetooth constant BT_FLUSHABLE_OFF (BlueZ <bluetooth/*.h>). */
-export const BT_FLUSHABLE_OFF: number = CONSTANTS.BT_FLUSHABLE_OFF as number;
-/** Bluetooth constant BT_FLUSHABLE_ON (BlueZ <bluetooth/*.h>). */
-export const BT_FLUSHABLE_ON: number = CONSTANTS.BT_FLUSHABLE_ON as number;
-/** Bluetooth constant BT_POWER (BlueZ <bluetooth/*.h>). */
-export const BT_POWER: number = CONSTANTS.BT_POWER as number;
-/** Bluetooth constant BT_POWER_FORCE_ACTIVE_OFF (BlueZ <bluetooth/*.h>). */
-export const BT_POWER_FORCE_ACTIVE_OFF: number = CONSTANTS.BT_POWER_FORCE_ACTIVE_OFF as number;
-/** Bluetooth constant BT_POWER_FORCE_ACTIVE_ON (BlueZ <bluetooth/*.h>). */
-export const BT_POWER_FORCE_ACTIVE_ON: number = CONSTANTS.BT_POWER_FORCE_ACTIVE_ON as number;
-/** Bluetooth constant BT_CHANNEL_POLICY (BlueZ <bluetooth/*.h>). */
-export const BT_CHANNEL_POLICY: number = CONSTANTS.BT_CHANNEL_POLICY as number;
-/** Bluetooth constant BT_CHANNEL_POLICY_BREDR_ONLY (BlueZ <bluetooth/*.h>). */
-export const BT_CHANNEL_POLICY_BREDR_ONLY: number = CONSTANTS.BT_CHANNEL_POLICY_BREDR_ONLY as number;
-/** Bluetooth constant BT_CHANNEL_POLICY_BREDR_PREFERRED (BlueZ <bluetooth/*.h>). */
-export const BT_CHANNEL_POLICY_BREDR_PREFERRED: number = CONSTANTS.BT_CHANNEL_POLICY_BREDR_PREFERRED as number;
-/** Bluetooth constant BT_VOICE (BlueZ <bluetooth/*.h>). */
-export const BT_VOICE: number = CONSTANTS.BT_VOICE as number;
-/** Bluetooth constant BT_VOICE_TRANSPARENT (BlueZ <bluetooth/*.h>). */
-export const BT_VOICE_TRANSPARENT: number = CONSTANTS.BT_VOICE_TRANSPARENT as number;
-/** Bluetooth constant BT_VOICE_CVSD_16BIT (BlueZ <bluetooth/*.h>). */
-export const BT_VOICE_CVSD_16BIT: number = CONSTANTS.BT_VOICE_CVSD_16BIT as number;
-/** Bluetooth constant BT_SNDMTU (BlueZ <bluetooth/*.h>). */
-export const BT_SNDMTU: number = CONSTANTS.BT_SNDMTU as number;
-/** Bluetooth constant BT_RCVMTU (BlueZ <bluetooth/*.h>). */
-export const BT_RCVMTU: number = CONSTANTS.BT_RCVMTU as number;
-/** Bluetooth constant BT_PHY (BlueZ <bluetooth/*.h>). */
-export const BT_PHY: number = CONSTANTS.BT_PHY as number;
-/** Bluetooth constant BT_PHY_BR_1M_1SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_BR_1M_1SLOT: number = CONSTANTS.BT_PHY_BR_1M_1SLOT as number;
-/** Bluetooth constant BT_PHY_BR_1M_3SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_BR_1M_3SLOT: number = CONSTANTS.BT_PHY_BR_1M_3SLOT as number;
-/** Bluetooth constant BT_PHY_BR_1M_5SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_BR_1M_5SLOT: number = CONSTANTS.BT_PHY_BR_1M_5SLOT as number;
-/** Bluetooth constant BT_PHY_EDR_2M_1SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_EDR_2M_1SLOT: number = CONSTANTS.BT_PHY_EDR_2M_1SLOT as number;
-/** Bluetooth constant BT_PHY_EDR_2M_3SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_EDR_2M_3SLOT: number = CONSTANTS.BT_PHY_EDR_2M_3SLOT as number;
-/** Bluetooth constant BT_PHY_EDR_2M_5SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_EDR_2M_5SLOT: number = CONSTANTS.BT_PHY_EDR_2M_5SLOT as number;
-/** Bluetooth constant BT_PHY_EDR_3M_1SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_EDR_3M_1SLOT: number = CONSTANTS.BT_PHY_EDR_3M_1SLOT as number;
-/** Bluetooth constant BT_PHY_EDR_3M_3SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_EDR_3M_3SLOT: number = CONSTANTS.BT_PHY_EDR_3M_3SLOT as number;
-/** Bluetooth constant BT_PHY_EDR_3M_5SLOT (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_EDR_3M_5SLOT: number = CONSTANTS.BT_PHY_EDR_3M_5SLOT as number;
-/** Bluetooth constant BT_PHY_LE_1M_TX (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_LE_1M_TX: number = CONSTANTS.BT_PHY_LE_1M_TX as number;
-/** Bluetooth constant BT_PHY_LE_1M_RX (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_LE_1M_RX: number = CONSTANTS.BT_PHY_LE_1M_RX as number;
-/** Bluetooth constant BT_PHY_LE_2M_TX (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_LE_2M_TX: number = CONSTANTS.BT_PHY_LE_2M_TX as number;
-/** Bluetooth constant BT_PHY_LE_2M_RX (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_LE_2M_RX: number = CONSTANTS.BT_PHY_LE_2M_RX as number;
-/** Bluetooth constant BT_PHY_LE_CODED_TX (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_LE_CODED_TX: number = CONSTANTS.BT_PHY_LE_CODED_TX as number;
-/** Bluetooth constant BT_PHY_LE_CODED_RX (BlueZ <bluetooth/*.h>). */
-export const BT_PHY_LE_CODED_RX: number = CONSTANTS.BT_PHY_LE_CODED_RX as number;
-/** Bluetooth constant BT_MODE (BlueZ <bluetooth/*.h>). */
-export const BT_MODE: number = CONSTANTS.BT_MODE as number;
-/** Bluetooth constant BT_MODE_BASIC (BlueZ <bluetooth/*.h>). */
-export const BT_MODE_BASIC: number = CONSTANTS.BT_MODE_BASIC as number;
-/** Bluetooth constant BT_MODE_ERTM (BlueZ <bluetooth/*.h>). */
-export const BT_MODE_ERTM: number = CONSTANTS.BT_MODE_ERTM as number;
-/** Bluetooth constant BT_MODE_STREAMING (BlueZ <bluetooth/*.h>). */
-export const BT_MODE_STREAMING: number = CONSTANTS.BT_MODE_STREAMING as number;
-/** Bluetooth constant BT_MODE_LE_FLOWCTL (BlueZ <bluetooth/*.h>). */
-export const BT_MODE_LE_FLOWCTL: number = CONSTANTS.BT_MODE_LE_FLOWCTL as number;
-/** Bluetooth constant BT_MODE_EXT_FLOWCTL (BlueZ <bluetooth/*.h>). */
-export const BT_MODE_EXT_FLOWCTL: number = CONSTANTS.BT_MODE_EXT_FLOWCTL as number;
-/** Bluetooth constant BT_PKT_STATUS (BlueZ <bluetooth/*.h>). */
-export const BT_PKT_STATUS: number = CONSTANTS.BT_PKT_STATUS as number;
-/** Bluetooth constant BT_ISO_QOS (BlueZ <bluetooth/*.h>). */
-export const BT_ISO_QOS: number = CONSTANTS.BT_ISO_QOS as number;
-/** Bluetooth constant BT_CODEC (BlueZ <bluetooth/*.h>). */
-export const BT_CODEC: number = CONSTANTS.BT_CODEC as number;
-/** AF_PACKET packet type PACKET_HOST; see packet(7). */
-export const PACKET_HOST: number = CONSTANTS.PACKET_HOST as number;
-/** AF_PACKET packet type PACKET_BROADCAST; see packet(7). */
-export const PACKET_BROADCAST: number = CONSTANTS.PACKET_BROADCAST as number;
-/** AF_PACKET packet type PACKET_MULTICAST; see packet(7). */
-export const PACKET_MULTICAST: number = CONSTANTS.PACKET_MULTICAST as number;
-/** AF_PACKET packet type PACKET_OTHERHOST; see packet(7). */
-export const PACKET_OTHERHOST: number = CONSTANTS.PACKET_OTHERHOST as number;
-/** AF_PACKET packet type PACKET_OUTGOING; see packet(7). */
-export const PACKET_OUTGOING: number = CONSTANTS.PACKET_OUTGOING as number;
-/** AF_PACKET packet type PACKET_LOOPBACK; see packet(7). */
-export const PACKET_LOOPBACK: number = CONSTANTS.PACKET_LOOPBACK as number;
-/** AF_PACKET packet type PACKET_FASTROUTE; see packet(7). */
-export const PACKET_FASTROUTE: number = CONSTANTS.PACKET_FASTROUTE as number;
-/** AF_TIPC constant TIPC_ADDR_NAMESEQ from <linux/tipc.h>. */
-export const TIPC_ADDR_NAMESEQ: number = CONSTANTS.TIPC_ADDR_NAMESEQ as number;
-/** AF_TIPC constant TIPC_ADDR_NAME from <linux/tipc.h>. */
-export const TIPC_ADDR_NAME: number = CONSTANTS.TIPC_ADDR_NAME as number;
-/** AF_TIPC constant TIPC_ADDR_ID from <linux/tipc.h>. */
-export const TIPC_ADDR_ID: number = CONSTANTS.TIPC_ADDR_ID as number;
-/** AF_TIPC constant TIPC_ZONE_SCOPE from <linux/tipc.h>. */
-export const TIPC_ZONE_SCOPE: number = CONSTANTS.TIPC_ZONE_SCOPE as number;
-/** AF_TIPC constant TIPC_CLUSTER_SCOPE from <linux/tipc.h>. */
-export const TIPC_CLUSTER_SCOPE: number = CONSTANTS.TIPC_CLUSTER_SCOPE as number;
-/** AF_TIPC constant TIPC_NODE_SCOPE from <linux/tipc.h>. */
-export const TIPC_NODE_SCOPE: number = CONSTANTS.TIPC_NODE_SCOPE as number;
-/** Option level SOL_TIPC for setsockopt(2) and getsockopt(2). */
-export const SOL_TIPC: number = CONSTANTS.SOL_TIPC as number;
-/** AF_TIPC constant TIPC_IMPORTANCE from <linux/tipc.h>. */
-export const TIPC_IMPORTANCE: number = CONSTANTS.TIPC_IMPORTANCE as number;
-/** AF_TIPC constant TIPC_SRC_DROPPABLE from <linux/tipc.h>. */
-export const TIPC_SRC_DROPPABLE: number = CONSTANTS.TIPC_SRC_DROPPABLE as number;
-/** AF_TIPC constant TIPC_DEST_DROPPABLE from <linux/tipc.h>. */
-export const TIPC_DEST_DROPPABLE: number = CONSTANTS.TIPC_DEST_DROPPABLE as number;
-/** AF_TIPC constant TIPC_CONN_TIMEOUT from <linux/tipc.h>. */
-export const TIPC_CONN_TIMEOUT: number = CONSTANTS.TIPC_CONN_TIMEOUT as number;
-/** AF_TIPC constant TIPC_LOW_IMPORTANCE from <linux/tipc.h>. */
-export const TIPC_LOW_IMPORTANCE: number = CONSTANTS.TIPC_LOW_IMPORTANCE as number;
-/** AF_TIPC constant TIPC_MEDIUM_IMPORTANCE from <linux/tipc.h>. */
-export const TIPC_MEDIUM_IMPORTANCE: number = CONSTANTS.TIPC_MEDIUM_IMPORTANCE as number;
-/** AF_TIPC constant TIPC_HIGH_IMPORTANCE from <linux/tipc.h>. */
-export const TIPC_HIGH_IMPORTANCE: number = CONSTANTS.TIPC_HIGH_IMPORTANCE as number;
-/** AF_TIPC constant TIPC_CRITICAL_IMPORTANCE from <linux/tipc.h>. */
-export const TIPC_CRITICAL_IMPORTANCE: number = CONSTANTS.TIPC_CRITICAL_IMPORTANCE as number;
-/** AF_TIPC constant TIPC_SUB_PORTS from <linux/tipc.h>. */
-export const TIPC_SUB_PORTS: number = CONSTANTS.TIPC_SUB_PORTS as number;
-/** AF_TIPC constant TIPC_SUB_SERVICE from <linux/tipc.h>. */
-export const TIPC_SUB_SERVICE: number = CONSTANTS.TIPC_SUB_SERVICE as number;
-/** AF_TIPC constant TIPC_SUB_CANCEL from <linux/tipc.h>. */
-export const TIPC_SUB_CANCEL: number = CONSTANTS.TIPC_SUB_CANCEL as number;
-/** AF_TIPC constant TIPC_WAIT_FOREVER from <linux/tipc.h>. */
-export const TIPC_WAIT_FOREVER: number = CONSTANTS.TIPC_WAIT_FOREVER as number;
-/** AF_TIPC constant TIPC_PUBLISHED from <linux/tipc.h>. */
-export const TIPC_PUBLISHED: number = CONSTANTS.TIPC_PUBLISHED as number;
-/** AF_TIPC constant TIPC_WITHDRAWN from <linux/tipc.h>. */
-export const TIPC_WITHDRAWN: number = CONSTANTS.TIPC_WITHDRAWN as number;
-/** AF_TIPC constant TIPC_SUBSCR_TIMEOUT from <linux/tipc.h>. */
-export const TIPC_SUBSCR_TIMEOUT: number = CONSTANTS.TIPC_SUBSCR_TIMEOUT as number;
-/** AF_TIPC constant TIPC_CFG_SRV from <linux/tipc.h>. */
-export const TIPC_CFG_SRV: number = CONSTANTS.TIPC_CFG_SRV as number;
-/** AF_TIPC constant TIPC_TOP_SRV from <linux/tipc.h>. */
-export const TIPC_TOP_SRV: number = CONSTANTS.TIPC_TOP_SRV as number;
-/** AF_ALG constant ALG_SET_KEY from <linux/if_alg.h>. */
-export const ALG_SET_KEY: number = CONSTANTS.ALG_SET_KEY as number;
-/** AF_ALG constant ALG_SET_IV from <linux/if_alg.h>. */
-export const ALG_SET_IV: number = CONSTANTS.ALG_SET_IV as number;
-/** AF_ALG constant ALG_SET_OP from <linux/if_alg.h>. */
-export const ALG_SET_OP: number = CONSTANTS.ALG_SET_OP as number;
-/** AF_ALG constant ALG_SET_AEAD_ASSOCLEN from <linux/if_alg.h>. */
-export const ALG_SET_AEAD_ASSOCLEN: number = CONSTANTS.ALG_SET_AEAD_ASSOCLEN as number;
-/** AF_ALG constant ALG_SET_AEAD_AUTHSIZE from <linux/if_alg.h>. */
-export const ALG_SET_AEAD_AUTHSIZE: number = CONSTANTS.ALG_SET_AEAD_AUTHSIZE as number;
-/** AF_ALG constant ALG_SET_PUBKEY from <linux/if_alg.h>. */
-export const ALG_SET_PUBKEY: number = CONSTANTS.ALG_SET_PUBKEY as number;
-/** AF_ALG constant ALG_OP_DECRYPT from <linux/if_alg.h>. */
-export const ALG_OP_DECRYPT: number = CONSTANTS.ALG_OP_DECRYPT as number;
-/** AF_ALG constant ALG_OP_ENCRYPT from <linux/if_alg.h>. */
-export const ALG_OP_ENCRYPT: number = CONSTANTS.ALG_OP_ENCRYPT as number;
-/** AF_ALG constant ALG_OP_SIGN from <linux/if_alg.h>. */
-export const ALG_OP_SIGN: number = CONSTANTS.ALG_OP_SIGN as number;
-/** AF_ALG constant ALG_OP_VERIFY from <linux/if_alg.h>. */
-export const ALG_OP_VERIFY: number = CONSTANTS.ALG_OP_VERIFY as number;
-/** Ethernet protocol number ETHERTYPE_ARP; see packet(7). */
-export const ETHERTYPE_ARP: number = CONSTANTS.ETHERTYPE_ARP as number;
-/** Ethernet protocol number ETHERTYPE_IP; see packet(7). */
-export const ETHERTYPE_IP: number = CONSTANTS.ETHERTYPE_IP as number;
-/** Ethernet protocol number ETHERTYPE_IPV6; see packet(7). */
-export const ETHERTYPE_IPV6: number = CONSTANTS.ETHERTYPE_IPV6 as number;
-/** Ethernet protocol number ETHERTYPE_VLAN; see packet(7). */
-export const ETHERTYPE_VLAN: number = CONSTANTS.ETHERTYPE_VLAN as number;
-/** Ethernet protocol number ETH_P_ALL; see packet(7). */
-export const ETH_P_ALL: number = CONSTANTS.ETH_P_ALL as number;
-/** Socket type SOCK_STREAM; see socket(2). */
-export const SOCK_STREAM: number = CONSTANTS.SOCK_STREAM as number;
-/** Socket type SOCK_DGRAM; see socket(2). */
-export const SOCK_DGRAM: number = CONSTANTS.SOCK_DGRAM as number;
-/** Socket type SOCK_RAW; see socket(2). */
-export const SOCK_RAW: number = CONSTANTS.SOCK_RAW as number;
-/** Socket type SOCK_SEQPACKET; see socket(2). */
-export const SOCK_SEQPACKET: number = CONSTANTS.SOCK_SEQPACKET as number;
-/** Socket type SOCK_RDM; see socket(2). */
-export const SOCK_RDM: number = CONSTANTS.SOCK_RDM as number;
-/** Flag SOCK_CLOEXEC, ORed into the type argument of socket(2). */
-export const SOCK_CLOEXEC: number = CONSTANTS.SOCK_CLOEXEC as number;
-/** Flag SOCK_NONBLOCK, ORed into the type argument of socket(2). */
-export const SOCK_NONBLOCK: number = CONSTANTS.SOCK_NONBLOCK as number;
-/** Socket option SO_DEBUG at level SOL_SOCKET; see socket(7). */
-export const SO_DEBUG: number = CONSTANTS.SO_DEBUG as number;
-/** Socket option SO_ACCEPTCONN at level SOL_SOCKET; see socket(7). */
-export const SO_ACCEPTCONN: number = CONSTANTS.SO_ACCEPTCONN as number;
-/** Socket option SO_REUSEADDR at level SOL_SOCKET; see socket(7). */
-export const SO_REUSEADDR: number = CONSTANTS.SO_REUSEADDR as number;
-/** Socket option SO_INCOMING_CPU at level SOL_SOCKET; see socket(7). */
-export const SO_INCOMING_CPU: number = CONSTANTS.SO_INCOMING_CPU as number;
-/** Socket option SO_KEEPALIVE at level SOL_SOCKET; see socket(7). */
-export const SO_KEEPALIVE: number = CONSTANTS.SO_KEEPALIVE as number;
-/** Socket option SO_DONTROUTE at level SOL_SOCKET; see socket(7). */
-export const SO_DONTROUTE: number = CONSTANTS.SO_DONTROUTE as number;
-/** Socket option SO_BROADCAST at level SOL_SOCKET; see socket(7). */
-export const SO_BROADCAST: number = CONSTANTS.SO_BROADCAST as number;
-/** Socket option SO_USELOOPBACK at level SOL_SOCKET; see socket(7). */
-export const SO_USELOOPBACK: number = CONSTANTS.SO_USELOOPBACK as number;
-/** Socket option SO_LINGER at level SOL_SOCKET; see socket(7). */
-export const SO_LINGER: number = CONSTANTS.SO_LINGER as number;
-/** Socket option SO_OOBINLINE at level SOL_SOCKET; see socket(7). */
-export const SO_OOBINLINE: number = CONSTANTS.SO_OOBINLINE as number;
-/** Socket option SO_ORIGINAL_DST at level SOL_SOCKET; see socket(7). */
-export const SO_ORIGINAL_DST: number = CONSTANTS.SO_ORIGINAL_DST as number;
-/** Socket option SO_REUSEPORT at level SOL_SOCKET; see socket(7). */
-export const SO_REUSEPORT: number = CONSTANTS.SO_REUSEPORT as number;
-/** Socket option SO_SNDBUF at level SOL_SOCKET; see socket(7). */
-export const SO_SNDBUF: number = CONSTANTS.SO_SNDBUF as number;
-/** Socket option SO_RCVBUF at level SOL_SOCKET; see socket(7). */
-export const SO_RCVBUF: number = CONSTANTS.SO_RCVBUF as number;
-/** Socket option SO_SNDLOWAT at level SOL_SOCKET; see socket(7). */
-export const SO_SNDLOWAT: number = CONSTANTS.SO_SNDLOWAT as number;
-/** Socket option SO_RCVLOWAT at level SOL_SOCKET; see socket(7). */
-export const SO_RCVLOWAT: number = CONSTANTS.SO_RCVLOWAT as number;
-/** Socket option SO_SNDTIMEO at level SOL_SOCKET; see socket(7). */
-export const SO_SNDTIMEO: number = CONSTANTS.SO_SNDTIMEO as number;
-/** Socket option SO_RCVTIMEO at level SOL_SOCKET; see socket(7). */
-export const SO_RCVTIMEO: number = CONSTANTS.SO_RCVTIMEO as number;
-/** Socket option SO_ERROR at level SOL_SOCKET; see socket(7). */
-export const SO_ERROR: number = CONSTANTS.SO_ERROR as number;
-/** Socket option SO_TYPE at level SOL_SOCKET; see socket(7). */
-export const SO_TYPE: number = CONSTANTS.SO_TYPE as number;
-/** Socket option SO_PASSCRED at level SOL_SOCKET; see socket(7). */
-export const SO_PASSCRED: number = CONSTANTS.SO_PASSCRED as number;
-/** Socket option SO_PEERCRED at level SOL_SOCKET; see socket(7). */
-export const SO_PEERCRED: number = CONSTANTS.SO_PEERCRED as number;
-/** AF_UNIX socket option LOCAL_PEERCRED at level SOL_LOCAL (BSD, macOS). */
-export const LOCAL_PEERCRED: number = CONSTANTS.LOCAL_PEERCRED as number;
-/** Socket option SO_PASSSEC at level SOL_SOCKET; see socket(7). */
-export const SO_PASSSEC: number = CONSTANTS.SO_PASSSEC as number;
-/** Socket option SO_PEERSEC at level SOL_SOCKET; see socket(7). */
-export const SO_PEERSEC: number = CONSTANTS.SO_PEERSEC as number;
-/** Socket option SO_BINDTODEVICE at level SOL_SOCKET; see socket(7). */
-export const SO_BINDTODEVICE: number = CONSTANTS.SO_BINDTODEVICE as number;
-/** Socket option SO_BINDTOIFINDEX at level SOL_SOCKET; see socket(7). */
-export const SO_BINDTOIFINDEX: number = CONSTANTS.SO_BINDTOIFINDEX as number;
-/** Socket option SO_PRIORITY at level SOL_SOCKET; see socket(7). */
-export const SO_PRIORITY: number = CONSTANTS.SO_PRIORITY as number;
-/** Socket option SO_MARK at level SOL_SOCKET; see socket(7). */
-export const SO_MARK: number = CONSTANTS.SO_MARK as number;
-/** Socket option SO_DOMAIN at level SOL_SOCKET; see socket(7). */
-export const SO_DOMAIN: number = CONSTANTS.SO_DOMAIN as number;
-/** Socket option SO_PROTOCOL at level SOL_SOCKET; see socket(7). */
-export const SO_PROTOCOL: number = CONSTANTS.SO_PROTOCOL as number;
-/** SOMAXCONN, the largest backlog listen(2) accepts by default. */
-export const SOMAXCONN: number = CONSTANTS.SOMAXCONN as number;
-/** Ancillary message type SCM_RIGHTS at level SOL_SOCKET; see unix(7). */
-export const SCM_RIGHTS: number = CONSTANTS.SCM_RIGHTS as number;
-/** Ancillary message type SCM_CREDENTIALS at level SOL_SOCKET; see unix(7). */
-export const SCM_CREDENTIALS: number = CONSTANTS.SCM_CREDENTIALS as number;
-/** Ancillary message type SCM_CREDS at level SOL_SOCKET; see unix(7). */
-export const SCM_CREDS: number = CONSTANTS.SCM_CREDS as number;
-/** Flag MSG_OOB for send(2) and recv(2). */
-export const MSG_OOB: number = CONSTANTS.MSG_OOB as number;
-/** Flag MSG_PEEK for send(2) and recv(2). */
-export const MSG_PEEK: number = CONSTANTS.MSG_PEEK as number;
-/** Flag MSG_DONTROUTE for send(2) and recv(2). */
-export const MSG_DONTROUTE: number = CONSTANTS.MSG_DONTROUTE as number;
-/** Flag MSG_DONTWAIT for send(2) and recv(2). */
-export const MSG_DONTWAIT: number = CONSTANTS.MSG_DONTWAIT as number;
-/** Flag MSG_EOR for send(2) and recv(2). */
-export const MSG_EOR: number = CONSTANTS.MSG_EOR as number;
-/** Flag MSG_TRUNC for send(2) and recv(2). */
-export const MSG_TRUNC: number = CONSTANTS.MSG_TRUNC as number;
-/** Flag MSG_CTRUNC for send(2) and recv(2). */
-export const MSG_CTRUNC: number = CONSTANTS.MSG_CTRUNC as number;
-/** Flag MSG_WAITALL for send(2) and recv(2). */
-export const MSG_WAITALL: number = CONSTANTS.MSG_WAITALL as number;
-/** Flag MSG_NOSIGNAL for send(2) and recv(2). */
-export const MSG_NOSIGNAL: number = CONSTANTS.MSG_NOSIGNAL as number;
-/** Flag MSG_CMSG_CLOEXEC for send(2) and recv(2). */
-export const MSG_CMSG_CLOEXEC: number = CONSTANTS.MSG_CMSG_CLOEXEC as number;
-/** Flag MSG_ERRQUEUE for send(2) and recv(2). */
-export const MSG_ERRQUEUE: number = CONSTANTS.MSG_ERRQUEUE as number;
-/** Flag MSG_CONFIRM for send(2) and recv(2). */
-export const MSG_CONFIRM: number = CONSTANTS.MSG_CONFIRM as number;
-/** Flag MSG_MORE for send(2) and recv(2). */
-export const MSG_MORE: number = CONSTANTS.MSG_MORE as number;
-/** Flag MSG_EOF for send(2) and recv(2). */
-export const MSG_EOF: number = CONSTANTS.MSG_EOF as number;
-/** Flag MSG_FASTOPEN for send(2) and recv(2). */
-export const MSG_FASTOPEN: number = CONSTANTS.MSG_FASTOPEN as number;
-/** Option level SOL_SOCKET for setsockopt(2) and getsockopt(2). */
-export const SOL_SOCKET: number = CONSTANTS.SOL_SOCKET as number;
-/** Option level SOL_IP for setsockopt(2) and getsockopt(2). */
-export const SOL_IP: number = CONSTANTS.SOL_IP as number;
-/** Option level SOL_TCP for setsockopt(2) and getsockopt(2). */
-export const SOL_TCP: number = CONSTANTS.SOL_TCP as number;
-/** Option level SOL_UDP for setsockopt(2) and getsockopt(2). */
-export const SOL_UDP: number = CONSTANTS.SOL_UDP as number;
-/** Option level SOL_CAN_BASE for setsockopt(2) and getsockopt(2). */
-export const SOL_CAN_BASE: number = CONSTANTS.SOL_CAN_BASE as number;
-/** Option level SOL_CAN_RAW for setsockopt(2) and getsockopt(2). */
-export const SOL_CAN_RAW: number = CONSTANTS.SOL_CAN_RAW as number;
-/** Option level SOL_RDS for setsockopt(2) and getsockopt(2). */
-export const SOL_RDS: number = CONSTANTS.SOL_RDS as number;
-/** Option level SOL_ALG for setsockopt(2) and getsockopt(2). */
-export const SOL_ALG: number = CONSTANTS.SOL_ALG as number;
-/** AF_CAN constant CAN_RAW from <linux/can.h>. */
-export const CAN_RAW: number = CONSTANTS.CAN_RAW as number;
-/** AF_CAN constant CAN_EFF_FLAG from <linux/can.h>. */
-export const CAN_EFF_FLAG: number = CONSTANTS.CAN_EFF_FLAG as number;
-/** AF_CAN constant CAN_RTR_FLAG from <linux/can.h>. */
-export const CAN_RTR_FLAG: number = CONSTANTS.CAN_RTR_FLAG as number;
-/** AF_CAN constant CAN_ERR_FLAG from <linux/can.h>. */
-export const CAN_ERR_FLAG: number = CONSTANTS.CAN_ERR_FLAG as number;
-/** AF_CAN constant CAN_SFF_MASK from <linux/can.h>. */
-export const CAN_SFF_MASK: number = CONSTANTS.CAN_SFF_MASK as number;
-/** AF_CAN constant CAN_EFF_MASK from <linux/can.h>. */
-export const CAN_EFF_MASK: number = CONSTANTS.CAN_EFF_MASK as number;
-/** AF_CAN constant CAN_ERR_MASK from <linux/can.h>. */
-export const CAN_ERR_MASK: number = CONSTANTS.CAN_ERR_MASK as number;
-/** AF_CAN constant CAN_ISOTP from <linux/can.h>. */
-export const CAN_ISOTP: number = CONSTANTS.CAN_ISOTP as number;
-/** AF_CAN constant CAN_J1939 from <linux/can.h>. */
-export const CAN_J1939: number = CONSTANTS.CAN_J1939 as number;
-/** CAN_RAW socket option CAN_RAW_FILTER at level SOL_CAN_RAW; see <linux/can/raw.h>. */
-export const CAN_RAW_FILTER: number = CONSTANTS.CAN_RAW_FILTER as number;
-/** CAN_RAW socket option CAN_RAW_ERR_FILTER at level SOL_CAN_RAW; see <linux/can/raw.h>. */
-export const CAN_RAW_ERR_FILTER: number = CONSTANTS.CAN_RAW_ERR_FILTER as number;
-/** CAN_RAW socket option CAN_RAW_LOOPBACK at level SOL_CAN_RAW; see <linux/can/raw.h>. */
-export const CAN_RAW_LOOPBACK: number = CONSTANTS.CAN_RAW_LOOPBACK as number;
-/** CAN_RAW socket option CAN_RAW_RECV_OWN_MSGS at level SOL_CAN_RAW; see <linux/can/raw.h>. */
-export const CAN_RAW_RECV_OWN_MSGS: number = CONSTANTS.CAN_RAW_RECV_OWN_MSGS as number;
-/** CAN_RAW socket option CAN_RAW_FD_FRAMES at level SOL_CAN_RAW; see <linux/can/raw.h>. */
-export const CAN_RAW_FD_FRAMES: number = CONSTANTS.CAN_RAW_FD_FRAMES as number;
-/** CAN_RAW socket option CAN_RAW_JOIN_FILTERS at level SOL_CAN_RAW; see <linux/can/raw.h>. */
-export const CAN_RAW_JOIN_FILTERS: number = CONSTANTS.CAN_RAW_JOIN_FILTERS as number;
-/** AF_CAN constant CAN_BCM from <linux/can.h>. */
-export const CAN_BCM: number = CONSTANTS.CAN_BCM as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_SETUP from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_SETUP: number = CONSTANTS.CAN_BCM_TX_SETUP as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_DELETE from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_DELETE: number = CONSTANTS.CAN_BCM_TX_DELETE as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_READ from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_READ: number = CONSTANTS.CAN_BCM_TX_READ as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_SEND from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_SEND: number = CONSTANTS.CAN_BCM_TX_SEND as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_SETUP from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_SETUP: number = CONSTANTS.CAN_BCM_RX_SETUP as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_DELETE from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_DELETE: number = CONSTANTS.CAN_BCM_RX_DELETE as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_READ from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_READ: number = CONSTANTS.CAN_BCM_RX_READ as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_STATUS from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_STATUS: number = CONSTANTS.CAN_BCM_TX_STATUS as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_EXPIRED from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_EXPIRED: number = CONSTANTS.CAN_BCM_TX_EXPIRED as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_STATUS from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_STATUS: number = CONSTANTS.CAN_BCM_RX_STATUS as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_TIMEOUT from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_TIMEOUT: number = CONSTANTS.CAN_BCM_RX_TIMEOUT as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_CHANGED from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_CHANGED: number = CONSTANTS.CAN_BCM_RX_CHANGED as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_SETTIMER from <linux/can/bcm.h>. */
-export const CAN_BCM_SETTIMER: number = CONSTANTS.CAN_BCM_SETTIMER as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_STARTTIMER from <linux/can/bcm.h>. */
-export const CAN_BCM_STARTTIMER: number = CONSTANTS.CAN_BCM_STARTTIMER as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_COUNTEVT from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_COUNTEVT: number = CONSTANTS.CAN_BCM_TX_COUNTEVT as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_ANNOUNCE from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_ANNOUNCE: number = CONSTANTS.CAN_BCM_TX_ANNOUNCE as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_CP_CAN_ID from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_CP_CAN_ID: number = CONSTANTS.CAN_BCM_TX_CP_CAN_ID as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_FILTER_ID from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_FILTER_ID: number = CONSTANTS.CAN_BCM_RX_FILTER_ID as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_CHECK_DLC from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_CHECK_DLC: number = CONSTANTS.CAN_BCM_RX_CHECK_DLC as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_NO_AUTOTIMER from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_NO_AUTOTIMER: number = CONSTANTS.CAN_BCM_RX_NO_AUTOTIMER as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_ANNOUNCE_RESUME from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_ANNOUNCE_RESUME: number = CONSTANTS.CAN_BCM_RX_ANNOUNCE_RESUME as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_TX_RESET_MULTI_IDX from <linux/can/bcm.h>. */
-export const CAN_BCM_TX_RESET_MULTI_IDX: number = CONSTANTS.CAN_BCM_TX_RESET_MULTI_IDX as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_RX_RTR_FRAME from <linux/can/bcm.h>. */
-export const CAN_BCM_RX_RTR_FRAME: number = CONSTANTS.CAN_BCM_RX_RTR_FRAME as number;
-/** CAN broadcast manager opcode or flag CAN_BCM_CAN_FD_FRAME from <linux/can/bcm.h>. */
-export const CAN_BCM_CAN_FD_FRAME: number = CONSTANTS.CAN_BCM_CAN_FD_FRAME as number;
-/** CAN J1939 constant J1939_MAX_UNICAST_ADDR from <linux/can/j1939.h>. */
-export const J1939_MAX_UNICAST_ADDR: number = CONSTANTS.J1939_MAX_UNICAST_ADDR as number;
-/** CAN J1939 constant J1939_IDLE_ADDR from <linux/can/j1939.h>. */
-export const J1939_IDLE_ADDR: number = CONSTANTS.J1939_IDLE_ADDR as number;
-/** CAN J1939 constant J1939_NO_ADDR from <linux/can/j1939.h>. */
-export const J1939_NO_ADDR: number = CONSTANTS.J1939_NO_ADDR as number;
-/** CAN J1939 constant J1939_NO_NAME from <linux/can/j1939.h>. */
-export const J1939_NO_NAME: number = CONSTANTS.J1939_NO_NAME as number;
-/** CAN J1939 constant J1939_PGN_REQUEST from <linux/can/j1939.h>. */
-export const J1939_PGN_REQUEST: number = CONSTANTS.J1939_PGN_REQUEST as number;
-/** CAN J1939 constant J1939_PGN_ADDRESS_CLAIMED from <linux/can/j1939.h>. */
-export const J1939_PGN_ADDRESS_CLAIMED: number = CONSTANTS.J1939_PGN_ADDRESS_CLAIMED as number;
-/** CAN J1939 constant J1939_PGN_ADDRESS_COMMANDED from <linux/can/j1939.h>. */
-export const J1939_PGN_ADDRESS_COMMANDED: number = CONSTANTS.J1939_PGN_ADDRESS_COMMANDED as number;
-/** CAN J1939 constant J1939_PGN_PDU1_MAX from <linux/can/j1939.h>. */
-export const J1939_PGN_PDU1_MAX: number = CONSTANTS.J1939_PGN_PDU1_MAX as number;
-/** CAN J1939 constant J1939_PGN_MAX from <linux/can/j1939.h>. */
-export const J1939_PGN_MAX: number = CONSTANTS.J1939_PGN_MAX as number;
-/** CAN J1939 constant J1939_NO_PGN from <linux/can/j1939.h>. */
-export const J1939_NO_PGN: number = CONSTANTS.J1939_NO_PGN as number;
-/** CAN_J1939 socket option SO_J1939_FILTER at level SOL_CAN_J1939; see <linux/can/j1939.h>. */
-export const SO_J1939_FILTER: number = CONSTANTS.SO_J1939_FILTER as number;
-/** CAN_J1939 socket option SO_J1939_PROMISC at level SOL_CAN_J1939; see <linux/can/j1939.h>. */
-export const SO_J1939_PROMISC: number = CONSTANTS.SO_J1939_PROMISC as number;
-/** CAN_J1939 socket option SO_J1939_SEND_PRIO at level SOL_CAN_J1939; see <linux/can/j1939.h>. */
-export const SO_J1939_SEND_PRIO: number = CONSTANTS.SO_J1939_SEND_PRIO as number;
-/** CAN_J1939 socket option SO_J1939_ERRQUEUE at level SOL_CAN_J1939; see <linux/can/j1939.h>. */
-export const SO_J1939_ERRQUEUE: number = CONSTANTS.SO_J1939_ERRQUEUE as number;
-/** CAN J1939 ancillary message type SCM_J1939_DEST_ADDR; see <linux/can/j1939.h>. */
-export const SCM_J1939_DEST_ADDR: number = CONSTANTS.SCM_J1939_DEST_ADDR as number;
-/** CAN J1939 ancillary message type SCM_J1939_DEST_NAME; see <linux/can/j1939.h>. */
-export const SCM_J1939_DEST_NAME: number = CONSTANTS.SCM_J1939_DEST_NAME as number;
-/** CAN J1939 ancillary message type SCM_J1939_PRIO; see <linux/can/j1939.h>. */
-export const SCM_J1939_PRIO: number = CONSTANTS.SCM_J1939_PRIO as number;
-/** CAN J1939 ancillary message type SCM_J1939_ERRQUEUE; see <linux/can/j1939.h>. */
-export const SCM_J1939_ERRQUEUE: number = CONSTANTS.SCM_J1939_ERRQUEUE as number;
-/** CAN J1939 constant J1939_NLA_PAD from <linux/can/j1939.h>. */
-export const J1939_NLA_PAD: number = CONSTANTS.J1939_NLA_PAD as number;
-/** CAN J1939 constant J1939_NLA_BYTES_ACKED from <linux/can/j1939.h>. */
-export const J1939_NLA_BYTES_ACKED: number = CONSTANTS.J1939_NLA_BYTES_ACKED as number;
-/** CAN J1939 constant J1939_EE_INFO_NONE from <linux/can/j1939.h>. */
-export const J1939_EE_INFO_NONE: number = CONSTANTS.J1939_EE_INFO_NONE as number;
-/** CAN J1939 constant J1939_EE_INFO_TX_ABORT from <linux/can/j1939.h>. */
-export const J1939_EE_INFO_TX_ABORT: number = CONSTANTS.J1939_EE_INFO_TX_ABORT as number;
-/** CAN J1939 constant J1939_FILTER_MAX from <linux/can/j1939.h>. */
-export const J1939_FILTER_MAX: number = CONSTANTS.J1939_FILTER_MAX as number;
-/** AF_RDS constant RDS_CANCEL_SENT_TO from <linux/rds.h>; see rds(7). */
-export const RDS_CANCEL_SENT_TO: number = CONSTANTS.RDS_CANCEL_SENT_TO as number;
-/** AF_RDS constant RDS_GET_MR from <linux/rds.h>; see rds(7). */
-export const RDS_GET_MR: number = CONSTANTS.RDS_GET_MR as number;
-/** AF_RDS constant RDS_FREE_MR from <linux/rds.h>; see rds(7). */
-export const RDS_FREE_MR: number = CONSTANTS.RDS_FREE_MR as number;
-/** AF_RDS constant RDS_RECVERR from <linux/rds.h>; see rds(7). */
-export const RDS_RECVERR: number = CONSTANTS.RDS_RECVERR as number;
-/** AF_RDS constant RDS_CONG_MONITOR from <linux/rds.h>; see rds(7). */
-export const RDS_CONG_MONITOR: number = CONSTANTS.RDS_CONG_MONITOR as number;
-/** AF_RDS constant RDS_GET_MR_FOR_DEST from <linux/rds.h>; see rds(7). */
-export const RDS_GET_MR_FOR_DEST: number = CONSTANTS.RDS_GET_MR_FOR_DEST as number;
-/** AF_RDS constant RDS_CMSG_RDMA_ARGS from <linux/rds.h>; see rds(7). */
-export const RDS_CMSG_RDMA_ARGS: number = CONSTANTS.RDS_CMSG_RDMA_ARGS as number;
-/** AF_RDS constant RDS_CMSG_RDMA_DEST from <linux/rds.h>; see rds(7). */
-export const RDS_CMSG_RDMA_DEST: number = CONSTANTS.RDS_CMSG_RDMA_DEST as number;
-/** AF_RDS constant RDS_CMSG_RDMA_MAP from <linux/rds.h>; see rds(7). */
-export const RDS_CMSG_RDMA_MAP: number = CONSTANTS.RDS_CMSG_RDMA_MAP as number;
-/** AF_RDS constant RDS_CMSG_RDMA_STATUS from <linux/rds.h>; see rds(7). */
-export const RDS_CMSG_RDMA_STATUS: number = CONSTANTS.RDS_CMSG_RDMA_STATUS as number;
-/** AF_RDS constant RDS_RDMA_READWRITE from <linux/rds.h>; see rds(7). */
-export const RDS_RDMA_READWRITE: number = CONSTANTS.RDS_RDMA_READWRITE as number;
-/** AF_RDS constant RDS_RDMA_FENCE from <linux/rds.h>; see rds(7). */
-export const RDS_RDMA_FENCE: number = CONSTANTS.RDS_RDMA_FENCE as number;
-/** AF_RDS constant RDS_RDMA_INVALIDATE from <linux/rds.h>; see rds(7). */
-export const RDS_RDMA_INVALIDATE: number = CONSTANTS.RDS_RDMA_INVALIDATE as number;
-/** AF_RDS constant RDS_RDMA_USE_ONCE from <linux/rds.h>; see rds(7). */
-export const RDS_RDMA_USE_ONCE: number = CONSTANTS.RDS_RDMA_USE_ONCE as number;
-/** AF_RDS constant RDS_RDMA_DONTWAIT from <linux/rds.h>; see rds(7). */
-export const RDS_RDMA_DONTWAIT: number = CONSTANTS.RDS_RDMA_DONTWAIT as number;
-/** AF_RDS constant RDS_RDMA_NOTIFY_ME from <linux/rds.h>; see rds(7). */
-export const RDS_RDMA_NOTIFY_ME: number = CONSTANTS.RDS_RDMA_NOTIFY_ME as number;
-/** AF_RDS constant RDS_RDMA_SILENT from <linux/rds.h>; see rds(7). */
-export const RDS_RDMA_SILENT: number = CONSTANTS.RDS_RDMA_SILENT as number;
-/** IP protocol number IPPROTO_IP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_IP: number = CONSTANTS.IPPROTO_IP as number;
-/** IP protocol number IPPROTO_HOPOPTS from <netinet/in.h>; see ip(7). */
-export const IPPROTO_HOPOPTS: number = CONSTANTS.IPPROTO_HOPOPTS as number;
-/** IP protocol number IPPROTO_ICMP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_ICMP: number = CONSTANTS.IPPROTO_ICMP as number;
-/** IP protocol number IPPROTO_IGMP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_IGMP: number = CONSTANTS.IPPROTO_IGMP as number;
-/** IP protocol number IPPROTO_GGP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_GGP: number = CONSTANTS.IPPROTO_GGP as number;
-/** IP protocol number IPPROTO_IPV4 from <netinet/in.h>; see ip(7). */
-export const IPPROTO_IPV4: number = CONSTANTS.IPPROTO_IPV4 as number;
-/** IP protocol number IPPROTO_IPV6 from <netinet/in.h>; see ip(7). */
-export const IPPROTO_IPV6: number = CONSTANTS.IPPROTO_IPV6 as number;
-/** IP protocol number IPPROTO_IPIP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_IPIP: number = CONSTANTS.IPPROTO_IPIP as number;
-/** IP protocol number IPPROTO_TCP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_TCP: number = CONSTANTS.IPPROTO_TCP as number;
-/** IP protocol number IPPROTO_EGP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_EGP: number = CONSTANTS.IPPROTO_EGP as number;
-/** IP protocol number IPPROTO_PUP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_PUP: number = CONSTANTS.IPPROTO_PUP as number;
-/** IP protocol number IPPROTO_UDP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_UDP: number = CONSTANTS.IPPROTO_UDP as number;
-/** IP protocol number IPPROTO_UDPLITE from <netinet/in.h>; see ip(7). */
-export const IPPROTO_UDPLITE: number = CONSTANTS.IPPROTO_UDPLITE as number;
-/** IPPROTO_UDPLITE socket option UDPLITE_SEND_CSCOV; see udplite(7). */
-export const UDPLITE_SEND_CSCOV: number = CONSTANTS.UDPLITE_SEND_CSCOV as number;
-/** IPPROTO_UDPLITE socket option UDPLITE_RECV_CSCOV; see udplite(7). */
-export const UDPLITE_RECV_CSCOV: number = CONSTANTS.UDPLITE_RECV_CSCOV as number;
-/** IP protocol number IPPROTO_IDP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_IDP: number = CONSTANTS.IPPROTO_IDP as number;
-/** IP protocol number IPPROTO_HELLO from <netinet/in.h>; see ip(7). */
-export const IPPROTO_HELLO: number = CONSTANTS.IPPROTO_HELLO as number;
-/** IP protocol number IPPROTO_ND from <netinet/in.h>; see ip(7). */
-export const IPPROTO_ND: number = CONSTANTS.IPPROTO_ND as number;
-/** IP protocol number IPPROTO_TP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_TP: number = CONSTANTS.IPPROTO_TP as number;
-/** IP protocol number IPPROTO_ROUTING from <netinet/in.h>; see ip(7). */
-export const IPPROTO_ROUTING: number = CONSTANTS.IPPROTO_ROUTING as number;
-/** IP protocol number IPPROTO_FRAGMENT from <netinet/in.h>; see ip(7). */
-export const IPPROTO_FRAGMENT: number = CONSTANTS.IPPROTO_FRAGMENT as number;
-/** IP protocol number IPPROTO_RSVP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_RSVP: number = CONSTANTS.IPPROTO_RSVP as number;
-/** IP protocol number IPPROTO_GRE from <netinet/in.h>; see ip(7). */
-export const IPPROTO_GRE: number = CONSTANTS.IPPROTO_GRE as number;
-/** IP protocol number IPPROTO_ESP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_ESP: number = CONSTANTS.IPPROTO_ESP as number;
-/** IP protocol number IPPROTO_AH from <netinet/in.h>; see ip(7). */
-export const IPPROTO_AH: number = CONSTANTS.IPPROTO_AH as number;
-/** IP protocol number IPPROTO_ICMPV6 from <netinet/in.h>; see ip(7). */
-export const IPPROTO_ICMPV6: number = CONSTANTS.IPPROTO_ICMPV6 as number;
-/** IP protocol number IPPROTO_NONE from <netinet/in.h>; see ip(7). */
-export const IPPROTO_NONE: number = CONSTANTS.IPPROTO_NONE as number;
-/** IP protocol number IPPROTO_DSTOPTS from <netinet/in.h>; see ip(7). */
-export const IPPROTO_DSTOPTS: number = CONSTANTS.IPPROTO_DSTOPTS as number;
-/** IP protocol number IPPROTO_XTP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_XTP: number = CONSTANTS.IPPROTO_XTP as number;
-/** IP protocol number IPPROTO_EON from <netinet/in.h>; see ip(7). */
-export const IPPROTO_EON: number = CONSTANTS.IPPROTO_EON as number;
-/** IP protocol number IPPROTO_PIM from <netinet/in.h>; see ip(7). */
-export const IPPROTO_PIM: number = CONSTANTS.IPPROTO_PIM as number;
-/** IP protocol number IPPROTO_IPCOMP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_IPCOMP: number = CONSTANTS.IPPROTO_IPCOMP as number;
-/** IP protocol number IPPROTO_SCTP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_SCTP: number = CONSTANTS.IPPROTO_SCTP as number;
-/** IP protocol number IPPROTO_MPTCP from <netinet/in.h>; see ip(7). */
-export const IPPROTO_MPTCP: number = CONSTANTS.IPPROTO_MPTCP as number;
-/** IP protocol number IPPROTO_RAW from <netinet/in.h>; see ip(7). */
-export const IPPROTO_RAW: number = CONSTANTS.IPPROTO_RAW as number;
-/** IP protocol number IPPROTO_MAX from <netinet/in.h>; see ip(7). */
-export const IPPROTO_MAX: number = CONSTANTS.IPPROTO_MAX as number;
-/** AF_SYSTEM protocol SYSPROTO_CONTROL (macOS kernel control sockets). */
-export const SYSPROTO_CONTROL: number = CONSTANTS.SYSPROTO_CONTROL as number;
-/** Port number IPPORT_RESERVED from <netinet/in.h>. */
-export const IPPORT_RESERVED: number = CONSTANTS.IPPORT_RESERVED as number;
-/** Port number IPPORT_USERRESERVED from <netinet/in.h>. */
-export const IPPORT_USERRESERVED: number = CONSTANTS.IPPORT_USERRESERVED as number;
-/** IPv4 address INADDR_ANY, in host byte order, from <netinet/in.h>. */
-export const INADDR_ANY: number = CONSTANTS.INADDR_ANY as number;
-/** IPv4 address INADDR_BROADCAST, in host byte order, from <netinet/in.h>. */
-export const INADDR_BROADCAST: number = CONSTANTS.INADDR_BROADCAST as number;
-/** IPv4 address INADDR_LOOPBACK, in host byte order, from <netinet/in.h>. */
-export const INADDR_LOOPBACK: number = CONSTANTS.INADDR_LOOPBACK as number;
-/** IPv4 address INADDR_UNSPEC_GROUP, in host byte order, from <netinet/in.h>. */
-export const INADDR_UNSPEC_GROUP: number = CONSTANTS.INADDR_UNSPEC_GROUP as number;
-/** IPv4 address INADDR_ALLHOSTS_GROUP, in host byte order, from <netinet/in.h>. */
-export const INADDR_ALLHOSTS_GROUP: number = CONSTANTS.INADDR_ALLHOSTS_GROUP as number;
-/** IPv4 address INADDR_MAX_LOCAL_GROUP, in host byte order, from <netinet/in.h>. */
-export const INADDR_MAX_LOCAL_GROUP: number = CONSTANTS.INADDR_MAX_LOCAL_GROUP as number;
-/** IPv4 address INADDR_NONE, in host byte order, from <netinet/in.h>. */
-export const INADDR_NONE: number = CONSTANTS.INADDR_NONE as number;
-/** IPPROTO_IP socket option or value IP_OPTIONS; see ip(7). */
-export const IP_OPTIONS: number = CONSTANTS.IP_OPTIONS as number;
-/** IPPROTO_IP socket option or value IP_HDRINCL; see ip(7). */
-export const IP_HDRINCL: number = CONSTANTS.IP_HDRINCL as number;
-/** IPPROTO_IP socket option or value IP_TOS; see ip(7). */
-export const IP_TOS: number = CONSTANTS.IP_TOS as number;
-/** IPPROTO_IP socket option or value IP_TTL; see ip(7). */
-export const IP_TTL: number = CONSTANTS.IP_TTL as number;
-/** IPPROTO_IP socket option or value IP_RECVERR; see ip(7). */
-export const IP_RECVERR: number = CONSTANTS.IP_RECVERR as number;
-/** IPPROTO_IP socket option or value IP_RECVOPTS; see ip(7). */
-export const IP_RECVOPTS: number = CONSTANTS.IP_RECVOPTS as number;
-/** IPPROTO_IP socket option or value IP_RECVORIGDSTADDR; see ip(7). */
-export const IP_RECVORIGDSTADDR: number = CONSTANTS.IP_RECVORIGDSTADDR as number;
-/** IPPROTO_IP socket option or value IP_RECVRETOPTS; see ip(7). */
-export const IP_RECVRETOPTS: number = CONSTANTS.IP_RECVRETOPTS as number;
-/** IPPROTO_IP socket option or value IP_RECVTOS; see ip(7). */
-export const IP_RECVTOS: number = CONSTANTS.IP_RECVTOS as number;
-/** IPPROTO_IP socket option or value IP_RECVTTL; see ip(7). */
-export const IP_RECVTTL: number = CONSTANTS.IP_RECVTTL as number;
-/** IPPROTO_IP socket option or value IP_RECVDSTADDR; see ip(7). */
-export const IP_RECVDSTADDR: number = CONSTANTS.IP_RECVDSTADDR as number;
-/** IPPROTO_IP socket option or value IP_RETOPTS; see ip(7). */
-export const IP_RETOPTS: number = CONSTANTS.IP_RETOPTS as number;
-/** IPPROTO_IP socket option or value IP_MULTICAST_IF; see ip(7). */
-export const IP_MULTICAST_IF: number = CONSTANTS.IP_MULTICAST_IF as number;
-/** IPPROTO_IP socket option or value IP_MULTICAST_TTL; see ip(7). */
-export const IP_MULTICAST_TTL: number = CONSTANTS.IP_MULTICAST_TTL as number;
-/** IPPROTO_IP socket option or value IP_MULTICAST_LOOP; see ip(7). */
-export const IP_MULTICAST_LOOP: number = CONSTANTS.IP_MULTICAST_LOOP as number;
-/** IPPROTO_IP socket option or value IP_ADD_MEMBERSHIP; see ip(7). */
-export const IP_ADD_MEMBERSHIP: number = CONSTANTS.IP_ADD_MEMBERSHIP as number;
-/** IPPROTO_IP socket option or value IP_DROP_MEMBERSHIP; see ip(7). */
-export const IP_DROP_MEMBERSHIP: number = CONSTANTS.IP_DROP_MEMBERSHIP as number;
-/** IPPROTO_IP socket option or value IP_DEFAULT_MULTICAST_TTL; see ip(7). */
-export const IP_DEFAULT_MULTICAST_TTL: number = CONSTANTS.IP_DEFAULT_MULTICAST_TTL as number;
-/** IPPROTO_IP socket option or value IP_DEFAULT_MULTICAST_LOOP; see ip(7). */
-export const IP_DEFAULT_MULTICAST_LOOP: number = CONSTANTS.IP_DEFAULT_MULTICAST_LOOP as number;
-/** IPPROTO_IP socket option or value IP_MAX_MEMBERSHIPS; see ip(7). */
-export const IP_MAX_MEMBERSHIPS: number = CONSTANTS.IP_MAX_MEMBERSHIPS as number;
-/** IPPROTO_IP socket option or value IP_FREEBIND; see ip(7). */
-export const IP_FREEBIND: number = CONSTANTS.IP_FREEBIND as number;
-/** IPPROTO_IP socket option or value IP_TRANSPARENT; see ip(7). */
-export const IP_TRANSPARENT: number = CONSTANTS.IP_TRANSPARENT as number;
-/** IPPROTO_IP socket option or value IP_PKTINFO; see ip(7). */
-export const IP_PKTINFO: number = CONSTANTS.IP_PKTINFO as number;
-/** IPPROTO_IP socket option or value IP_BIND_ADDRESS_NO_PORT; see ip(7). */
-export const IP_BIND_ADDRESS_NO_PORT: number = CONSTANTS.IP_BIND_ADDRESS_NO_PORT as number;
-/** IPPROTO_IP socket option or value IP_UNBLOCK_SOURCE; see ip(7). */
-export const IP_UNBLOCK_SOURCE: number = CONSTANTS.IP_UNBLOCK_SOURCE as number;
-/** IPPROTO_IP socket option or value IP_BLOCK_SOURCE; see ip(7). */
-export const IP_BLOCK_SOURCE: number = CONSTANTS.IP_BLOCK_SOURCE as number;
-/** IPPROTO_IP socket option or value IP_ADD_SOURCE_MEMBERSHIP; see ip(7). */
-export const IP_ADD_SOURCE_MEMBERSHIP: number = CONSTANTS.IP_ADD_SOURCE_MEMBERSHIP as number;
-/** IPPROTO_IP socket option or value IP_DROP_SOURCE_MEMBERSHIP; see ip(7). */
-export const IP_DROP_SOURCE_MEMBERSHIP: number = CONSTANTS.IP_DROP_SOURCE_MEMBERSHIP as number;
-/** IPPROTO_IPV6 socket option or value IPV6_JOIN_GROUP; see ipv6(7). */
-export const IPV6_JOIN_GROUP: number = CONSTANTS.IPV6_JOIN_GROUP as number;
-/** IPPROTO_IPV6 socket option or value IPV6_LEAVE_GROUP; see ipv6(7). */
-export const IPV6_LEAVE_GROUP: number = CONSTANTS.IPV6_LEAVE_GROUP as number;
-/** IPPROTO_IPV6 socket option or value IPV6_MULTICAST_HOPS; see ipv6(7). */
-export const IPV6_MULTICAST_HOPS: number = CONSTANTS.IPV6_MULTICAST_HOPS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_MULTICAST_IF; see ipv6(7). */
-export const IPV6_MULTICAST_IF: number = CONSTANTS.IPV6_MULTICAST_IF as number;
-/** IPPROTO_IPV6 socket option or value IPV6_MULTICAST_LOOP; see ipv6(7). */
-export const IPV6_MULTICAST_LOOP: number = CONSTANTS.IPV6_MULTICAST_LOOP as number;
-/** IPPROTO_IPV6 socket option or value IPV6_UNICAST_HOPS; see ipv6(7). */
-export const IPV6_UNICAST_HOPS: number = CONSTANTS.IPV6_UNICAST_HOPS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_V6ONLY; see ipv6(7). */
-export const IPV6_V6ONLY: number = CONSTANTS.IPV6_V6ONLY as number;
-/** IPPROTO_IPV6 socket option or value IPV6_CHECKSUM; see ipv6(7). */
-export const IPV6_CHECKSUM: number = CONSTANTS.IPV6_CHECKSUM as number;
-/** IPPROTO_IPV6 socket option or value IPV6_DONTFRAG; see ipv6(7). */
-export const IPV6_DONTFRAG: number = CONSTANTS.IPV6_DONTFRAG as number;
-/** IPPROTO_IPV6 socket option or value IPV6_DSTOPTS; see ipv6(7). */
-export const IPV6_DSTOPTS: number = CONSTANTS.IPV6_DSTOPTS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_HOPLIMIT; see ipv6(7). */
-export const IPV6_HOPLIMIT: number = CONSTANTS.IPV6_HOPLIMIT as number;
-/** IPPROTO_IPV6 socket option or value IPV6_HOPOPTS; see ipv6(7). */
-export const IPV6_HOPOPTS: number = CONSTANTS.IPV6_HOPOPTS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_NEXTHOP; see ipv6(7). */
-export const IPV6_NEXTHOP: number = CONSTANTS.IPV6_NEXTHOP as number;
-/** IPPROTO_IPV6 socket option or value IPV6_PATHMTU; see ipv6(7). */
-export const IPV6_PATHMTU: number = CONSTANTS.IPV6_PATHMTU as number;
-/** IPPROTO_IPV6 socket option or value IPV6_PKTINFO; see ipv6(7). */
-export const IPV6_PKTINFO: number = CONSTANTS.IPV6_PKTINFO as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVDSTOPTS; see ipv6(7). */
-export const IPV6_RECVDSTOPTS: number = CONSTANTS.IPV6_RECVDSTOPTS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVERR; see ipv6(7). */
-export const IPV6_RECVERR: number = CONSTANTS.IPV6_RECVERR as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVHOPLIMIT; see ipv6(7). */
-export const IPV6_RECVHOPLIMIT: number = CONSTANTS.IPV6_RECVHOPLIMIT as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVHOPOPTS; see ipv6(7). */
-export const IPV6_RECVHOPOPTS: number = CONSTANTS.IPV6_RECVHOPOPTS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVPKTINFO; see ipv6(7). */
-export const IPV6_RECVPKTINFO: number = CONSTANTS.IPV6_RECVPKTINFO as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVRTHDR; see ipv6(7). */
-export const IPV6_RECVRTHDR: number = CONSTANTS.IPV6_RECVRTHDR as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVTCLASS; see ipv6(7). */
-export const IPV6_RECVTCLASS: number = CONSTANTS.IPV6_RECVTCLASS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RTHDR; see ipv6(7). */
-export const IPV6_RTHDR: number = CONSTANTS.IPV6_RTHDR as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RTHDRDSTOPTS; see ipv6(7). */
-export const IPV6_RTHDRDSTOPTS: number = CONSTANTS.IPV6_RTHDRDSTOPTS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RTHDR_TYPE_0; see ipv6(7). */
-export const IPV6_RTHDR_TYPE_0: number = CONSTANTS.IPV6_RTHDR_TYPE_0 as number;
-/** IPPROTO_IPV6 socket option or value IPV6_RECVPATHMTU; see ipv6(7). */
-export const IPV6_RECVPATHMTU: number = CONSTANTS.IPV6_RECVPATHMTU as number;
-/** IPPROTO_IPV6 socket option or value IPV6_TCLASS; see ipv6(7). */
-export const IPV6_TCLASS: number = CONSTANTS.IPV6_TCLASS as number;
-/** IPPROTO_IPV6 socket option or value IPV6_USE_MIN_MTU; see ipv6(7). */
-export const IPV6_USE_MIN_MTU: number = CONSTANTS.IPV6_USE_MIN_MTU as number;
-/** IPPROTO_TCP socket option TCP_NODELAY; see tcp(7). */
-export const TCP_NODELAY: number = CONSTANTS.TCP_NODELAY as number;
-/** IPPROTO_TCP socket option TCP_MAXSEG; see tcp(7). */
-export const TCP_MAXSEG: number = CONSTANTS.TCP_MAXSEG as number;
-/** IPPROTO_TCP socket option TCP_CORK; see tcp(7). */
-export const TCP_CORK: number = CONSTANTS.TCP_CORK as number;
-/** IPPROTO_TCP socket option TCP_KEEPIDLE; see tcp(7). */
-export const TCP_KEEPIDLE: number = CONSTANTS.TCP_KEEPIDLE as number;
-/** IPPROTO_TCP socket option TCP_KEEPALIVE; see tcp(7). */
-export const TCP_KEEPALIVE: number = CONSTANTS.TCP_KEEPALIVE as number;
-/** IPPROTO_TCP socket option TCP_KEEPINTVL; see tcp(7). */
-export const TCP_KEEPINTVL: number = CONSTANTS.TCP_KEEPINTVL as number;
-/** IPPROTO_TCP socket option TCP_KEEPCNT; see tcp(7). */
-export const TCP_KEEPCNT: number = CONSTANTS.TCP_KEEPCNT as number;
-/** IPPROTO_TCP socket option TCP_SYNCNT; see tcp(7). */
-export const TCP_SYNCNT: number = CONSTANTS.TCP_SYNCNT as number;
-/** IPPROTO_TCP socket option TCP_LINGER2; see tcp(7). */
-export const TCP_LINGER2: number = CONSTANTS.TCP_LINGER2 as number;
-/** IPPROTO_TCP socket option TCP_DEFER_ACCEPT; see tcp(7). */
-export const TCP_DEFER_ACCEPT: number = CONSTANTS.TCP_DEFER_ACCEPT as number;
-/** IPPROTO_TCP socket option TCP_WINDOW_CLAMP; see tcp(7). */
-export const TCP_WINDOW_CLAMP: number = CONSTANTS.TCP_WINDOW_CLAMP as number;
-/** IPPROTO_TCP socket option TCP_INFO; see tcp(7). */
-export const TCP_INFO: number = CONSTANTS.TCP_INFO as number;
-/** IPPROTO_TCP socket option TCP_CONNECTION_INFO; see tcp(7). */
-export const TCP_CONNECTION_INFO: number = CONSTANTS.TCP_CONNECTION_INFO as number;
-/** IPPROTO_TCP socket option TCP_QUICKACK; see tcp(7). */
-export const TCP_QUICKACK: number = CONSTANTS.TCP_QUICKACK as number;
-/** IPPROTO_TCP socket option TCP_CONGESTION; see tcp(7). */
-export const TCP_CONGESTION: number = CONSTANTS.TCP_CONGESTION as number;
-/** IPPROTO_TCP socket option TCP_MD5SIG; see tcp(7). */
-export const TCP_MD5SIG: number = CONSTANTS.TCP_MD5SIG as number;
-/** IPPROTO_TCP socket option TCP_THIN_LINEAR_TIMEOUTS; see tcp(7). */
-export const TCP_THIN_LINEAR_TIMEOUTS: number = CONSTANTS.TCP_THIN_LINEAR_TIMEOUTS as number;
-/** IPPROTO_TCP socket option TCP_THIN_DUPACK; see tcp(7). */
-export const TCP_THIN_DUPACK: number = CONSTANTS.TCP_THIN_DUPACK as number;
-/** IPPROTO_TCP socket option TCP_USER_TIMEOUT; see tcp(7). */
-export const TCP_USER_TIMEOUT: number = CONSTANTS.TCP_USER_TIMEOUT as number;
-/** IPPROTO_TCP socket option TCP_REPAIR; see tcp(7). */
-export const TCP_REPAIR: number = CONSTANTS.TCP_REPAIR as number;
-/** IPPROTO_TCP socket option TCP_REPAIR_QUEUE; see tcp(7). */
-export const TCP_REPAIR_QUEUE: number = CONSTANTS.TCP_REPAIR_QUEUE as number;
-/** IPPROTO_TCP socket option TCP_QUEUE_SEQ; see tcp(7). */
-export const TCP_QUEUE_SEQ: number = CONSTANTS.TCP_QUEUE_SEQ as number;
-/** IPPROTO_TCP socket option TCP_REPAIR_OPTIONS; see tcp(7). */
-export const TCP_REPAIR_OPTIONS: number = CONSTANTS.TCP_REPAIR_OPTIONS as number;
-/** IPPROTO_TCP socket option TCP_FASTOPEN; see tcp(7). */
-export const TCP_FASTOPEN: number = CONSTANTS.TCP_FASTOPEN as number;
-/** IPPROTO_TCP socket option TCP_TIMESTAMP; see tcp(7). */
-export const TCP_TIMESTAMP: number = CONSTANTS.TCP_TIMESTAMP as number;
-/** IPPROTO_TCP socket option TCP_NOTSENT_LOWAT; see tcp(7). */
-export const TCP_NOTSENT_LOWAT: number = CONSTANTS.TCP_NOTSENT_LOWAT as number;
-/** IPPROTO_TCP socket option TCP_CC_INFO; see tcp(7). */
-export const TCP_CC_INFO: number = CONSTANTS.TCP_CC_INFO as number;
-/** IPPROTO_TCP socket option TCP_SAVE_SYN; see tcp(7). */
-export const TCP_SAVE_SYN: number = CONSTANTS.TCP_SAVE_SYN as number;
-/** IPPROTO_TCP socket option TCP_SAVED_SYN; see tcp(7). */
-export const TCP_SAVED_SYN: number = CONSTANTS.TCP_SAVED_SYN as number;
-/** IPPROTO_TCP socket option TCP_REPAIR_WINDOW; see tcp(7). */
-export const TCP_REPAIR_WINDOW: number = CONSTANTS.TCP_REPAIR_WINDOW as number;
-/** IPPROTO_TCP socket option TCP_FASTOPEN_CONNECT; see tcp(7). */
-export const TCP_FASTOPEN_CONNECT: number = CONSTANTS.TCP_FASTOPEN_CONNECT as number;
-/** IPPROTO_TCP socket option TCP_ULP; see tcp(7). */
-export const TCP_ULP: number = CONSTANTS.TCP_ULP as number;
-/** IPPROTO_TCP socket option TCP_MD5SIG_EXT; see tcp(7). */
-export const TCP_MD5SIG_EXT: number = CONSTANTS.TCP_MD5SIG_EXT as number;
-/** IPPROTO_TCP socket option TCP_FASTOPEN_KEY; see tcp(7). */
-export const TCP_FASTOPEN_KEY: number = CONSTANTS.TCP_FASTOPEN_KEY as number;
-/** IPPROTO_TCP socket option TCP_FASTOPEN_NO_COOKIE; see tcp(7). */
-export const TCP_FASTOPEN_NO_COOKIE: number = CONSTANTS.TCP_FASTOPEN_NO_COOKIE as number;
-/** IPPROTO_TCP socket option TCP_ZEROCOPY_RECEIVE; see tcp(7). */
-export const TCP_ZEROCOPY_RECEIVE: number = CONSTANTS.TCP_ZEROCOPY_RECEIVE as number;
-/** IPPROTO_TCP socket option TCP_INQ; see tcp(7). */
-export const TCP_INQ: number = CONSTANTS.TCP_INQ as number;
-/** IPPROTO_TCP socket option TCP_TX_DELAY; see tcp(7). */
-export const TCP_TX_DELAY: number = CONSTANTS.TCP_TX_DELAY as number;
-/** getaddrinfo(3) error EAI_ADDRFAMILY, the errno of a gaierror. */
-export const EAI_ADDRFAMILY: number = CONSTANTS.EAI_ADDRFAMILY as number;
-/** getaddrinfo(3) error EAI_AGAIN, the errno of a gaierror. */
-export const EAI_AGAIN: number = CONSTANTS.EAI_AGAIN as number;
-/** getaddrinfo(3) error EAI_BADFLAGS, the errno of a gaierror. */
-export const EAI_BADFLAGS: number = CONSTANTS.EAI_BADFLAGS as number;
-/** getaddrinfo(3) error EAI_FAIL, the errno of a gaierror. */
-export const EAI_FAIL: number = CONSTANTS.EAI_FAIL as number;
-/** getaddrinfo(3) error EAI_FAMILY, the errno of a gaierror. */
-export const EAI_FAMILY: number = CONSTANTS.EAI_FAMILY as number;
-/** getaddrinfo(3) error EAI_MEMORY, the errno of a gaierror. */
-export const EAI_MEMORY: number = CONSTANTS.EAI_MEMORY as number;
-/** getaddrinfo(3) error EAI_NODATA, the errno of a gaierror. */
-export const EAI_NODATA: number = CONSTANTS.EAI_NODATA as number;
-/** getaddrinfo(3) error EAI_NONAME, the errno of a gaierror. */
-export const EAI_NONAME: number = CONSTANTS.EAI_NONAME as number;
-/** getaddrinfo(3) error EAI_OVERFLOW, the errno of a gaierror. */
-export const EAI_OVERFLOW: number = CONSTANTS.EAI_OVERFLOW as number;
-/** getaddrinfo(3) error EAI_SERVICE, the errno of a gaierror. */
-export const EAI_SERVICE: number = CONSTANTS.EAI_SERVICE as number;
-/** getaddrinfo(3) error EAI_SOCKTYPE, the errno of a gaierror. */
-export const EAI_SOCKTYPE: number = CONSTANTS.EAI_SOCKTYPE as number;
-/** getaddrinfo(3) error EAI_SYSTEM, the errno of a gaierror. */
-export const EAI_SYSTEM: number = CONSTANTS.EAI_SYSTEM as number;
-/** getaddrinfo(3) error EAI_BADHINTS, the errno of a gaierror. */
-export const EAI_BADHINTS: number = CONSTANTS.EAI_BADHINTS as number;
-/** getaddrinfo(3) error EAI_PROTOCOL, the errno of a gaierror. */
-export const EAI_PROTOCOL: number = CONSTANTS.EAI_PROTOCOL as number;
-/** getaddrinfo(3) error EAI_MAX, the errno of a gaierror. */
-export const EAI_MAX: number = CONSTANTS.EAI_MAX as number;
-/** getaddrinfo(3) flag AI_PASSIVE. */
-export const AI_PASSIVE: number = CONSTANTS.AI_PASSIVE as number;
-/** getaddrinfo(3) flag AI_CANONNAME. */
-export const AI_CANONNAME: number = CONSTANTS.AI_CANONNAME as number;
-/** getaddrinfo(3) flag AI_NUMERICHOST. */
-export const AI_NUMERICHOST: number = CONSTANTS.AI_NUMERICHOST as number;
-/** getaddrinfo(3) flag AI_NUMERICSERV. */
-export const AI_NUMERICSERV: number = CONSTANTS.AI_NUMERICSERV as number;
-/** getaddrinfo(3) flag AI_MASK. */
-export const AI_MASK: number = CONSTANTS.AI_MASK as number;
-/** getaddrinfo(3) flag AI_ALL. */
-export const AI_ALL: number = CONSTANTS.AI_ALL as number;
-/** getaddrinfo(3) flag AI_V4MAPPED_CFG. */
-export const AI_V4MAPPED_CFG: number = CONSTANTS.AI_V4MAPPED_CFG as number;
-/** getaddrinfo(3) flag AI_ADDRCONFIG. */
-export const AI_ADDRCONFIG: number = CONSTANTS.AI_ADDRCONFIG as number;
-/** getaddrinfo(3) flag AI_V4MAPPED. */
-export const AI_V4MAPPED: number = CONSTANTS.AI_V4MAPPED as number;
-/** getaddrinfo(3) flag AI_DEFAULT. */
-export const AI_DEFAULT: number = CONSTANTS.AI_DEFAULT as number;
-/** Buffer size NI_MAXHOST for getnameinfo(3) results. */
-export const NI_MAXHOST: number = CONSTANTS.NI_MAXHOST as number;
-/** Buffer size NI_MAXSERV for getnameinfo(3) results. */
-export const NI_MAXSERV: number = CONSTANTS.NI_MAXSERV as number;
-/** getnameinfo(3) flag NI_NOFQDN. */
-export const NI_NOFQDN: number = CONSTANTS.NI_NOFQDN as number;
-/** getnameinfo(3) flag NI_NUMERICHOST. */
-export const NI_NUMERICHOST: number = CONSTANTS.NI_NUMERICHOST as number;
-/** getnameinfo(3) flag NI_NAMEREQD. */
-export const NI_NAMEREQD: number = CONSTANTS.NI_NAMEREQD as number;
-/** getnameinfo(3) flag NI_NUMERICSERV. */
-export const NI_NUMERICSERV: number = CONSTANTS.NI_NUMERICSERV as number;
-/** getnameinfo(3) flag NI_DGRAM. */
-export const NI_DGRAM: number = CONSTANTS.NI_DGRAM as number;
-/** getnameinfo(3) flag NI_IDN. */
-export const NI_IDN: number = CONSTANTS.NI_IDN as number;
-/** How argument SHUT_RD of shutdown(2). */
-export const SHUT_RD: number = CONSTANTS.SHUT_RD as number;
-/** How argument SHUT_WR of shutdown(2). */
-export const SHUT_WR: number = CONSTANTS.SHUT_WR as number;
-/** How argument SHUT_RDWR of shutdown(2). */
-export const SHUT_RDWR: number = CONSTANTS.SHUT_RDWR as number;
-/** errno value EBADF, re-exported as Lib/socket.py does. */
-export const EBADF: number = CONSTANTS.EBADF as number;
-/** errno value EAGAIN, re-exported as Lib/socket.py does. */
-export const EAGAIN: number = CONSTANTS.EAGAIN as number;
-/** errno value EWOULDBLOCK, re-exported as Lib/socket.py does. */
-export const EWOULDBLOCK: number = CONSTANTS.EWOULDBLOCK as number;
+export * from "./constant_values.ts";
 
 /**
  * Address families (`AF_*`), as the `IntEnum` `socket.AddressFamily` of Lib/socket.py.
@@ -1035,77 +25,77 @@ export const EWOULDBLOCK: number = CONSTANTS.EWOULDBLOCK as number;
  */
 export enum AddressFamily {
   /** Address family AF_UNSPEC from <sys/socket.h>; see socket(2). */
-  AF_UNSPEC = self.AF_UNSPEC,
+  AF_UNSPEC = values.AF_UNSPEC,
   /** Address family AF_INET from <sys/socket.h>; see socket(2). */
-  AF_INET = self.AF_INET,
+  AF_INET = values.AF_INET,
   /** Address family AF_UNIX from <sys/socket.h>; see socket(2). */
-  AF_UNIX = self.AF_UNIX,
+  AF_UNIX = values.AF_UNIX,
   /** Address family AF_AX25 from <sys/socket.h>; see socket(2). */
-  AF_AX25 = self.AF_AX25,
+  AF_AX25 = values.AF_AX25,
   /** Address family AF_IPX from <sys/socket.h>; see socket(2). */
-  AF_IPX = self.AF_IPX,
+  AF_IPX = values.AF_IPX,
   /** Address family AF_APPLETALK from <sys/socket.h>; see socket(2). */
-  AF_APPLETALK = self.AF_APPLETALK,
+  AF_APPLETALK = values.AF_APPLETALK,
   /** Address family AF_NETROM from <sys/socket.h>; see socket(2). */
-  AF_NETROM = self.AF_NETROM,
+  AF_NETROM = values.AF_NETROM,
   /** Address family AF_BRIDGE from <sys/socket.h>; see socket(2). */
-  AF_BRIDGE = self.AF_BRIDGE,
+  AF_BRIDGE = values.AF_BRIDGE,
   /** Address family AF_ATMPVC from <sys/socket.h>; see socket(2). */
-  AF_ATMPVC = self.AF_ATMPVC,
+  AF_ATMPVC = values.AF_ATMPVC,
   /** Address family AF_ALG from <sys/socket.h>; see socket(2). */
-  AF_ALG = self.AF_ALG,
+  AF_ALG = values.AF_ALG,
   /** Address family AF_X25 from <sys/socket.h>; see socket(2). */
-  AF_X25 = self.AF_X25,
+  AF_X25 = values.AF_X25,
   /** Address family AF_INET6 from <sys/socket.h>; see socket(2). */
-  AF_INET6 = self.AF_INET6,
+  AF_INET6 = values.AF_INET6,
   /** Address family AF_ROSE from <sys/socket.h>; see socket(2). */
-  AF_ROSE = self.AF_ROSE,
+  AF_ROSE = values.AF_ROSE,
   /** Address family AF_DECnet from <sys/socket.h>; see socket(2). */
-  AF_DECnet = self.AF_DECnet,
+  AF_DECnet = values.AF_DECnet,
   /** Address family AF_NETBEUI from <sys/socket.h>; see socket(2). */
-  AF_NETBEUI = self.AF_NETBEUI,
+  AF_NETBEUI = values.AF_NETBEUI,
   /** Address family AF_SECURITY from <sys/socket.h>; see socket(2). */
-  AF_SECURITY = self.AF_SECURITY,
+  AF_SECURITY = values.AF_SECURITY,
   /** Address family AF_KEY from <sys/socket.h>; see socket(2). */
-  AF_KEY = self.AF_KEY,
+  AF_KEY = values.AF_KEY,
   /** Address family AF_NETLINK from <sys/socket.h>; see socket(2). */
-  AF_NETLINK = self.AF_NETLINK,
+  AF_NETLINK = values.AF_NETLINK,
   /** Address family AF_QIPCRTR from <sys/socket.h>; see socket(2). */
-  AF_QIPCRTR = self.AF_QIPCRTR,
+  AF_QIPCRTR = values.AF_QIPCRTR,
   /** Address family AF_VSOCK from <sys/socket.h>; see socket(2). */
-  AF_VSOCK = self.AF_VSOCK,
+  AF_VSOCK = values.AF_VSOCK,
   /** Address family AF_ROUTE from <sys/socket.h>; see socket(2). */
-  AF_ROUTE = self.AF_ROUTE,
+  AF_ROUTE = values.AF_ROUTE,
   /** Address family AF_LINK from <sys/socket.h>; see socket(2). */
-  AF_LINK = self.AF_LINK,
+  AF_LINK = values.AF_LINK,
   /** Address family AF_ASH from <sys/socket.h>; see socket(2). */
-  AF_ASH = self.AF_ASH,
+  AF_ASH = values.AF_ASH,
   /** Address family AF_ECONET from <sys/socket.h>; see socket(2). */
-  AF_ECONET = self.AF_ECONET,
+  AF_ECONET = values.AF_ECONET,
   /** Address family AF_ATMSVC from <sys/socket.h>; see socket(2). */
-  AF_ATMSVC = self.AF_ATMSVC,
+  AF_ATMSVC = values.AF_ATMSVC,
   /** Address family AF_SNA from <sys/socket.h>; see socket(2). */
-  AF_SNA = self.AF_SNA,
+  AF_SNA = values.AF_SNA,
   /** Address family AF_IRDA from <sys/socket.h>; see socket(2). */
-  AF_IRDA = self.AF_IRDA,
+  AF_IRDA = values.AF_IRDA,
   /** Address family AF_PPPOX from <sys/socket.h>; see socket(2). */
-  AF_PPPOX = self.AF_PPPOX,
+  AF_PPPOX = values.AF_PPPOX,
   /** Address family AF_WANPIPE from <sys/socket.h>; see socket(2). */
-  AF_WANPIPE = self.AF_WANPIPE,
+  AF_WANPIPE = values.AF_WANPIPE,
   /** Address family AF_LLC from <sys/socket.h>; see socket(2). */
-  AF_LLC = self.AF_LLC,
+  AF_LLC = values.AF_LLC,
   /** Address family AF_BLUETOOTH from <sys/socket.h>; see socket(2). */
-  AF_BLUETOOTH = self.AF_BLUETOOTH,
+  AF_BLUETOOTH = values.AF_BLUETOOTH,
   /** Address family AF_CAN from <sys/socket.h>; see socket(2). */
-  AF_CAN = self.AF_CAN,
+  AF_CAN = values.AF_CAN,
   /** Address family AF_RDS from <sys/socket.h>; see socket(2). */
-  AF_RDS = self.AF_RDS,
+  AF_RDS = values.AF_RDS,
   /** Address family AF_SYSTEM from <sys/socket.h>; see socket(2). */
-  AF_SYSTEM = self.AF_SYSTEM,
+  AF_SYSTEM = values.AF_SYSTEM,
   /** Address family AF_PACKET from <sys/socket.h>; see socket(2). */
-  AF_PACKET = self.AF_PACKET,
+  AF_PACKET = values.AF_PACKET,
   /** Address family AF_TIPC from <sys/socket.h>; see socket(2). */
-  AF_TIPC = self.AF_TIPC,
+  AF_TIPC = values.AF_TIPC,
 }
 
 /**
@@ -1117,19 +107,19 @@ export enum AddressFamily {
  */
 export enum SocketKind {
   /** Socket type SOCK_STREAM; see socket(2). */
-  SOCK_STREAM = self.SOCK_STREAM,
+  SOCK_STREAM = values.SOCK_STREAM,
   /** Socket type SOCK_DGRAM; see socket(2). */
-  SOCK_DGRAM = self.SOCK_DGRAM,
+  SOCK_DGRAM = values.SOCK_DGRAM,
   /** Socket type SOCK_RAW; see socket(2). */
-  SOCK_RAW = self.SOCK_RAW,
+  SOCK_RAW = values.SOCK_RAW,
   /** Socket type SOCK_SEQPACKET; see socket(2). */
-  SOCK_SEQPACKET = self.SOCK_SEQPACKET,
+  SOCK_SEQPACKET = values.SOCK_SEQPACKET,
   /** Socket type SOCK_RDM; see socket(2). */
-  SOCK_RDM = self.SOCK_RDM,
+  SOCK_RDM = values.SOCK_RDM,
   /** Flag SOCK_CLOEXEC, ORed into the type argument of socket(2). */
-  SOCK_CLOEXEC = self.SOCK_CLOEXEC,
+  SOCK_CLOEXEC = values.SOCK_CLOEXEC,
   /** Flag SOCK_NONBLOCK, ORed into the type argument of socket(2). */
-  SOCK_NONBLOCK = self.SOCK_NONBLOCK,
+  SOCK_NONBLOCK = values.SOCK_NONBLOCK,
 }
 
 /**
@@ -1141,35 +131,35 @@ export enum SocketKind {
  */
 export enum MsgFlag {
   /** Flag MSG_OOB for send(2) and recv(2). */
-  MSG_OOB = self.MSG_OOB,
+  MSG_OOB = values.MSG_OOB,
   /** Flag MSG_PEEK for send(2) and recv(2). */
-  MSG_PEEK = self.MSG_PEEK,
+  MSG_PEEK = values.MSG_PEEK,
   /** Flag MSG_DONTROUTE for send(2) and recv(2). */
-  MSG_DONTROUTE = self.MSG_DONTROUTE,
+  MSG_DONTROUTE = values.MSG_DONTROUTE,
   /** Flag MSG_DONTWAIT for send(2) and recv(2). */
-  MSG_DONTWAIT = self.MSG_DONTWAIT,
+  MSG_DONTWAIT = values.MSG_DONTWAIT,
   /** Flag MSG_EOR for send(2) and recv(2). */
-  MSG_EOR = self.MSG_EOR,
+  MSG_EOR = values.MSG_EOR,
   /** Flag MSG_TRUNC for send(2) and recv(2). */
-  MSG_TRUNC = self.MSG_TRUNC,
+  MSG_TRUNC = values.MSG_TRUNC,
   /** Flag MSG_CTRUNC for send(2) and recv(2). */
-  MSG_CTRUNC = self.MSG_CTRUNC,
+  MSG_CTRUNC = values.MSG_CTRUNC,
   /** Flag MSG_WAITALL for send(2) and recv(2). */
-  MSG_WAITALL = self.MSG_WAITALL,
+  MSG_WAITALL = values.MSG_WAITALL,
   /** Flag MSG_NOSIGNAL for send(2) and recv(2). */
-  MSG_NOSIGNAL = self.MSG_NOSIGNAL,
+  MSG_NOSIGNAL = values.MSG_NOSIGNAL,
   /** Flag MSG_CMSG_CLOEXEC for send(2) and recv(2). */
-  MSG_CMSG_CLOEXEC = self.MSG_CMSG_CLOEXEC,
+  MSG_CMSG_CLOEXEC = values.MSG_CMSG_CLOEXEC,
   /** Flag MSG_ERRQUEUE for send(2) and recv(2). */
-  MSG_ERRQUEUE = self.MSG_ERRQUEUE,
+  MSG_ERRQUEUE = values.MSG_ERRQUEUE,
   /** Flag MSG_CONFIRM for send(2) and recv(2). */
-  MSG_CONFIRM = self.MSG_CONFIRM,
+  MSG_CONFIRM = values.MSG_CONFIRM,
   /** Flag MSG_MORE for send(2) and recv(2). */
-  MSG_MORE = self.MSG_MORE,
+  MSG_MORE = values.MSG_MORE,
   /** Flag MSG_EOF for send(2) and recv(2). */
-  MSG_EOF = self.MSG_EOF,
+  MSG_EOF = values.MSG_EOF,
   /** Flag MSG_FASTOPEN for send(2) and recv(2). */
-  MSG_FASTOPEN = self.MSG_FASTOPEN,
+  MSG_FASTOPEN = values.MSG_FASTOPEN,
 }
 
 /**
@@ -1181,25 +171,25 @@ export enum MsgFlag {
  */
 export enum AddressInfo {
   /** getaddrinfo(3) flag AI_PASSIVE. */
-  AI_PASSIVE = self.AI_PASSIVE,
+  AI_PASSIVE = values.AI_PASSIVE,
   /** getaddrinfo(3) flag AI_CANONNAME. */
-  AI_CANONNAME = self.AI_CANONNAME,
+  AI_CANONNAME = values.AI_CANONNAME,
   /** getaddrinfo(3) flag AI_NUMERICHOST. */
-  AI_NUMERICHOST = self.AI_NUMERICHOST,
+  AI_NUMERICHOST = values.AI_NUMERICHOST,
   /** getaddrinfo(3) flag AI_NUMERICSERV. */
-  AI_NUMERICSERV = self.AI_NUMERICSERV,
+  AI_NUMERICSERV = values.AI_NUMERICSERV,
   /** getaddrinfo(3) flag AI_MASK. */
-  AI_MASK = self.AI_MASK,
+  AI_MASK = values.AI_MASK,
   /** getaddrinfo(3) flag AI_ALL. */
-  AI_ALL = self.AI_ALL,
+  AI_ALL = values.AI_ALL,
   /** getaddrinfo(3) flag AI_V4MAPPED_CFG. */
-  AI_V4MAPPED_CFG = self.AI_V4MAPPED_CFG,
+  AI_V4MAPPED_CFG = values.AI_V4MAPPED_CFG,
   /** getaddrinfo(3) flag AI_ADDRCONFIG. */
-  AI_ADDRCONFIG = self.AI_ADDRCONFIG,
+  AI_ADDRCONFIG = values.AI_ADDRCONFIG,
   /** getaddrinfo(3) flag AI_V4MAPPED. */
-  AI_V4MAPPED = self.AI_V4MAPPED,
+  AI_V4MAPPED = values.AI_V4MAPPED,
   /** getaddrinfo(3) flag AI_DEFAULT. */
-  AI_DEFAULT = self.AI_DEFAULT,
+  AI_DEFAULT = values.AI_DEFAULT,
 }
 
 /**
@@ -1210,7 +200,7 @@ export enum AddressInfo {
 function settle(e: Record<string, unknown>, members: readonly string[]): void {
   const canonical = new Map<number, string>();
   for (const name of members) {
-    const value = CONSTANTS[name];
+    const value = (CONSTANTS as Readonly<Record<string, number | undefined>>)[name];
     if (value === undefined) {
       delete e[name];
       continue;

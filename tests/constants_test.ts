@@ -11,13 +11,31 @@ import { fileURLToPath } from "node:url";
 import * as socket from "../lib/constants.ts";
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { ARCH, OS } from "../ffi/platform.ts";
-import * as linuxX8664 from "../ffi/gen/linux_x86_64.ts";
-import * as linuxAarch64 from "../ffi/gen/linux_aarch64.ts";
-import * as darwinX8664 from "../ffi/gen/darwin_x86_64.ts";
-import * as darwinAarch64 from "../ffi/gen/darwin_aarch64.ts";
+import * as linuxShared from "../ffi/gen/linux.ts";
+import * as linuxX8664Own from "../ffi/gen/linux_x86_64.ts";
+import * as linuxAarch64Own from "../ffi/gen/linux_aarch64.ts";
+import * as darwinShared from "../ffi/gen/darwin.ts";
+import * as darwinX8664Own from "../ffi/gen/darwin_x86_64.ts";
+import * as darwinAarch64Own from "../ffi/gen/darwin_aarch64.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const exported = socket as unknown as Record<string, unknown>;
+
+type Part = { readonly [T in "CONSTANTS" | "SYS" | "LAYOUT"]: Readonly<Record<string, number>> };
+
+/** One platform's tables as ffi/gen/mod.ts builds them: its OS's shared file, its own file over it. */
+function merged(shared: Part, own: Part): Part {
+  return {
+    CONSTANTS: { ...shared.CONSTANTS, ...own.CONSTANTS },
+    SYS: { ...shared.SYS, ...own.SYS },
+    LAYOUT: { ...shared.LAYOUT, ...own.LAYOUT },
+  };
+}
+
+const linuxX8664 = merged(linuxShared, linuxX8664Own);
+const linuxAarch64 = merged(linuxShared, linuxAarch64Own);
+const darwinX8664 = merged(darwinShared, darwinX8664Own);
+const darwinAarch64 = merged(darwinShared, darwinAarch64Own);
 
 const PLATFORMS = {
   linux_x86_64: linuxX8664,
@@ -25,6 +43,12 @@ const PLATFORMS = {
   darwin_x86_64: darwinX8664,
   darwin_aarch64: darwinAarch64,
 } as const;
+
+/** Each OS's shared file and its architectures' own files, as tools/gen.ts merged them. */
+const MERGES = [
+  { os: "linux", shared: linuxShared, own: { x86_64: linuxX8664Own, aarch64: linuxAarch64Own } },
+  { os: "darwin", shared: darwinShared, own: { x86_64: darwinX8664Own, aarch64: darwinAarch64Own } },
+] as const;
 
 /** Runs python3 with a script and parses its JSON output; null if python3 is absent. */
 function python(script: string): unknown {
@@ -84,7 +108,7 @@ test("constants: every uppercase int of python3's socket module equals our expor
 test("constants: each export is this platform's CONSTANTS value, or undefined where it lacks the name", () => {
   for (const [name, value] of Object.entries(exported)) {
     if (!/^[A-Z][A-Z0-9_]*$/.test(name) || name.startsWith("BDADDR_A") || name === "BDADDR_LOCAL") continue;
-    assert.equal(value, CONSTANTS[name], name);
+    assert.equal(value, (CONSTANTS as Readonly<Record<string, number>>)[name], name);
   }
   for (const name of Object.keys(CONSTANTS)) {
     assert.equal(typeof exported[name], "number", `${name} is not exported`);
@@ -119,7 +143,7 @@ test("AddressFamily, SocketKind, MsgFlag, AddressInfo: reverse-map as CPython's 
       if (/^\d+$/.test(k)) {
         assert.equal(obj[v as string], Number(k), `${k} -> ${v}`);
       } else {
-        assert.equal(v, CONSTANTS[k], k);
+        assert.equal(v, (CONSTANTS as Readonly<Record<string, number>>)[k], k);
       }
     }
   }
@@ -203,9 +227,9 @@ test("LAYOUT: sockaddr sizes and the sa_len flag match each platform's ABI", () 
 });
 
 test("platform tables: frozen, integers only, and macOS lacks the Linux-only names", () => {
+  for (const table of [CONSTANTS, SYS, LAYOUT]) assert.ok(Object.isFrozen(table));
   for (const [where, p] of Object.entries(PLATFORMS)) {
     for (const table of [p.CONSTANTS, p.SYS, p.LAYOUT]) {
-      assert.ok(Object.isFrozen(table), where);
       for (const [k, v] of Object.entries(table)) assert.ok(Number.isSafeInteger(v), `${where} ${k}`);
     }
   }
@@ -223,8 +247,56 @@ test("platform tables: frozen, integers only, and macOS lacks the Linux-only nam
   assert.deepEqual(linuxX8664.SYS, linuxAarch64.SYS);
   // ffi/gen/mod.ts picked this platform.
   const here = PLATFORMS[`${OS}_${ARCH}` as keyof typeof PLATFORMS];
-  assert.equal(CONSTANTS, here.CONSTANTS);
-  assert.equal(LAYOUT, here.LAYOUT);
+  assert.deepEqual({ ...CONSTANTS }, here.CONSTANTS);
+  assert.deepEqual({ ...SYS }, here.SYS);
+  assert.deepEqual({ ...LAYOUT }, here.LAYOUT);
+});
+
+test("ffi/gen: <os>.ts holds every value all its architectures share, <os>_<arch>.ts only what differs", () => {
+  for (const { os, shared, own } of MERGES) {
+    const arches = Object.entries(own) as [string, Part][];
+    for (const table of ["CONSTANTS", "SYS", "LAYOUT"] as const) {
+      for (const [arch, part] of arches) {
+        for (const [name, value] of Object.entries(part[table])) {
+          const where = `${os}_${arch} ${table}.${name}`;
+          assert.equal(name in shared[table], false, `${where} is also in ${os}.ts`);
+          const everywhere = arches.every(([, other]) => other[table][name] === value);
+          assert.equal(everywhere, false, `${where} = ${value} on every architecture: it belongs in ${os}.ts`);
+        }
+      }
+    }
+  }
+  // What differs on Linux: glibc packs struct epoll_event on x86_64 only.
+  assert.deepEqual(linuxX8664Own.LAYOUT, { SIZEOF_EPOLL_EVENT: 12, OFF_EPOLL_EVENT_DATA: 4 });
+  assert.deepEqual(linuxAarch64Own.LAYOUT, { SIZEOF_EPOLL_EVENT: 16, OFF_EPOLL_EVENT_DATA: 8 });
+  assert.deepEqual(linuxAarch64Own.CONSTANTS, {});
+  assert.deepEqual(linuxAarch64Own.SYS, {});
+});
+
+test("CONSTANTS, SYS, LAYOUT: a name no platform defines is a type error", () => {
+  // Each line fails `deno check` (and tsc) without its directive; at run time the value is undefined.
+  // @ts-expect-error: AF_INTE is no constant's name
+  assert.equal(CONSTANTS.AF_INTE, undefined);
+  // @ts-expect-error: EINTER is no errno's name
+  assert.equal(SYS.EINTER, undefined);
+  // @ts-expect-error: OFF_POLLFD_EVENT misses its final S
+  assert.equal(LAYOUT.OFF_POLLFD_EVENT, undefined);
+  const n: number = LAYOUT.OFF_POLLFD_EVENTS;
+  assert.equal(n, 4);
+});
+
+test("LAYOUT: pollfd, off_t, nfds_t and the host byte order, for the code that hard-coded them", () => {
+  for (const [where, p] of Object.entries(PLATFORMS)) {
+    const L = p.LAYOUT;
+    assert.equal(L.SIZEOF_POLLFD, 8, where);
+    assert.deepEqual([L.OFF_POLLFD_FD, L.OFF_POLLFD_EVENTS, L.OFF_POLLFD_REVENTS], [0, 4, 6], where);
+    assert.deepEqual([L.SIZEOF_POLLFD_FD, L.SIZEOF_POLLFD_EVENTS, L.SIZEOF_POLLFD_REVENTS], [4, 2, 2], where);
+    assert.equal(L.SIZEOF_OFF_T, 8, where);
+    assert.equal(L.SIZEOF_NFDS_T, where.startsWith("darwin") ? 4 : 8, where);
+    assert.equal(L.HOST_LITTLE_ENDIAN, 1, where);
+  }
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  assert.equal(LAYOUT.HOST_LITTLE_ENDIAN, little ? 1 : 0);
 });
 
 test("tools/gen.ts --check: the committed generated files are up to date", (t) => {

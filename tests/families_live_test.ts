@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import * as socket from "../mod.ts";
 import { LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { cstring, isNull, libc, OS, readPtr, view } from "../ffi/mod.ts";
-import { dumpLinks } from "../lib/netlink.ts";
+import { dumpLinks } from "../lib/rtnetlink.ts";
 import { describe as describeLink, listInterfaces } from "../examples/netlink_ifaces.ts";
 import { describe as describeFrame, sniff } from "../examples/packet_sniffer.ts";
 import { buildCanFrame, canExample, dissectCanFrame, unavailable } from "../examples/can_example.ts";

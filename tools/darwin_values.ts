@@ -769,6 +769,9 @@ export const DARWIN: {
     SIZEOF_IN_PORT_T: 2,
     SIZEOF_TIME_T: 8,
     SIZEOF_SIGSET_T: 4, // __darwin_sigset_t is a __uint32_t
+    SIZEOF_OFF_T: 8, // __darwin_off_t is a __int64_t
+    SIZEOF_NFDS_T: 4, // <poll.h>: typedef unsigned int nfds_t
+    HOST_LITTLE_ENDIAN: 1, // both Macs, x86_64 and arm64
     HAS_SA_LEN: 1,
   },
 

@@ -6,24 +6,46 @@
  * deno run -A tools/gen.ts --check  # exit 1 if a committed file is out of date
  * ```
  *
- * On Linux it writes `gen_names.h` (the `[CONSTANTS]` and `[SYS]` lists of
- * `tools/names.txt`) into a temporary directory, compiles
- * `tools/gen_constants.c` with `cc` (or `$CC`, adding `$CFLAGS`), runs it and writes
- * `ffi/gen/linux_<arch>.ts`. The other Linux architecture is derived from it by
- * {@linkcode LINUX_ARCH_DIFFS}, the complete list of values that differ
- * between x86_64 and aarch64. The two macOS files come from the hand-kept
- * `tools/darwin_values.ts` (values read from the xnu and Libinfo headers),
- * with struct layouts computed here from the declarations it transcribes.
- * Last, `lib/constants.ts` is written from the union of all platforms' names.
+ * Linux: it writes `gen_names.h` (the `[CONSTANTS]` and `[SYS]` lists of
+ * `tools/names.txt`) into a temporary directory and compiles
+ * `tools/gen_constants.c` to an object file once per architecture: with `cc`
+ * (or `$CC`, adding `$CFLAGS`) for this machine's, and with the cross
+ * compiler of each other one (`aarch64-linux-gnu-gcc` from Debian's
+ * gcc-aarch64-linux-gnu, `x86_64-linux-gnu-gcc` from gcc-x86-64-linux-gnu,
+ * or `$CC_<arch>`). The program is never run: every value is a constant
+ * expression in the initializer of one array, and this script reads that
+ * array out of the object's `gen_table` section (`tools/elf.ts`). So the
+ * aarch64 tables are what an aarch64 compiler computes from aarch64 headers,
+ * not x86_64 values patched by a hand-kept list of differences. (Debian 12
+ * ships gcc-aarch64-linux-gnu 12.2 with libc6-dev-arm64-cross 2.36 and
+ * linux-libc-dev-arm64-cross 6.1; the host's uapi headers being a later 6.1
+ * made no difference: the only values that differ are struct epoll_event's.)
+ *
+ * A missing cross compiler is an error, unless `--keep-missing` is given (or
+ * `--check`, which implies it): then that architecture's values are read back
+ * from the committed files, and a note says so.
+ *
+ * macOS: no macOS compiler or SDK runs here (Debian ships none), so the two
+ * macOS tables come from the hand-kept `tools/darwin_values.ts` (values read
+ * from the xnu and Libinfo headers), with struct layouts computed here from
+ * the declarations it transcribes; both Macs are LP64 with the same headers.
+ *
+ * Then, per OS, as golang/sys `unix/internal/mkmerge` does: every
+ * `(name, value)` pair that all architectures share goes to
+ * `ffi/gen/<os>.ts`, and `ffi/gen/<os>_<arch>.ts` keeps only what differs
+ * (on Linux, `struct epoll_event`, packed on x86_64 only). Last,
+ * `lib/constants.ts` is written from the union of all platforms' names.
  *
  * @module
  */
 
 import { DARWIN, type StructDecl } from "./darwin_values.ts";
+import { ELF_MACHINES, elfSection } from "./elf.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const TOOLS = new URL("./", import.meta.url);
 const GEN_DIR = "ffi/gen/";
+const TABLE_NAMES = ["CONSTANTS", "SYS", "LAYOUT"] as const;
 
 type Table = Map<string, number>;
 
@@ -40,29 +62,22 @@ interface Entry {
   cond: string;
 }
 
-/**
- * The values of the C types that differ between Linux x86_64 and Linux
- * aarch64, for the names this generator emits. Everything else is the same:
- * both use the asm-generic socket, errno, signal, ioctl and poll numbers and
- * the same LP64 glibc structs (checked against golang/sys
- * `unix/zerrors_linux_{amd64,arm64}.go` and `unix/ztypes_linux_{amd64,arm64}.go`;
- * the O_DIRECT/O_DIRECTORY/O_NOFOLLOW/O_TMPFILE flags also differ, and are
- * therefore not generated). `struct epoll_event` is declared
- * `__attribute__((packed))` on x86_64 only (glibc `__EPOLL_PACKED`), so it is
- * 12 bytes there, with `data` at 4, and 16 bytes on aarch64, with `data` at 8.
- */
-export const LINUX_ARCH_DIFFS: Readonly<
-  Record<string, { table: keyof Tables; x86_64: number; aarch64: number }>
-> = {
-  SIZEOF_EPOLL_EVENT: { table: "LAYOUT", x86_64: 12, aarch64: 16 },
-  OFF_EPOLL_EVENT_DATA: { table: "LAYOUT", x86_64: 4, aarch64: 8 },
-};
-
-/** Names known to differ between the two Linux architectures that no rule above covers. */
-const LINUX_ARCH_UNSUPPORTED = ["O_DIRECT", "O_DIRECTORY", "O_NOFOLLOW", "O_TMPFILE", "O_LARGEFILE"];
-
+/** The Linux architectures, in the order their tables are compared and merged. */
 const LINUX_ARCHES = ["x86_64", "aarch64"] as const;
 type LinuxArch = typeof LINUX_ARCHES[number];
+
+/** Each Linux architecture's GNU triplet: its cross compiler is `<triplet>-gcc`. */
+const TRIPLETS: Readonly<Record<LinuxArch, string>> = {
+  x86_64: "x86_64-linux-gnu",
+  aarch64: "aarch64-linux-gnu",
+};
+
+/** The two Macs, whose tables come from tools/darwin_values.ts. */
+const DARWIN_ARCHES = ["x86_64", "aarch64"] as const;
+
+/** Size of an entry's name in gen_constants.c (GEN_NAME_SIZE), and of the whole entry. */
+const NAME_SIZE = 64;
+const ENTRY_SIZE = NAME_SIZE + 8;
 
 // ---------------------------------------------------------------------------
 // names.txt
@@ -103,27 +118,18 @@ function parseNames(text: string): { CONSTANTS: Entry[]; SYS: Entry[] } {
 }
 
 function namesHeader(names: { CONSTANTS: Entry[]; SYS: Entry[] }): string {
-  const fn = (name: string, table: string, entries: Entry[]) =>
-    [
-      `static void ${name}(void)`,
-      "{",
-      ...entries.flatMap((e) => [
-        `#if ${e.cond}`,
-        `    V("${table}", "${e.name}", ${e.expr});`,
-        "#endif",
-      ]),
-      "}",
-    ].join("\n");
+  const lines = (table: string, entries: Entry[]) =>
+    entries.flatMap((e) => [`#if ${e.cond}`, `V("${table}", "${e.name}", ${e.expr})`, "#endif"]);
   return [
-    "/* Generated by tools/gen.ts from tools/names.txt. */",
-    fn("print_constants", "C", names.CONSTANTS),
-    fn("print_sys", "S", names.SYS),
+    "/* Generated by tools/gen.ts from tools/names.txt: initializers of GEN_TABLE. */",
+    ...lines("C", names.CONSTANTS),
+    ...lines("S", names.SYS),
     "",
   ].join("\n");
 }
 
 // ---------------------------------------------------------------------------
-// Running the C generator
+// Compiling the C generator and reading its object file
 
 async function run(cmd: string, args: string[]): Promise<string> {
   let out: Deno.CommandOutput;
@@ -142,14 +148,60 @@ async function run(cmd: string, args: string[]): Promise<string> {
   return decoder.decode(out.stdout);
 }
 
+/** Whether `cmd` can be started (a compiler that is installed). */
+async function runs(cmd: string): Promise<boolean> {
+  try {
+    return (await new Deno.Command(cmd, { args: ["--version"], stdout: "null", stderr: "null" }).output()).success;
+  } catch {
+    return false;
+  }
+}
+
 interface Generated {
   tables: Tables;
   bluez: string;
 }
 
-async function compileAndRun(dir: string, flags: string[]): Promise<Generated> {
-  const exe = `${dir}/gen_constants${flags.length ? "_alt" : ""}`;
-  await run(Deno.env.get("CC") ?? "cc", [
+/** Turns `L OFF sockaddr_in sin_port` into `OFF_SOCKADDR_IN_SIN_PORT`. */
+function layoutKey(parts: string[]): string {
+  return parts.join("_").replaceAll(".", "_").toUpperCase();
+}
+
+/** Decodes GEN_TABLE from the `gen_table` section of the object, checking it is for `arch`. */
+function readTable(object: Uint8Array, arch: LinuxArch): Generated {
+  const section = elfSection(object, "gen_table");
+  if (section.machine !== ELF_MACHINES[arch]) {
+    throw new Error(`gen_constants.o is for ELF machine ${section.machine}, not ${arch}`);
+  }
+  const { bytes, littleEndian } = section;
+  if (bytes.length % ENTRY_SIZE !== 0) throw new Error(`gen_table: ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tables: Tables = { CONSTANTS: new Map(), SYS: new Map(), LAYOUT: new Map() };
+  const byTag: Record<string, Table> = { C: tables.CONSTANTS, S: tables.SYS, L: tables.LAYOUT };
+  let bluez = "none";
+  for (let at = 0; at < bytes.length; at += ENTRY_SIZE) {
+    const nul = bytes.subarray(at, at + NAME_SIZE).indexOf(0);
+    if (nul < 0) throw new Error(`gen_table: a name of ${NAME_SIZE} bytes or more at ${at}`);
+    const [tag, ...parts] = new TextDecoder().decode(bytes.subarray(at, at + nul)).split(" ");
+    const value = Number(view.getBigInt64(at + NAME_SIZE, littleEndian));
+    if (tag === "M" && parts[0] === "BLUEZ") {
+      bluez = parts[1];
+      continue;
+    }
+    const table = byTag[tag];
+    const name = tag === "L" ? layoutKey(parts) : parts.join(" ");
+    if (table === undefined || !Number.isSafeInteger(value) || table.has(name)) {
+      throw new Error(`gen_table: unexpected entry "${tag} ${parts.join(" ")}" = ${value}`);
+    }
+    table.set(name, value);
+  }
+  return { tables, bluez };
+}
+
+/** Compiles gen_constants.c with `cc` for `arch` (no linking) and reads the values. */
+async function compile(dir: string, cc: string, arch: LinuxArch, flags: string[]): Promise<Generated> {
+  const object = `${dir}/gen_constants_${arch}${flags.length ? "_alt" : ""}.o`;
+  await run(cc, [
     "-std=gnu11",
     "-Wall",
     ...(Deno.env.get("CFLAGS") ?? "").split(/\s+/).filter((f) => f !== ""),
@@ -158,37 +210,17 @@ async function compileAndRun(dir: string, flags: string[]): Promise<Generated> {
     dir,
     "-I",
     new URL(".", TOOLS).pathname,
+    "-c",
     new URL("gen_constants.c", TOOLS).pathname,
     "-o",
-    exe,
+    object,
   ]);
-  const tables: Tables = { CONSTANTS: new Map(), SYS: new Map(), LAYOUT: new Map() };
-  const byTag: Record<string, Table> = {
-    C: tables.CONSTANTS,
-    S: tables.SYS,
-    L: tables.LAYOUT,
-  };
-  let bluez = "none";
-  for (const line of (await run(exe, [])).split("\n")) {
-    if (line === "") continue;
-    const [tag, name, value] = line.split(" ");
-    if (tag === "M" && name === "BLUEZ") {
-      bluez = value;
-      continue;
-    }
-    const table = byTag[tag];
-    const n = Number(value);
-    if (table === undefined || !Number.isSafeInteger(n) || table.has(name)) {
-      throw new Error(`gen_constants: unexpected line "${line}"`);
-    }
-    table.set(name, n);
-  }
-  return { tables, bluez };
+  return readTable(await Deno.readFile(object), arch);
 }
 
 function diffTables(a: Tables, b: Tables): string[] {
   const out: string[] = [];
-  for (const key of ["CONSTANTS", "SYS", "LAYOUT"] as const) {
+  for (const key of TABLE_NAMES) {
     const names = new Set([...a[key].keys(), ...b[key].keys()]);
     for (const name of names) {
       if (a[key].get(name) !== b[key].get(name)) {
@@ -199,51 +231,111 @@ function diffTables(a: Tables, b: Tables): string[] {
   return out;
 }
 
-async function generateNative(
+/** The compiler for `arch`: `$CC` or `cc` for this machine's, `$CC_<arch>` or `<triplet>-gcc` for others. */
+function compilerFor(arch: LinuxArch, native: LinuxArch): string {
+  const own = Deno.env.get(`CC_${arch}`);
+  if (own) return own;
+  return arch === native ? Deno.env.get("CC") ?? "cc" : `${TRIPLETS[arch]}-gcc`;
+}
+
+/** One architecture's tables and where they came from (the header line of its file). */
+interface ArchTables {
+  tables: Tables;
+  source: string;
+}
+
+async function generateArch(
+  dir: string,
+  arch: LinuxArch,
+  native: LinuxArch,
+): Promise<ArchTables | undefined> {
+  const cc = compilerFor(arch, native);
+  if (!await runs(cc)) return undefined;
+  const main = await compile(dir, cc, arch, []);
+  if (main.bluez === "headers") {
+    // Prove tools/bluez_abi.h says what BlueZ says, so that a machine (or a
+    // cross sysroot) without libbluetooth-dev generates the same values.
+    const abi = await compile(dir, cc, arch, ["-DGEN_NO_BLUEZ"]);
+    const diff = diffTables(main.tables, abi.tables);
+    if (diff.length) {
+      throw new Error(
+        `tools/bluez_abi.h disagrees with the BlueZ headers:\n  ${diff.join("\n  ")}`,
+      );
+    }
+  }
+  const version = (await run(cc, ["-dumpfullversion"])).trim();
+  return { tables: main.tables, source: `${arch}: ${cc.split("/").pop()} ${version}` };
+}
+
+/** The committed tables of `os`/`arch` (its shared file and its own), for an architecture no compiler here targets. */
+async function committedTables(os: string, arch: string): Promise<Tables> {
+  const load = async (file: string) =>
+    (await import(new URL(`${GEN_DIR}${file}.ts`, ROOT).href)) as Record<string, Record<string, number>>;
+  const shared = await load(os);
+  const own = await load(`${os}_${arch}`);
+  const out: Tables = { CONSTANTS: new Map(), SYS: new Map(), LAYOUT: new Map() };
+  for (const key of TABLE_NAMES) {
+    for (const [name, value] of [...Object.entries(shared[key]), ...Object.entries(own[key])]) {
+      out[key].set(name, value);
+    }
+  }
+  return out;
+}
+
+async function generateLinux(
   names: { CONSTANTS: Entry[]; SYS: Entry[] },
-): Promise<Tables> {
+  native: LinuxArch,
+  keepMissing: boolean,
+): Promise<Map<string, ArchTables>> {
   const dir = await Deno.makeTempDir({ prefix: "gen_constants_" });
+  const out = new Map<string, ArchTables>();
   try {
     await Deno.writeTextFile(`${dir}/gen_names.h`, namesHeader(names));
-    const main = await compileAndRun(dir, []);
-    if (main.bluez === "headers") {
-      // Prove tools/bluez_abi.h says what BlueZ says, so that a machine
-      // without libbluetooth-dev generates the same file.
-      const abi = await compileAndRun(dir, ["-DGEN_NO_BLUEZ"]);
-      const diff = diffTables(main.tables, abi.tables);
-      if (diff.length) {
+    for (const arch of LINUX_ARCHES) {
+      const made = await generateArch(dir, arch, native);
+      if (made) {
+        out.set(arch, made);
+        continue;
+      }
+      const cc = compilerFor(arch, native);
+      if (!keepMissing) {
         throw new Error(
-          `tools/bluez_abi.h disagrees with the BlueZ headers:\n  ${diff.join("\n  ")}`,
+          `No compiler for Linux ${arch}: ${cc} does not run. Install it (Debian: ` +
+            `apt-get install gcc-${TRIPLETS[arch].replaceAll("_", "-")}), set CC_${arch}, ` +
+            `or pass --keep-missing to keep the committed ${arch} values.`,
         );
       }
+      console.error(`note: ${cc} does not run; Linux ${arch} values are the committed ones, not recompiled`);
+      out.set(arch, { tables: await committedTables("linux", arch), source: `${arch}: committed values` });
     }
-    return main.tables;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+  return out;
 }
 
-function otherLinuxArch(tables: Tables, from: LinuxArch, to: LinuxArch): Tables {
-  const out: Tables = {
-    CONSTANTS: new Map(tables.CONSTANTS),
-    SYS: new Map(tables.SYS),
-    LAYOUT: new Map(tables.LAYOUT),
-  };
-  for (const name of LINUX_ARCH_UNSUPPORTED) {
-    if (!(name in LINUX_ARCH_DIFFS) && (tables.SYS.has(name) || tables.CONSTANTS.has(name))) {
-      throw new Error(`${name} differs between x86_64 and aarch64: add both values to LINUX_ARCH_DIFFS`);
+/**
+ * mkmerge's rule: a `(name, value)` pair that every architecture has goes to
+ * the shared table, in the first architecture's order; each architecture
+ * keeps the rest, in its own order.
+ */
+function mergeArches(perArch: Map<string, Tables>): { shared: Tables; own: Map<string, Tables> } {
+  const all = [...perArch.values()];
+  const shared: Tables = { CONSTANTS: new Map(), SYS: new Map(), LAYOUT: new Map() };
+  for (const key of TABLE_NAMES) {
+    for (const [name, value] of all[0][key]) {
+      if (all.every((t) => t[key].get(name) === value)) shared[key].set(name, value);
     }
   }
-  for (const [name, d] of Object.entries(LINUX_ARCH_DIFFS)) {
-    const have = tables[d.table].get(name);
-    if (have !== d[from]) {
-      throw new Error(
-        `LINUX_ARCH_DIFFS expects ${d.table}.${name} = ${d[from]} on ${from}, the compiler says ${have}`,
-      );
+  const own = new Map<string, Tables>();
+  for (const [arch, t] of perArch) {
+    const rest: Tables = { CONSTANTS: new Map(), SYS: new Map(), LAYOUT: new Map() };
+    for (const key of TABLE_NAMES) {
+      for (const [name, value] of t[key]) if (!shared[key].has(name)) rest[key].set(name, value);
     }
-    out[d.table].set(name, d[to]);
+    own.set(arch, rest);
   }
-  return out;
+  return { shared, own };
 }
 
 // ---------------------------------------------------------------------------
@@ -343,36 +435,66 @@ function darwinTables(names: { CONSTANTS: Entry[]; SYS: Entry[] }): Tables {
 // ---------------------------------------------------------------------------
 // Rendering
 
-function renderTable(name: string, doc: string, table: Table): string {
+const TABLE_DOCS: Readonly<Record<keyof Tables, (where: string) => string>> = {
+  CONSTANTS: (where) => `The socket module's public integer constants ${where}, by CPython name.`,
+  SYS: (where) => `Internal numbers ${where} (errno, fcntl, poll, ioctl, ...), by C name; not exported publicly.`,
+  LAYOUT: (where) =>
+    `Sizes and offsets of the C types ${where}: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, and flags.`,
+};
+
+function renderTable(name: keyof Tables, where: string, table: Table): string {
   const body = [...table].map(([k, v]) => `  ${k}: ${v},`).join("\n");
-  return `/** ${doc} */\nexport const ${name}: Readonly<Record<string, number>> = Object.freeze({\n${body}\n});\n`;
+  return `/** ${TABLE_DOCS[name](where)} */\nexport const ${name} = {\n${body}\n} as const;\n`;
 }
 
-function renderPlatform(header: string, platform: string, tables: Tables): string {
+function renderTables(header: string, summary: string, where: string, tables: Tables): string {
   return [
     header,
     "/**",
-    ` * Constants and C struct layouts of ${platform}, for the socket module.`,
+    ` * ${summary}`,
+    " *",
+    " * `ffi/gen/mod.ts` merges this file with its OS's shared one (or its",
+    " * architectures' own) and picks the platform this process runs on.",
     " *",
     " * @module",
     " */",
     "",
-    renderTable(
-      "CONSTANTS",
-      `The socket module's public integer constants on ${platform}, by CPython name.`,
-      tables.CONSTANTS,
-    ),
-    renderTable(
-      "SYS",
-      `Internal numbers of ${platform} (errno, fcntl, poll, ioctl, ...), by C name; not exported publicly.`,
-      tables.SYS,
-    ),
-    renderTable(
-      "LAYOUT",
-      `Sizes and offsets of ${platform}'s C types: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, and flags.`,
-      tables.LAYOUT,
-    ),
+    ...TABLE_NAMES.map((name) => renderTable(name, where, tables[name])),
   ].join("\n");
+}
+
+/** The files of one OS: `<os>.ts` with the shared values, `<os>_<arch>.ts` with each architecture's own. */
+function renderOs(
+  os: string,
+  label: string,
+  perArch: Map<string, ArchTables>,
+  header: (source: string) => string,
+): Map<string, string> {
+  const { shared, own } = mergeArches(new Map([...perArch].map(([arch, t]) => [arch, t.tables])));
+  const sources = [...perArch.values()].map((t) => t.source).join("; ");
+  const files = new Map<string, string>();
+  files.set(
+    `${GEN_DIR}${os}.ts`,
+    renderTables(
+      header(sources),
+      `Constants and C struct layouts that every ${label} architecture shares (${[...perArch.keys()].join(", ")}).`,
+      `on ${label}, every architecture`,
+      shared,
+    ),
+  );
+  for (const [arch, tables] of own) {
+    files.set(
+      `${GEN_DIR}${os}_${arch}.ts`,
+      renderTables(
+        header(perArch.get(arch)!.source),
+        `What ${label} ${arch} has that not every ${label} architecture shares: ` +
+          `a value that differs, or a name the others lack.`,
+        `that only ${label} ${arch} has`,
+        tables,
+      ),
+    );
+  }
+  return files;
 }
 
 /** One-line JSDoc for a public constant, chosen by prefix (longest first). */
@@ -448,25 +570,33 @@ const ENUMS = [
   },
 ] as const;
 
-function renderConstants(names: string[]): string {
-  const out: string[] = [
+/** The generated-file line and the module doc of a file under lib/, `doc` being its lines. */
+function libHeader(doc: string[]): string[] {
+  return [
     "// Code generated by tools/gen.ts from tools/names.txt and ffi/gen/. DO NOT EDIT.",
     "",
     "/**",
-    " * The integer constants of CPython's `socket` module, with the values of the",
-    " * platform this process runs on, and its four enums.",
-    " *",
-    " * Every name any supported platform defines is exported; a name the running",
-    " * platform lacks (`AF_NETLINK` on macOS, `SO_NOSIGPIPE` on Linux, ...) is",
-    " * `undefined` there, as it is absent from CPython's module on that platform.",
+    ...doc.map((line) => line === "" ? " *" : ` * ${line}`),
     " *",
     " * @module",
     " */",
     "",
+  ];
+}
+
+/** lib/constant_values.ts: one exported `number` per name, read from this platform's CONSTANTS. */
+function renderConstantValues(names: string[]): string {
+  const out: string[] = [
+    ...libHeader([
+      "The integer constants of CPython's `socket` module, with the values of the",
+      "platform this process runs on; `lib/constants.ts` re-exports them beside",
+      "the four enums built from them.",
+      "",
+      "Every name any supported platform defines is exported; a name the running",
+      "platform lacks (`AF_NETLINK` on macOS, `SO_NOSIGPIPE` on Linux, ...) is",
+      "`undefined` there, as it is absent from CPython's module on that platform.",
+    ]),
     'import { CONSTANTS } from "../ffi/gen/mod.ts";',
-    "// The enums below take their values from this module's own exports, so that",
-    "// their public declarations reference only public names.",
-    'import * as self from "./constants.ts";',
     "",
     "/** Bluetooth address meaning any adapter (BlueZ `BDADDR_ANY`). */",
     'export const BDADDR_ANY: string = "00:00:00:00:00:00";',
@@ -478,8 +608,28 @@ function renderConstants(names: string[]): string {
   ];
   for (const name of names) {
     out.push(`/** ${docFor(name)} */`);
-    out.push(`export const ${name}: number = CONSTANTS.${name} as number;`);
+    out.push(`export const ${name}: number = CONSTANTS.${name};`);
   }
+  return out.join("\n") + "\n";
+}
+
+/** lib/constants.ts: the values re-exported, and the four enums over them. */
+function renderConstants(names: string[]): string {
+  const out: string[] = [
+    ...libHeader([
+      "The integer constants of CPython's `socket` module, with the values of the",
+      "platform this process runs on, and its four enums.",
+      "",
+      "The constants live in `lib/constant_values.ts`; the enums below take",
+      "their values from there, so that their public declarations reference only",
+      "public names (and this module does not import itself).",
+    ]),
+    'import { CONSTANTS } from "../ffi/gen/mod.ts";',
+    'import * as values from "./constant_values.ts";',
+    "",
+    'export * from "./constant_values.ts";',
+    "",
+  ];
   out.push("");
   for (const e of ENUMS) {
     const members = names.filter((n) =>
@@ -500,7 +650,7 @@ function renderConstants(names: string[]): string {
     );
     for (const m of members) {
       out.push(`  /** ${docFor(m)} */`);
-      out.push(`  ${m} = self.${m},`);
+      out.push(`  ${m} = values.${m},`);
     }
     out.push("}", "");
   }
@@ -513,7 +663,7 @@ function renderConstants(names: string[]): string {
     "function settle(e: Record<string, unknown>, members: readonly string[]): void {",
     "  const canonical = new Map<number, string>();",
     "  for (const name of members) {",
-    "    const value = CONSTANTS[name];",
+    "    const value = (CONSTANTS as Readonly<Record<string, number | undefined>>)[name];",
     "    if (value === undefined) {",
     "      delete e[name];",
     "      continue;",
@@ -561,6 +711,7 @@ async function uname(): Promise<string> {
 
 async function main(args: string[]): Promise<number> {
   const check = args.includes("--check");
+  const keepMissing = check || args.includes("--keep-missing");
   if (Deno.build.os !== "linux") {
     console.error(
       "tools/gen.ts compiles tools/gen_constants.c for Linux and must run on Linux; " +
@@ -576,32 +727,34 @@ async function main(args: string[]): Promise<number> {
   const names = parseNames(
     await Deno.readTextFile(new URL("names.txt", TOOLS)),
   );
-  const native = await generateNative(names);
   const system = await uname();
-  const files = new Map<string, string>();
-  for (const arch of LINUX_ARCHES) {
-    const tables = arch === nativeArch ? native : otherLinuxArch(native, nativeArch, arch);
-    const header = arch === nativeArch
-      ? `// Code generated by tools/gen.ts from tools/gen_constants.c on ${system}. DO NOT EDIT.`
-      : `// Code generated by tools/gen.ts from tools/gen_constants.c on ${system}, with the ${arch} values of LINUX_ARCH_DIFFS in tools/gen.ts. DO NOT EDIT.`;
-    files.set(`${GEN_DIR}linux_${arch}.ts`, renderPlatform(header, `Linux ${arch}`, tables));
-  }
-  const darwin = darwinTables(names);
-  for (const arch of ["x86_64", "aarch64"]) {
-    files.set(
-      `${GEN_DIR}darwin_${arch}.ts`,
-      renderPlatform(
+  const linux = await generateLinux(names, nativeArch, keepMissing);
+  const files = renderOs(
+    "linux",
+    "Linux",
+    linux,
+    (source) => `// Code generated by tools/gen.ts from tools/gen_constants.c on ${system} (${source}). DO NOT EDIT.`,
+  );
+  const darwinValues = darwinTables(names);
+  const darwin = new Map(DARWIN_ARCHES.map((arch) => [arch, { tables: darwinValues, source: "" }]));
+  for (
+    const [path, text] of renderOs(
+      "darwin",
+      "macOS",
+      darwin,
+      () =>
         "// Code generated by tools/gen.ts from tools/darwin_values.ts (macOS headers, the same on both Macs). DO NOT EDIT.",
-        `macOS ${arch}`,
-        darwin,
-      ),
-    );
-  }
-  const all = new Set([...native.CONSTANTS.keys(), ...darwin.CONSTANTS.keys()]);
+    )
+  ) files.set(path, text);
+  const all = new Set([
+    ...[...linux.values()].flatMap((t) => [...t.tables.CONSTANTS.keys()]),
+    ...darwinValues.CONSTANTS.keys(),
+  ]);
   const union = names.CONSTANTS.map((e) => e.name).filter((n) => all.has(n));
+  files.set("lib/constant_values.ts", renderConstantValues(union));
   files.set("lib/constants.ts", renderConstants(union));
 
-  // The first line of a Linux file names the machine; --check ignores it.
+  // The first line of a Linux file names the machine and compilers; --check ignores it.
   const body = (s: string) => s.slice(s.indexOf("\n") + 1);
   let stale = 0;
   for (const [path, raw] of files) {

@@ -1,16 +1,26 @@
 /*
- * tools/gen_constants.c: prints the numbers the socket module needs, as the
- * C compiler of this platform sees them. Do not run it by hand: tools/gen.ts
+ * tools/gen_constants.c: the numbers the socket module needs, as the C
+ * compiler of one platform sees them. Do not compile it by hand: tools/gen.ts
  * writes gen_names.h (the CONSTANTS and SYS lists of tools/names.txt) into a
- * temporary directory, compiles this file with `cc -I <that dir> -I tools`
- * (or `$CC`, with `$CFLAGS`),
- * runs it and turns its output into ffi/gen/<os>_<arch>.ts.
+ * temporary directory and compiles this file with `cc -c -I <that dir> -I tools`
+ * (or `$CC`, with `$CFLAGS`) once for the machine's own architecture and once
+ * per cross compiler (`aarch64-linux-gnu-gcc`, ...) for the others.
  *
- * Output, one value a line: `<table> <NAME> <decimal value>`, table being
+ * The program is never run. Every value is a constant expression (a macro,
+ * a sizeof, an offsetof) in the initializer of one array, GEN_TABLE, placed
+ * in its own ELF section, `gen_table`; tools/gen.ts reads that section out of
+ * the object file. So a cross compiler gives the values of a machine this one
+ * cannot execute, with no emulator: the compiler computes them, the linker
+ * and the loader are never involved.
+ *
+ * An entry is a NUL-padded name of GEN_NAME_SIZE bytes and a 64-bit value
+ * in the target's byte order. The name is `<table> <NAME>`, the table being
  *   C  a public constant of CPython's socket module (CONSTANTS),
  *   S  an internal number the implementation needs (SYS),
- *   L  a size, offset or flag of a C type (LAYOUT),
- *   M  a note for the driver, not a value (M BLUEZ headers|abi|none).
+ *   L  a size, offset or flag of a C type (LAYOUT), named by its parts
+ *      (`L OFF sockaddr_in sin_port`), which tools/gen.ts upper-cases and
+ *      joins into OFF_SOCKADDR_IN_SIN_PORT ("." of a nested member is "_"),
+ *   M  a note for the driver, not a value (`M BLUEZ headers|abi|none`).
  *
  * The headers are those Modules/socketmodule.c (and its socketmodule.h)
  * includes on Linux, with the same feature macros (_GNU_SOURCE).
@@ -18,8 +28,6 @@
 #define _GNU_SOURCE 1
 
 #include <stddef.h>
-#include <stdio.h>
-#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -249,360 +257,341 @@
 #  endif
 #endif
 
-/* A value, converted to C `long` as PyModule_AddIntConstant() does. */
-#define V(table, name, expr) \
-    printf("%s %s %lld\n", table, name, (long long)(long)(expr))
+#define GEN_NAME_SIZE 64
 
-/* gen_names.h defines print_constants() and print_sys() from names.txt. */
+/* One value: see the header comment. */
+struct gen_entry {
+    char name[GEN_NAME_SIZE];
+    long long value;
+};
+
+/* A value, converted to C `long` as PyModule_AddIntConstant() does. */
+#define V(table, name, expr) {table " " name, (long long)(long)(expr)},
+
+/* struct tag: its size; one field: its offset and size. */
+#define SIZE(tag) {"L SIZEOF " #tag, sizeof(struct tag)},
+#define MEMBER_SIZE(type, f) sizeof(((type *)0)->f)
+#define FIELD(tag, f)                                                 \
+    {"L OFF " #tag " " #f, offsetof(struct tag, f)},                  \
+    {"L SIZEOF " #tag " " #f, MEMBER_SIZE(struct tag, f)},
+/* A flexible array member: only its offset. */
+#define FLEX(tag, f) {"L OFF " #tag " " #f, offsetof(struct tag, f)},
+/* A typedef name: SIZEOF_<NAME>. */
+#define TSIZE(type) {"L SIZEOF " #type, sizeof(type)},
+#define FLAG(name, value) {"L " name, (long long)(value)},
+
+__attribute__((used, section("gen_table")))
+static const struct gen_entry GEN_TABLE[] = {
+    {"M BLUEZ " GEN_BLUEZ_SOURCE, 0},
+
+/* gen_names.h holds the V() lines of names.txt, each under its #if. */
 #include "gen_names.h"
 
-/*
- * LAYOUT names: SIZEOF_<TYPE>, OFF_<STRUCT>_<FIELD> and SIZEOF_<STRUCT>_<FIELD>,
- * upper-cased, with "." of a nested member written "_".
- */
-static void layout(const char *kind, const char *type, const char *field,
-                   size_t value)
-{
-    char name[256];
-    size_t n = 0;
-    const char *parts[2] = {type, field};
-    n += (size_t)snprintf(name, sizeof name, "%s", kind);
-    for (int i = 0; i < 2 && parts[i] != NULL; i++) {
-        name[n++] = '_';
-        for (const char *p = parts[i]; *p != '\0' && n < sizeof name - 1; p++) {
-            name[n++] = *p == '.' ? '_' : (char)toupper((unsigned char)*p);
-        }
-    }
-    name[n] = '\0';
-    printf("L %s %zu\n", name, value);
-}
+    TSIZE(int)
+    TSIZE(long)
+    TSIZE(short)
+    {"L SIZEOF POINTER", sizeof(void *)},
+    TSIZE(size_t)
+    TSIZE(socklen_t)
+    TSIZE(sa_family_t)
+    TSIZE(in_port_t)
+    TSIZE(time_t)
+    TSIZE(sigset_t)
+    TSIZE(off_t)
+    TSIZE(nfds_t)
+    /* 1 where multi-byte integers are stored least significant byte first. */
+    FLAG("HOST_LITTLE_ENDIAN", __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__)
 
-#define MEMBER_SIZE(type, f) sizeof(((type *)0)->f)
-/* struct tag: its size; one field: its offset and size. */
-#define SIZE(tag) layout("SIZEOF", #tag, NULL, sizeof(struct tag))
-#define FIELD(tag, f)                                                 \
-    do {                                                              \
-        layout("OFF", #tag, #f, offsetof(struct tag, f));             \
-        layout("SIZEOF", #tag, #f, MEMBER_SIZE(struct tag, f));       \
-    } while (0)
-/* A flexible array member: only its offset. */
-#define FLEX(tag, f) layout("OFF", #tag, #f, offsetof(struct tag, f))
-/* A typedef name: SIZEOF_<NAME>. */
-#define TSIZE(type) layout("SIZEOF", #type, NULL, sizeof(type))
-#define FLAG(name, value) printf("L %s %lld\n", name, (long long)(value))
-
-static void print_layout(void)
-{
-    TSIZE(int);
-    TSIZE(long);
-    TSIZE(short);
-    layout("SIZEOF", "POINTER", NULL, sizeof(void *));
-    TSIZE(size_t);
-    TSIZE(socklen_t);
-    TSIZE(sa_family_t);
-    TSIZE(in_port_t);
-    TSIZE(time_t);
-    TSIZE(sigset_t);
-
-    SIZE(sockaddr);
-    FIELD(sockaddr, sa_family);
-    FIELD(sockaddr, sa_data);
-    SIZE(sockaddr_storage);
-    FIELD(sockaddr_storage, ss_family);
+    SIZE(sockaddr)
+    FIELD(sockaddr, sa_family)
+    FIELD(sockaddr, sa_data)
+    SIZE(sockaddr_storage)
+    FIELD(sockaddr_storage, ss_family)
 #ifdef __linux__
-    FLAG("HAS_SA_LEN", 0);
+    FLAG("HAS_SA_LEN", 0)
 #else
-    FLAG("HAS_SA_LEN", 1);
+    FLAG("HAS_SA_LEN", 1)
 #endif
 
-    SIZE(in_addr);
-    FIELD(in_addr, s_addr);
-    SIZE(sockaddr_in);
-    FIELD(sockaddr_in, sin_family);
-    FIELD(sockaddr_in, sin_port);
-    FIELD(sockaddr_in, sin_addr);
-    FIELD(sockaddr_in, sin_zero);
+    SIZE(in_addr)
+    FIELD(in_addr, s_addr)
+    SIZE(sockaddr_in)
+    FIELD(sockaddr_in, sin_family)
+    FIELD(sockaddr_in, sin_port)
+    FIELD(sockaddr_in, sin_addr)
+    FIELD(sockaddr_in, sin_zero)
 
-    SIZE(in6_addr);
-    FIELD(in6_addr, s6_addr);
-    SIZE(sockaddr_in6);
-    FIELD(sockaddr_in6, sin6_family);
-    FIELD(sockaddr_in6, sin6_port);
-    FIELD(sockaddr_in6, sin6_flowinfo);
-    FIELD(sockaddr_in6, sin6_addr);
-    FIELD(sockaddr_in6, sin6_scope_id);
+    SIZE(in6_addr)
+    FIELD(in6_addr, s6_addr)
+    SIZE(sockaddr_in6)
+    FIELD(sockaddr_in6, sin6_family)
+    FIELD(sockaddr_in6, sin6_port)
+    FIELD(sockaddr_in6, sin6_flowinfo)
+    FIELD(sockaddr_in6, sin6_addr)
+    FIELD(sockaddr_in6, sin6_scope_id)
 
-    SIZE(sockaddr_un);
-    FIELD(sockaddr_un, sun_family);
-    FIELD(sockaddr_un, sun_path);
+    SIZE(sockaddr_un)
+    FIELD(sockaddr_un, sun_family)
+    FIELD(sockaddr_un, sun_path)
 
 #ifdef HAVE_LINUX_NETLINK_H
-    SIZE(sockaddr_nl);
-    FIELD(sockaddr_nl, nl_family);
-    FIELD(sockaddr_nl, nl_pad);
-    FIELD(sockaddr_nl, nl_pid);
-    FIELD(sockaddr_nl, nl_groups);
+    SIZE(sockaddr_nl)
+    FIELD(sockaddr_nl, nl_family)
+    FIELD(sockaddr_nl, nl_pad)
+    FIELD(sockaddr_nl, nl_pid)
+    FIELD(sockaddr_nl, nl_groups)
 #endif
 
 #ifdef AF_PACKET
-    SIZE(sockaddr_ll);
-    FIELD(sockaddr_ll, sll_family);
-    FIELD(sockaddr_ll, sll_protocol);
-    FIELD(sockaddr_ll, sll_ifindex);
-    FIELD(sockaddr_ll, sll_hatype);
-    FIELD(sockaddr_ll, sll_pkttype);
-    FIELD(sockaddr_ll, sll_halen);
-    FIELD(sockaddr_ll, sll_addr);
+    SIZE(sockaddr_ll)
+    FIELD(sockaddr_ll, sll_family)
+    FIELD(sockaddr_ll, sll_protocol)
+    FIELD(sockaddr_ll, sll_ifindex)
+    FIELD(sockaddr_ll, sll_hatype)
+    FIELD(sockaddr_ll, sll_pkttype)
+    FIELD(sockaddr_ll, sll_halen)
+    FIELD(sockaddr_ll, sll_addr)
 #endif
 
 #ifdef HAVE_LINUX_VM_SOCKETS_H
-    SIZE(sockaddr_vm);
-    FIELD(sockaddr_vm, svm_family);
-    FIELD(sockaddr_vm, svm_reserved1);
-    FIELD(sockaddr_vm, svm_port);
-    FIELD(sockaddr_vm, svm_cid);
-    FIELD(sockaddr_vm, svm_flags);
-    FIELD(sockaddr_vm, svm_zero);
+    SIZE(sockaddr_vm)
+    FIELD(sockaddr_vm, svm_family)
+    FIELD(sockaddr_vm, svm_reserved1)
+    FIELD(sockaddr_vm, svm_port)
+    FIELD(sockaddr_vm, svm_cid)
+    FIELD(sockaddr_vm, svm_flags)
+    FIELD(sockaddr_vm, svm_zero)
 #endif
 
 #ifdef HAVE_LINUX_QRTR_H
-    SIZE(sockaddr_qrtr);
-    FIELD(sockaddr_qrtr, sq_family);
-    FIELD(sockaddr_qrtr, sq_node);
-    FIELD(sockaddr_qrtr, sq_port);
+    SIZE(sockaddr_qrtr)
+    FIELD(sockaddr_qrtr, sq_family)
+    FIELD(sockaddr_qrtr, sq_node)
+    FIELD(sockaddr_qrtr, sq_port)
 #endif
 
 #ifdef HAVE_LINUX_CAN_H
-    SIZE(sockaddr_can);
-    FIELD(sockaddr_can, can_family);
-    FIELD(sockaddr_can, can_ifindex);
-    FIELD(sockaddr_can, can_addr);
-    FIELD(sockaddr_can, can_addr.tp.rx_id);
-    FIELD(sockaddr_can, can_addr.tp.tx_id);
-    FIELD(sockaddr_can, can_addr.j1939.name);
-    FIELD(sockaddr_can, can_addr.j1939.pgn);
-    FIELD(sockaddr_can, can_addr.j1939.addr);
+    SIZE(sockaddr_can)
+    FIELD(sockaddr_can, can_family)
+    FIELD(sockaddr_can, can_ifindex)
+    FIELD(sockaddr_can, can_addr)
+    FIELD(sockaddr_can, can_addr.tp.rx_id)
+    FIELD(sockaddr_can, can_addr.tp.tx_id)
+    FIELD(sockaddr_can, can_addr.j1939.name)
+    FIELD(sockaddr_can, can_addr.j1939.pgn)
+    FIELD(sockaddr_can, can_addr.j1939.addr)
 
-    SIZE(can_frame);
-    FIELD(can_frame, can_id);
-    FIELD(can_frame, len);
-    FIELD(can_frame, can_dlc);
-    FIELD(can_frame, len8_dlc);
-    FIELD(can_frame, data);
-    SIZE(canfd_frame);
-    FIELD(canfd_frame, can_id);
-    FIELD(canfd_frame, len);
-    FIELD(canfd_frame, flags);
-    FIELD(canfd_frame, data);
+    SIZE(can_frame)
+    FIELD(can_frame, can_id)
+    FIELD(can_frame, len)
+    FIELD(can_frame, can_dlc)
+    FIELD(can_frame, len8_dlc)
+    FIELD(can_frame, data)
+    SIZE(canfd_frame)
+    FIELD(canfd_frame, can_id)
+    FIELD(canfd_frame, len)
+    FIELD(canfd_frame, flags)
+    FIELD(canfd_frame, data)
 #endif
 
 #ifdef HAVE_LINUX_CAN_BCM_H
-    SIZE(bcm_msg_head);
-    FIELD(bcm_msg_head, opcode);
-    FIELD(bcm_msg_head, flags);
-    FIELD(bcm_msg_head, count);
-    FIELD(bcm_msg_head, ival1);
-    FIELD(bcm_msg_head, ival2);
-    FIELD(bcm_msg_head, can_id);
-    FIELD(bcm_msg_head, nframes);
-    FLEX(bcm_msg_head, frames);
+    SIZE(bcm_msg_head)
+    FIELD(bcm_msg_head, opcode)
+    FIELD(bcm_msg_head, flags)
+    FIELD(bcm_msg_head, count)
+    FIELD(bcm_msg_head, ival1)
+    FIELD(bcm_msg_head, ival2)
+    FIELD(bcm_msg_head, can_id)
+    FIELD(bcm_msg_head, nframes)
+    FLEX(bcm_msg_head, frames)
 #endif
 
 #ifdef HAVE_LINUX_TIPC_H
-    SIZE(sockaddr_tipc);
-    FIELD(sockaddr_tipc, family);
-    FIELD(sockaddr_tipc, addrtype);
-    FIELD(sockaddr_tipc, scope);
-    FIELD(sockaddr_tipc, addr.nameseq.type);
-    FIELD(sockaddr_tipc, addr.nameseq.lower);
-    FIELD(sockaddr_tipc, addr.nameseq.upper);
-    FIELD(sockaddr_tipc, addr.name.name.type);
-    FIELD(sockaddr_tipc, addr.name.name.instance);
-    FIELD(sockaddr_tipc, addr.name.domain);
-    FIELD(sockaddr_tipc, addr.id.ref);
-    FIELD(sockaddr_tipc, addr.id.node);
+    SIZE(sockaddr_tipc)
+    FIELD(sockaddr_tipc, family)
+    FIELD(sockaddr_tipc, addrtype)
+    FIELD(sockaddr_tipc, scope)
+    FIELD(sockaddr_tipc, addr.nameseq.type)
+    FIELD(sockaddr_tipc, addr.nameseq.lower)
+    FIELD(sockaddr_tipc, addr.nameseq.upper)
+    FIELD(sockaddr_tipc, addr.name.name.type)
+    FIELD(sockaddr_tipc, addr.name.name.instance)
+    FIELD(sockaddr_tipc, addr.name.domain)
+    FIELD(sockaddr_tipc, addr.id.ref)
+    FIELD(sockaddr_tipc, addr.id.node)
 #endif
 
 #ifdef HAVE_LINUX_IF_ALG_H
-    SIZE(sockaddr_alg);
-    FIELD(sockaddr_alg, salg_family);
-    FIELD(sockaddr_alg, salg_type);
-    FIELD(sockaddr_alg, salg_feat);
-    FIELD(sockaddr_alg, salg_mask);
-    FIELD(sockaddr_alg, salg_name);
-    SIZE(af_alg_iv);
-    FIELD(af_alg_iv, ivlen);
-    FLEX(af_alg_iv, iv);
+    SIZE(sockaddr_alg)
+    FIELD(sockaddr_alg, salg_family)
+    FIELD(sockaddr_alg, salg_type)
+    FIELD(sockaddr_alg, salg_feat)
+    FIELD(sockaddr_alg, salg_mask)
+    FIELD(sockaddr_alg, salg_name)
+    SIZE(af_alg_iv)
+    FIELD(af_alg_iv, ivlen)
+    FLEX(af_alg_iv, iv)
 #endif
 
 #ifdef USE_BLUETOOTH
-    TSIZE(bdaddr_t);
-    SIZE(sockaddr_l2);
-    FIELD(sockaddr_l2, l2_family);
-    FIELD(sockaddr_l2, l2_psm);
-    FIELD(sockaddr_l2, l2_bdaddr);
-    FIELD(sockaddr_l2, l2_cid);
-    FIELD(sockaddr_l2, l2_bdaddr_type);
-    SIZE(sockaddr_rc);
-    FIELD(sockaddr_rc, rc_family);
-    FIELD(sockaddr_rc, rc_bdaddr);
-    FIELD(sockaddr_rc, rc_channel);
-    SIZE(sockaddr_hci);
-    FIELD(sockaddr_hci, hci_family);
-    FIELD(sockaddr_hci, hci_dev);
-    FIELD(sockaddr_hci, hci_channel);
-    SIZE(sockaddr_sco);
-    FIELD(sockaddr_sco, sco_family);
-    FIELD(sockaddr_sco, sco_bdaddr);
+    TSIZE(bdaddr_t)
+    SIZE(sockaddr_l2)
+    FIELD(sockaddr_l2, l2_family)
+    FIELD(sockaddr_l2, l2_psm)
+    FIELD(sockaddr_l2, l2_bdaddr)
+    FIELD(sockaddr_l2, l2_cid)
+    FIELD(sockaddr_l2, l2_bdaddr_type)
+    SIZE(sockaddr_rc)
+    FIELD(sockaddr_rc, rc_family)
+    FIELD(sockaddr_rc, rc_bdaddr)
+    FIELD(sockaddr_rc, rc_channel)
+    SIZE(sockaddr_hci)
+    FIELD(sockaddr_hci, hci_family)
+    FIELD(sockaddr_hci, hci_dev)
+    FIELD(sockaddr_hci, hci_channel)
+    SIZE(sockaddr_sco)
+    FIELD(sockaddr_sco, sco_family)
+    FIELD(sockaddr_sco, sco_bdaddr)
 #endif
 
     /* sendmsg() / recvmsg() */
-    SIZE(msghdr);
-    FIELD(msghdr, msg_name);
-    FIELD(msghdr, msg_namelen);
-    FIELD(msghdr, msg_iov);
-    FIELD(msghdr, msg_iovlen);
-    FIELD(msghdr, msg_control);
-    FIELD(msghdr, msg_controllen);
-    FIELD(msghdr, msg_flags);
-    SIZE(iovec);
-    FIELD(iovec, iov_base);
-    FIELD(iovec, iov_len);
-    SIZE(cmsghdr);
-    FIELD(cmsghdr, cmsg_len);
-    FIELD(cmsghdr, cmsg_level);
-    FIELD(cmsghdr, cmsg_type);
+    SIZE(msghdr)
+    FIELD(msghdr, msg_name)
+    FIELD(msghdr, msg_namelen)
+    FIELD(msghdr, msg_iov)
+    FIELD(msghdr, msg_iovlen)
+    FIELD(msghdr, msg_control)
+    FIELD(msghdr, msg_controllen)
+    FIELD(msghdr, msg_flags)
+    SIZE(iovec)
+    FIELD(iovec, iov_base)
+    FIELD(iovec, iov_len)
+    SIZE(cmsghdr)
+    FIELD(cmsghdr, cmsg_len)
+    FIELD(cmsghdr, cmsg_level)
+    FIELD(cmsghdr, cmsg_type)
     /* CMSG_ALIGN() rounds up to this; CMSG_DATA() is this far into a cmsghdr. */
-    FLAG("CMSG_ALIGN_UNIT", CMSG_ALIGN(1));
-    FLAG("CMSG_DATA_OFFSET", CMSG_LEN(0));
+    FLAG("CMSG_ALIGN_UNIT", CMSG_ALIGN(1))
+    FLAG("CMSG_DATA_OFFSET", CMSG_LEN(0))
 
     /* netdb */
-    SIZE(addrinfo);
-    FIELD(addrinfo, ai_flags);
-    FIELD(addrinfo, ai_family);
-    FIELD(addrinfo, ai_socktype);
-    FIELD(addrinfo, ai_protocol);
-    FIELD(addrinfo, ai_addrlen);
-    FIELD(addrinfo, ai_addr);
-    FIELD(addrinfo, ai_canonname);
-    FIELD(addrinfo, ai_next);
-    SIZE(hostent);
-    FIELD(hostent, h_name);
-    FIELD(hostent, h_aliases);
-    FIELD(hostent, h_addrtype);
-    FIELD(hostent, h_length);
-    FIELD(hostent, h_addr_list);
-    SIZE(servent);
-    FIELD(servent, s_name);
-    FIELD(servent, s_aliases);
-    FIELD(servent, s_port);
-    FIELD(servent, s_proto);
-    SIZE(protoent);
-    FIELD(protoent, p_name);
-    FIELD(protoent, p_aliases);
-    FIELD(protoent, p_proto);
+    SIZE(addrinfo)
+    FIELD(addrinfo, ai_flags)
+    FIELD(addrinfo, ai_family)
+    FIELD(addrinfo, ai_socktype)
+    FIELD(addrinfo, ai_protocol)
+    FIELD(addrinfo, ai_addrlen)
+    FIELD(addrinfo, ai_addr)
+    FIELD(addrinfo, ai_canonname)
+    FIELD(addrinfo, ai_next)
+    SIZE(hostent)
+    FIELD(hostent, h_name)
+    FIELD(hostent, h_aliases)
+    FIELD(hostent, h_addrtype)
+    FIELD(hostent, h_length)
+    FIELD(hostent, h_addr_list)
+    SIZE(servent)
+    FIELD(servent, s_name)
+    FIELD(servent, s_aliases)
+    FIELD(servent, s_port)
+    FIELD(servent, s_proto)
+    SIZE(protoent)
+    FIELD(protoent, p_name)
+    FIELD(protoent, p_aliases)
+    FIELD(protoent, p_proto)
 
     /* interfaces */
-    SIZE(if_nameindex);
-    FIELD(if_nameindex, if_index);
-    FIELD(if_nameindex, if_name);
-    SIZE(ifreq);
-    FIELD(ifreq, ifr_name);
+    SIZE(if_nameindex)
+    FIELD(if_nameindex, if_index)
+    FIELD(if_nameindex, if_name)
+    SIZE(ifreq)
+    FIELD(ifreq, ifr_name)
 #ifdef __linux__
-    FIELD(ifreq, ifr_ifindex);
-    FIELD(ifreq, ifr_hwaddr);
+    FIELD(ifreq, ifr_ifindex)
+    FIELD(ifreq, ifr_hwaddr)
 #endif
-    FIELD(ifreq, ifr_flags);
-    FIELD(ifreq, ifr_addr);
+    FIELD(ifreq, ifr_flags)
+    FIELD(ifreq, ifr_addr)
 
     /* socket options and ancillary data */
 #ifdef SO_PEERCRED
-    SIZE(ucred);
-    FIELD(ucred, pid);
-    FIELD(ucred, uid);
-    FIELD(ucred, gid);
+    SIZE(ucred)
+    FIELD(ucred, pid)
+    FIELD(ucred, uid)
+    FIELD(ucred, gid)
 #endif
-    SIZE(in_pktinfo);
-    FIELD(in_pktinfo, ipi_ifindex);
-    FIELD(in_pktinfo, ipi_spec_dst);
-    FIELD(in_pktinfo, ipi_addr);
-    SIZE(in6_pktinfo);
-    FIELD(in6_pktinfo, ipi6_addr);
-    FIELD(in6_pktinfo, ipi6_ifindex);
-    SIZE(ip_mreq);
-    FIELD(ip_mreq, imr_multiaddr);
-    FIELD(ip_mreq, imr_interface);
-    SIZE(ip_mreqn);
-    FIELD(ip_mreqn, imr_multiaddr);
-    FIELD(ip_mreqn, imr_address);
-    FIELD(ip_mreqn, imr_ifindex);
-    SIZE(ipv6_mreq);
-    FIELD(ipv6_mreq, ipv6mr_multiaddr);
-    FIELD(ipv6_mreq, ipv6mr_interface);
-    SIZE(linger);
-    FIELD(linger, l_onoff);
-    FIELD(linger, l_linger);
+    SIZE(in_pktinfo)
+    FIELD(in_pktinfo, ipi_ifindex)
+    FIELD(in_pktinfo, ipi_spec_dst)
+    FIELD(in_pktinfo, ipi_addr)
+    SIZE(in6_pktinfo)
+    FIELD(in6_pktinfo, ipi6_addr)
+    FIELD(in6_pktinfo, ipi6_ifindex)
+    SIZE(ip_mreq)
+    FIELD(ip_mreq, imr_multiaddr)
+    FIELD(ip_mreq, imr_interface)
+    SIZE(ip_mreqn)
+    FIELD(ip_mreqn, imr_multiaddr)
+    FIELD(ip_mreqn, imr_address)
+    FIELD(ip_mreqn, imr_ifindex)
+    SIZE(ipv6_mreq)
+    FIELD(ipv6_mreq, ipv6mr_multiaddr)
+    FIELD(ipv6_mreq, ipv6mr_interface)
+    SIZE(linger)
+    FIELD(linger, l_onoff)
+    FIELD(linger, l_linger)
 #ifdef HAVE_LINUX_ERRQUEUE_H
-    SIZE(sock_extended_err);
-    FIELD(sock_extended_err, ee_errno);
-    FIELD(sock_extended_err, ee_origin);
-    FIELD(sock_extended_err, ee_type);
-    FIELD(sock_extended_err, ee_code);
-    FIELD(sock_extended_err, ee_pad);
-    FIELD(sock_extended_err, ee_info);
-    FIELD(sock_extended_err, ee_data);
+    SIZE(sock_extended_err)
+    FIELD(sock_extended_err, ee_errno)
+    FIELD(sock_extended_err, ee_origin)
+    FIELD(sock_extended_err, ee_type)
+    FIELD(sock_extended_err, ee_code)
+    FIELD(sock_extended_err, ee_pad)
+    FIELD(sock_extended_err, ee_info)
+    FIELD(sock_extended_err, ee_data)
 #endif
 
     /* time, polling, limits */
-    SIZE(timeval);
-    FIELD(timeval, tv_sec);
-    FIELD(timeval, tv_usec);
-    SIZE(timespec);
-    FIELD(timespec, tv_sec);
-    FIELD(timespec, tv_nsec);
-    SIZE(pollfd);
-    FIELD(pollfd, fd);
-    FIELD(pollfd, events);
-    FIELD(pollfd, revents);
+    SIZE(timeval)
+    FIELD(timeval, tv_sec)
+    FIELD(timeval, tv_usec)
+    SIZE(timespec)
+    FIELD(timespec, tv_sec)
+    FIELD(timespec, tv_nsec)
+    SIZE(pollfd)
+    FIELD(pollfd, fd)
+    FIELD(pollfd, events)
+    FIELD(pollfd, revents)
 #ifdef HAVE_SYS_EPOLL_H
     /* 12 bytes, packed, on x86_64 (__EPOLL_PACKED); 16 on aarch64. */
-    SIZE(epoll_event);
-    FIELD(epoll_event, events);
-    FIELD(epoll_event, data);
+    SIZE(epoll_event)
+    FIELD(epoll_event, events)
+    FIELD(epoll_event, data)
 #endif
-    SIZE(rlimit);
-    FIELD(rlimit, rlim_cur);
-    FIELD(rlimit, rlim_max);
+    SIZE(rlimit)
+    FIELD(rlimit, rlim_cur)
+    FIELD(rlimit, rlim_max)
 
 #ifdef HAVE_LINUX_NETLINK_H
-    SIZE(nlmsghdr);
-    FIELD(nlmsghdr, nlmsg_len);
-    FIELD(nlmsghdr, nlmsg_type);
-    FIELD(nlmsghdr, nlmsg_flags);
-    FIELD(nlmsghdr, nlmsg_seq);
-    FIELD(nlmsghdr, nlmsg_pid);
-    SIZE(nlmsgerr);
-    FIELD(nlmsgerr, error);
-    FIELD(nlmsgerr, msg);
+    SIZE(nlmsghdr)
+    FIELD(nlmsghdr, nlmsg_len)
+    FIELD(nlmsghdr, nlmsg_type)
+    FIELD(nlmsghdr, nlmsg_flags)
+    FIELD(nlmsghdr, nlmsg_seq)
+    FIELD(nlmsghdr, nlmsg_pid)
+    SIZE(nlmsgerr)
+    FIELD(nlmsgerr, error)
+    FIELD(nlmsgerr, msg)
 #endif
 #ifdef HAVE_LINUX_RTNETLINK_H
-    SIZE(ifinfomsg);
-    FIELD(ifinfomsg, ifi_family);
-    FIELD(ifinfomsg, ifi_type);
-    FIELD(ifinfomsg, ifi_index);
-    FIELD(ifinfomsg, ifi_flags);
-    FIELD(ifinfomsg, ifi_change);
-    SIZE(rtattr);
-    FIELD(rtattr, rta_len);
-    FIELD(rtattr, rta_type);
+    SIZE(ifinfomsg)
+    FIELD(ifinfomsg, ifi_family)
+    FIELD(ifinfomsg, ifi_type)
+    FIELD(ifinfomsg, ifi_index)
+    FIELD(ifinfomsg, ifi_flags)
+    FIELD(ifinfomsg, ifi_change)
+    SIZE(rtattr)
+    FIELD(rtattr, rta_len)
+    FIELD(rtattr, rta_type)
 #endif
-}
-
-int main(void)
-{
-    printf("M BLUEZ %s\n", GEN_BLUEZ_SOURCE);
-    print_constants();
-    print_sys();
-    print_layout();
-    return 0;
-}
+};

@@ -13,6 +13,9 @@ import "../../lib/addr/all.ts";
 import { LAYOUT } from "../../ffi/gen/mod.ts";
 import { type Address, type Ctx, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "../../lib/addr/mod.ts";
 
+/** LAYOUT by any name: the struct and field names below are computed, and checked at run time. */
+const LAYOUT_BY_NAME: Readonly<Record<string, number | undefined>> = LAYOUT;
+
 /** Host byte order, for host-order fields. */
 export const HOST_LE: boolean = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -48,7 +51,7 @@ export class Expected {
    * @param familyField The family field's name, e.g. `NL_FAMILY`.
    */
   constructor(struct: string, family: number, familyField: string) {
-    const size = LAYOUT[`SIZEOF_${struct}`];
+    const size = LAYOUT_BY_NAME[`SIZEOF_${struct}`];
     if (size === undefined) throw new Error(`LAYOUT has no SIZEOF_${struct}`);
     this.bytes = new Uint8Array(size);
     this.view = new DataView(this.bytes.buffer);
@@ -63,7 +66,7 @@ export class Expected {
 
   /** The offset of a field, failing loudly if LAYOUT lacks it. */
   off(field: string): number {
-    const off = LAYOUT[this.#prefix + field];
+    const off = LAYOUT_BY_NAME[this.#prefix + field];
     if (off === undefined) throw new Error(`LAYOUT has no ${this.#prefix}${field}`);
     return off;
   }

@@ -1,5 +1,5 @@
 /**
- * A small netlink (`netlink(7)`, `rtnetlink(7)`) message builder and parser:
+ * An rtnetlink message builder and parser (`netlink(7)`, `rtnetlink(7)`):
  * enough to ask the kernel for its network interfaces over an
  * `AF_NETLINK`/`NETLINK_ROUTE` socket (an `RTM_GETLINK` dump) and read the
  * answers. Not part of CPython's `socket` module, which leaves message

@@ -1,0 +1,175 @@
+/**
+ * Precise address types, one per family, as the codecs of `lib/addr/` take
+ * and return them (API.md, "Addresses"). A DRAFT for issue 15 item 4: not yet
+ * used by `lib/socket.ts`; `tests/types_test.ts` pins what they accept.
+ *
+ * Two types per family where they differ: what a call takes (`...Address`,
+ * readonly, optional fields optional, any bytes-like object where CPython
+ * takes bytes) and what a call returns (`...AddressResult`, every field
+ * present, as `getsockname()` and `accept()` give it). A result is always
+ * assignable to its family's input, so `create_connection(srv.getsockname())`
+ * and `const [host, port] = s.getsockname()` check.
+ *
+ * {@linkcode AddressIn} and {@linkcode AddressOut} map a family's name to its
+ * types, for a `SocketType` generic in its family (see `FamilyName`).
+ *
+ * @module
+ */
+
+/** Bytes as CPython's bytes-like arguments take them. */
+export type Bytes = ArrayBuffer | ArrayBufferView;
+
+/** `AF_INET`: `[host, port]`; `""` is INADDR_ANY, `"<broadcast>"` INADDR_BROADCAST, a name is resolved. */
+export type InetAddress = readonly [host: string | Bytes, port: number];
+/** `AF_INET` as returned: the host in dotted-quad form. */
+export type InetAddressResult = [host: string, port: number];
+
+/** `AF_INET6`: `[host, port, flowinfo?, scope_id?]`. */
+export type Inet6Address =
+  | readonly [host: string | Bytes, port: number]
+  | readonly [host: string | Bytes, port: number, flowinfo: number]
+  | readonly [host: string | Bytes, port: number, flowinfo: number, scope_id: number];
+/** `AF_INET6` as returned: all four fields. */
+export type Inet6AddressResult = [host: string, port: number, flowinfo: number, scope_id: number];
+
+/** `AF_UNIX`: a path as text or bytes; a leading NUL makes an abstract name (Linux). */
+export type UnixAddress = string | Bytes;
+/** `AF_UNIX` as returned: a path as text, an abstract name as bytes, `""` for an unbound socket. */
+export type UnixAddressResult = string | Uint8Array;
+
+/** `AF_NETLINK`: `[pid, groups]`. */
+export type NetlinkAddress = readonly [pid: number, groups: number];
+/** `AF_NETLINK` as returned. */
+export type NetlinkAddressResult = [pid: number, groups: number];
+
+/** `AF_PACKET`: `[ifname, proto, pkttype?, hatype?, addr?]`. */
+export type PacketAddress =
+  | readonly [ifname: string, proto: number]
+  | readonly [ifname: string, proto: number, pkttype: number]
+  | readonly [ifname: string, proto: number, pkttype: number, hatype: number]
+  | readonly [ifname: string, proto: number, pkttype: number, hatype: number, addr: Bytes];
+/** `AF_PACKET` as returned: all five fields. */
+export type PacketAddressResult = [ifname: string, proto: number, pkttype: number, hatype: number, addr: Uint8Array];
+
+/** `AF_VSOCK`: `[cid, port]`. */
+export type VsockAddress = readonly [cid: number, port: number];
+/** `AF_VSOCK` as returned. */
+export type VsockAddressResult = [cid: number, port: number];
+
+/** `AF_QIPCRTR`: `[node, port]`. */
+export type QipcrtrAddress = readonly [node: number, port: number];
+/** `AF_QIPCRTR` as returned. */
+export type QipcrtrAddressResult = [node: number, port: number];
+
+/** `AF_CAN` with `CAN_RAW` or `CAN_BCM`: `[interface]`. */
+export type CanAddress = readonly [iface: string];
+/** `AF_CAN` with `CAN_ISOTP`: `[interface, rx_addr, tx_addr]`. */
+export type CanIsotpAddress = readonly [iface: string, rx_addr: number, tx_addr: number];
+/** `AF_CAN` with `CAN_J1939`: `[interface, name, pgn, addr]`; the 64-bit NAME is a `bigint`. */
+export type J1939Address = readonly [iface: string, name: bigint, pgn: number, addr: number];
+/** Any `AF_CAN` address; the socket's protocol picks the shape. */
+export type AnyCanAddress = CanAddress | CanIsotpAddress | J1939Address;
+/** `AF_CAN` as returned. */
+export type CanAddressResult =
+  | [iface: string]
+  | [iface: string, rx_addr: number, tx_addr: number]
+  | [iface: string, name: bigint, pgn: number, addr: number];
+
+/** `AF_TIPC`: `[addr_type, v1, v2, v3, scope?]`. */
+export type TipcAddress =
+  | readonly [addr_type: number, v1: number, v2: number, v3: number]
+  | readonly [addr_type: number, v1: number, v2: number, v3: number, scope: number];
+/** `AF_TIPC` as returned: all five fields. */
+export type TipcAddressResult = [addr_type: number, v1: number, v2: number, v3: number, scope: number];
+
+/** `AF_BLUETOOTH` with `BTPROTO_L2CAP`: `[bdaddr, psm, cid?, bdaddr_type?]`. */
+export type L2capAddress =
+  | readonly [bdaddr: string, psm: number]
+  | readonly [bdaddr: string, psm: number, cid: number]
+  | readonly [bdaddr: string, psm: number, cid: number, bdaddr_type: number];
+/** `AF_BLUETOOTH` with `BTPROTO_RFCOMM`: `[bdaddr, channel]`. */
+export type RfcommAddress = readonly [bdaddr: string, channel: number];
+/** `AF_BLUETOOTH` with `BTPROTO_HCI`: `[device_id]` or `[device_id, channel]`. */
+export type HciAddress = readonly [device_id: number] | readonly [device_id: number, channel: number];
+/** `AF_BLUETOOTH` with `BTPROTO_SCO`: a `bdaddr`, as text or bytes. */
+export type ScoAddress = string | Bytes;
+/** Any `AF_BLUETOOTH` address; the socket's protocol picks the shape. */
+export type BluetoothAddress = L2capAddress | RfcommAddress | HciAddress | ScoAddress;
+/** `AF_BLUETOOTH` as returned. */
+export type BluetoothAddressResult =
+  | [bdaddr: string, psm: number]
+  | [bdaddr: string, psm: number, cid: number]
+  | [bdaddr: string, psm: number, cid: number, bdaddr_type: number]
+  | [bdaddr: string, channel: number]
+  | [device_id: number]
+  | [device_id: number, channel: number]
+  | string;
+
+/** `AF_ALG`: `[type, name, feat?, mask?]`. */
+export type AlgAddress =
+  | readonly [type: string, name: string]
+  | readonly [type: string, name: string, feat: number]
+  | readonly [type: string, name: string, feat: number, mask: number];
+/** `AF_ALG` as returned: all four fields. */
+export type AlgAddressResult = [type: string, name: string, feat: number, mask: number];
+
+/** What each family's calls take, by the family's constant name. */
+export interface AddressIn {
+  /** `[host, port]`. */
+  AF_INET: InetAddress;
+  /** `[host, port, flowinfo?, scope_id?]`. */
+  AF_INET6: Inet6Address;
+  /** A path or an abstract name. */
+  AF_UNIX: UnixAddress;
+  /** `[pid, groups]`. */
+  AF_NETLINK: NetlinkAddress;
+  /** `[ifname, proto, pkttype?, hatype?, addr?]`. */
+  AF_PACKET: PacketAddress;
+  /** `[cid, port]`. */
+  AF_VSOCK: VsockAddress;
+  /** `[node, port]`. */
+  AF_QIPCRTR: QipcrtrAddress;
+  /** By protocol: `[interface]`, ISO-TP or J1939. */
+  AF_CAN: AnyCanAddress;
+  /** `[addr_type, v1, v2, v3, scope?]`. */
+  AF_TIPC: TipcAddress;
+  /** By protocol: L2CAP, RFCOMM, HCI or SCO. */
+  AF_BLUETOOTH: BluetoothAddress;
+  /** `[type, name, feat?, mask?]`. */
+  AF_ALG: AlgAddress;
+}
+
+/** What each family's calls return (`getsockname()`, `accept()`, `recvfrom()`), by the family's constant name. */
+export interface AddressOut {
+  /** `[host, port]`. */
+  AF_INET: InetAddressResult;
+  /** `[host, port, flowinfo, scope_id]`. */
+  AF_INET6: Inet6AddressResult;
+  /** A path as text, an abstract name as bytes. */
+  AF_UNIX: UnixAddressResult;
+  /** `[pid, groups]`. */
+  AF_NETLINK: NetlinkAddressResult;
+  /** `[ifname, proto, pkttype, hatype, addr]`. */
+  AF_PACKET: PacketAddressResult;
+  /** `[cid, port]`. */
+  AF_VSOCK: VsockAddressResult;
+  /** `[node, port]`. */
+  AF_QIPCRTR: QipcrtrAddressResult;
+  /** By protocol. */
+  AF_CAN: CanAddressResult;
+  /** `[addr_type, v1, v2, v3, scope]`. */
+  AF_TIPC: TipcAddressResult;
+  /** By protocol. */
+  AF_BLUETOOTH: BluetoothAddressResult;
+  /** `[type, name, feat, mask]`. */
+  AF_ALG: AlgAddressResult;
+}
+
+/** The name of a family with an address codec. */
+export type FamilyName = keyof AddressIn;
+
+/** Any address a call takes: the union over the families. */
+export type Address = AddressIn[FamilyName];
+
+/** Any address a call returns: the union over the families. */
+export type AddressResult = AddressOut[FamilyName];
