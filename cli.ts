@@ -42,7 +42,7 @@ import * as socket from "./mod.ts";
 import { SYS } from "./ffi/gen/mod.ts";
 import { errno, libc } from "./ffi/mod.ts";
 import { osErrorFrom } from "./lib/errors.ts";
-import { dumpLinks, flagNames, type Link } from "./lib/netlink.ts";
+import { dumpLinks, flagNames, type Link } from "./lib/rtnetlink.ts";
 import { pyRepr } from "./lib/repr.ts";
 
 const PROG = "pysocket";
