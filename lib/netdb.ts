@@ -302,9 +302,39 @@ export function getaddrinfo(
   port: string | number | bigint | Uint8Array | null,
   ...args: [number?, number?, number?, number?] | [...unknown[], GetaddrinfoOptions]
 ): AddrInfo[] {
-  if (arguments.length < 2) {
+  const q = gaiRequest(arguments.length, host, port, args);
+  const rc = libc.getaddrinfo(q.host, q.serv, q.hints, RESULT);
+  if (rc !== 0) throw gaiErrorFrom(rc, errno());
+  return gaiResults(ptrAt(RESULT, 0), q.proto);
+}
+
+/** `getaddrinfo`'s arguments, converted and checked: what the C call takes. */
+export interface GaiRequest {
+  /** The NUL-terminated host, or `null`. */
+  host: Uint8Array | null;
+  /** The NUL-terminated service, or `null`. */
+  serv: Uint8Array | null;
+  /** The `struct addrinfo` hints. */
+  hints: Uint8Array;
+  /** The protocol asked for (the results' addresses are decoded with it). */
+  proto: number;
+}
+
+/**
+ * Converts and checks {@linkcode getaddrinfo}'s arguments (`argc` of them
+ * given) with its rules, raising its errors; runs every user conversion
+ * (`valueOf`, getters). The buffers are scratch, reused by the next call:
+ * copy them to keep them.
+ */
+export function gaiRequest(
+  argc: number,
+  host: unknown,
+  port: unknown,
+  args: unknown[],
+): GaiRequest {
+  if (argc < 2) {
     throw new TypeError(
-      arguments.length === 0
+      argc === 0
         ? "getaddrinfo() missing 2 required positional arguments: 'host' and 'port'"
         : "getaddrinfo() missing 1 required positional argument: 'port'",
     );
@@ -325,7 +355,7 @@ export function getaddrinfo(
       }
       all[i] = v;
     }
-    [host, port, f, t, p, fl] = all as [typeof host, typeof port, unknown, unknown, unknown, unknown];
+    [host, port, f, t, p, fl] = all;
   } else {
     if (args.length > 4) {
       throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${args.length + 2} were given`);
@@ -344,9 +374,11 @@ export function getaddrinfo(
   }
   const serv = portC(port);
   setHints(family, type, proto, flags);
-  const rc = libc.getaddrinfo(hostC, serv, HINTS, RESULT);
-  if (rc !== 0) throw gaiErrorFrom(rc, errno());
-  const head = ptrAt(RESULT, 0);
+  return { host: hostC, serv, hints: HINTS, proto };
+}
+
+/** Decodes the result list at `head` of a successful `getaddrinfo` call, then frees it. */
+export function gaiResults(head: Ptr, proto: number): AddrInfo[] {
   const out: AddrInfo[] = [];
   try {
     for (let ai = head; !isNull(ai); ai = readPtr(ai, L.OFF_ADDRINFO_AI_NEXT)) {
