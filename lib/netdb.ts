@@ -292,7 +292,7 @@ function portC(port: unknown): Uint8Array | null {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [[family, , , , addr]] = socket.getaddrinfo("127.0.0.1", 80, { type: socket.SOCK_STREAM });
  * console.assert(family === socket.AF_INET && addr[1] === 80);
  * ```
@@ -423,7 +423,7 @@ const NI_SA = newSockaddr();
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [host, port] = socket.getnameinfo(["127.0.0.1", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV);
  * console.assert(host === "127.0.0.1" && port === "80");
  * ```
@@ -565,7 +565,7 @@ function addrText(family: number, b: Uint8Array): string {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.gethostbyname("localhost").startsWith("127."));
  * ```
  */
@@ -637,7 +637,7 @@ function reentrant(call: (buf: Uint8Array) => number): number {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [name, , addrs] = socket.gethostbyname_ex("localhost");
  * console.assert(name === "localhost" && addrs.length > 0);
  * ```
@@ -672,7 +672,7 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostInfo {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [, , addrs] = socket.gethostbyaddr("127.0.0.1");
  * console.assert(addrs[0] === "127.0.0.1");
  * ```
@@ -702,7 +702,7 @@ const HOSTNAME = new Uint8Array(1024);
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.gethostname().length > 0);
  * ```
  */
@@ -754,7 +754,7 @@ const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, "g");
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(typeof socket.getfqdn() === "string");
  * ```
  */
@@ -794,7 +794,7 @@ const ENTRY_VIEW = new DataView(ENTRY.buffer);
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.getprotobyname("tcp") === socket.IPPROTO_TCP);
  * ```
  */
@@ -832,7 +832,7 @@ function servPort(v: DataView): number {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.getservbyname("http", "tcp") === 80);
  * ```
  */
@@ -867,7 +867,7 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.getservbyport(80, "tcp") === "http");
  * ```
  */
@@ -903,7 +903,7 @@ export function getservbyport(port: number, protocolname?: string): string {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.if_nameindex().some(([, name]) => name === "lo"));
  * ```
  */
@@ -943,7 +943,7 @@ const IFNAME_OUT = new Uint8Array((L.SIZEOF_IFREQ_IFR_NAME ?? 16) + 1);
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.if_nametoindex("lo") > 0);
  * ```
  */
@@ -969,7 +969,7 @@ export function if_nametoindex(if_name: string | Uint8Array): number {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.if_indextoname(socket.if_nametoindex("lo")) === "lo");
  * ```
  */
