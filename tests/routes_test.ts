@@ -29,6 +29,8 @@ import { tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import * as socket from "@pysocket/socket";
 import { startWorker } from "../lib/reactor/bun_worker.ts";
+import { bunHandOff } from "../lib/reactor/bun_handoff.ts";
+import type { Poller } from "../lib/reactor/poller.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const PROBE = readFileSync(new URL("./routes/probe.ts", import.meta.url), "utf8");
@@ -195,6 +197,15 @@ describe("Workers", () => {
     });
     assert.match(error.message, /^The socket module's test Worker failed: /);
   });
+});
+
+test("Bun's hand-off: a poller Worker that fails reports to the reactor (which rejects every waiter)", async () => {
+  // Descriptor -1: under Bun the Worker's wait fails with EBADF; under Deno the
+  // Worker cannot even load (`bun:ffi`). Either way the failure comes back.
+  const poller = { fd: -1, eventSize: 16 } as Poller;
+  const error = await new Promise<Error>((resolve) => bunHandOff(poller, () => {}, resolve).park());
+  if (isBun) assert.equal((error as Error & { errno?: number }).errno, socket.EBADF);
+  else assert.match(error.message, /^The socket module's poller Worker failed: /);
 });
 
 describe("getaddrinfo_async checks its arguments as getaddrinfo does, before any Worker", () => {

@@ -65,7 +65,11 @@ function denoLookup(id: number, host: Uint8Array | null, serv: Uint8Array | null
   const out = new Uint8Array(8);
   libc.getaddrinfo_nb!(host, serv, hints, out).then(
     (rc) => finish(id, { rc, errno: 0, head: ptrAt(out, 0) }),
-    (e) => pending.get(id)?.reject(e),
+    (e) => {
+      const p = pending.get(id);
+      pending.delete(id);
+      p?.reject(e);
+    },
   );
 }
 
