@@ -37,6 +37,7 @@ const PROBE = readFileSync(new URL("./routes/probe.ts", import.meta.url), "utf8"
 const EXPECTED = { echo: "ping", lookup: [true, ["127.0.0.1", 8080]], failure: "gaierror", sync: "sync" };
 const isBun = "Bun" in globalThis;
 const BIN = join(ROOT, "node_modules/.bin");
+const HANG_MS = 120_000;
 
 interface Ran {
   code: number | null;
@@ -55,8 +56,16 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
     let stdout = "", stderr = "";
     child.stdout.on("data", (d) => stdout += d);
     child.stderr.on("data", (d) => stderr += d);
+    // A liveness guard, not a speed check: a route that hangs (a lost Worker) fails instead of stalling CI.
+    const guard = setTimeout(() => {
+      stderr += `\n[killed: still running after ${HANG_MS / 1000} s]`;
+      child.kill("SIGKILL");
+    }, HANG_MS);
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      resolve({ code, stdout, stderr });
+    });
   });
 }
 
