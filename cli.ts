@@ -714,7 +714,7 @@ function mainHelp(): string {
  *
  * @example
  * ```ts ignore
- * import { main } from "./cli.ts";
+ * import { main } from "@pysocket/socket/cli";
  * const status = main(["resolve", "localhost", "80"]);
  * ```
  */

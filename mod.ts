@@ -12,7 +12,7 @@
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  *
  * using server = socket.create_server(["127.0.0.1", 0]);
  * using client = socket.create_connection(server.getsockname() as [string, number]);

@@ -7,7 +7,8 @@
  */
 
 import { ARCH, OS, RUNTIME } from "./platform.ts";
-import { load as loadDeno } from "./deno.ts";
+import { type DenoFfi, load as loadDeno } from "./deno.ts";
+import { type BunFfi, load as loadBun } from "./bun.ts";
 import type { Backend, Libc, Ptr } from "./types.ts";
 
 export type { Buf, Libc, Ptr } from "./types.ts";
@@ -26,15 +27,46 @@ function candidates(os: string, arch: string): string[] {
   }
 }
 
-async function open(): Promise<Backend> {
-  // A dynamic import, so Deno never loads `bun:ffi`; a literal one, so JSR's
-  // npm tarball (how Bun installs JSR packages) includes the adapter.
-  const load: typeof loadDeno = RUNTIME === "bun" ? (await import("./bun.ts")).load : loadDeno;
+/**
+ * The runtime's binder. Synchronous on purpose: the module graph has no
+ * top-level await, because Bun drops the messages posted to a Worker while
+ * the Worker's module graph is still evaluating one. Under Bun, `bun:ffi`
+ * comes from Bun's synchronous `require` rather than an import, so that Deno
+ * (and JSR's analysis of the graph) never sees the `bun:` specifier.
+ */
+// deno-lint-ignore no-explicit-any
+const g = globalThis as any;
+
+function binder(): (path: string, os: string, arch: string) => Backend {
+  if (RUNTIME === "bun") {
+    const ffi = (import.meta as ImportMeta & { require(id: string): unknown }).require("bun:ffi") as BunFfi;
+    return (path, os, arch) => loadBun(ffi, path, os, arch);
+  }
+  const deno = g.Deno as DenoFfi;
+  return (path, os, arch) => loadDeno(deno, path, os, arch);
+}
+
+/** Deno's refusal to open a library, made to say which flag to pass and why; else `undefined`. */
+function permissionError(e: unknown): Error | undefined {
+  const NotCapable: ErrorConstructor | undefined = RUNTIME === "deno" ? g.Deno.errors?.NotCapable : undefined;
+  if (!NotCapable || !(e instanceof NotCapable)) return undefined;
+  return new Error(
+    "Run with --allow-ffi: the socket module makes every socket call through the C library (libc) " +
+      "with Deno's FFI, which Deno permits only with --allow-ffi.",
+    { cause: e },
+  );
+}
+
+/** Opens the first C library that loads; returns it and the path it was found at. */
+function open(): [Backend, string] {
+  const load = binder();
   const errors: unknown[] = [];
   for (const path of candidates(OS, ARCH)) {
     try {
-      return load(path, OS, ARCH);
+      return [load(path, OS, ARCH), path];
     } catch (e) {
+      const denied = permissionError(e);
+      if (denied) throw denied;
       errors.push(e);
     }
   }
@@ -43,7 +75,10 @@ async function open(): Promise<Backend> {
   });
 }
 
-const backend: Backend = await open();
+const [backend, path] = open();
+
+/** The path the C library was opened at (a Worker opens the same one). */
+export const LIBC_PATH: string = path;
 
 /** Every bound C function, by its C name. */
 export const libc: Libc = backend.libc;
@@ -93,8 +128,8 @@ export const addressOf: (v: ArrayBufferView) => number = backend.addressOf;
  * main thread through it.
  */
 export const crossThreadCallback: Backend["crossThreadCallback"] = backend.crossThreadCallback;
-/** Bun only (`undefined` in Deno): calls the C function `void (*)(int)` at a pointer from {@linkcode crossThreadCallback}. */
-export const callPointer: Backend["callPointer"] = backend.callPointer;
+/** The pointer at address `n`, an address another thread reported (Bun's Workers). */
+export const fromAddress: (n: number) => Ptr = backend.fromAddress;
 
 /** `strerror(n)`, copied into a string. */
 export function strerror(n: number): string {

@@ -67,12 +67,12 @@ export interface Backend {
    * caller keeps the view alive for as long as C may use the address.
    */
   addressOf(v: ArrayBufferView): number;
+  /** The pointer at address `n` (an address another thread reported). */
+  fromAddress(n: number): Ptr;
   /**
    * Bun only (`undefined` in Deno): a C function pointer `void (*)(int)`
    * that any thread may call; each call queues `fn(arg)` on the event loop
    * of the thread that created it (a threadsafe `JSCallback`).
    */
   readonly crossThreadCallback?: (fn: (arg: number) => void) => { ptr: number; close(): void };
-  /** Bun only (`undefined` in Deno): a function that calls the C function `void (*)(int)` at `ptr`. */
-  readonly callPointer?: (ptr: number) => (arg: number) => void;
 }

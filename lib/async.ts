@@ -114,7 +114,7 @@ async function ready(sock: SocketType, fd: number, writing: boolean, signal: Abo
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -567,7 +567,7 @@ async function sendfileRead(
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [[family]] = await socket.getaddrinfo_async("127.0.0.1", 80, { type: socket.SOCK_STREAM });
  * console.assert(family === socket.AF_INET);
  * ```

@@ -60,7 +60,7 @@ function u32(fn: string, x: unknown, given: number): number {
  *
  * @example
  * ```ts
- * import { htons } from "./convert.ts";
+ * import { htons } from "@pysocket/socket";
  * console.assert(htons(1) === 256);
  * ```
  */
@@ -92,7 +92,7 @@ export function ntohs(x: number | bigint | boolean): number {
  *
  * @example
  * ```ts
- * import { htonl } from "./convert.ts";
+ * import { htonl } from "@pysocket/socket";
  * console.assert(htonl(1) === 0x01000000);
  * ```
  */
@@ -152,7 +152,7 @@ function strArg(v: unknown, fn: string, position: number): Uint8Array {
  *
  * @example
  * ```ts
- * import { inet_aton } from "./convert.ts";
+ * import { inet_aton } from "@pysocket/socket";
  * console.assert(inet_aton("127.1").join(".") === "127.0.0.1");
  * ```
  */
@@ -194,8 +194,8 @@ export function inet_ntoa(packed_ip: ArrayBufferView | ArrayBufferLike): string 
  *
  * @example
  * ```ts
- * import { inet_pton } from "./convert.ts";
- * import { AF_INET6 } from "./constants.ts";
+ * import { inet_pton } from "@pysocket/socket";
+ * import { AF_INET6 } from "@pysocket/socket";
  * console.assert(inet_pton(AF_INET6, "::1")[15] === 1);
  * ```
  */
@@ -230,8 +230,8 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
  *
  * @example
  * ```ts
- * import { inet_ntop } from "./convert.ts";
- * import { AF_INET } from "./constants.ts";
+ * import { inet_ntop } from "@pysocket/socket";
+ * import { AF_INET } from "@pysocket/socket";
  * console.assert(inet_ntop(AF_INET, new Uint8Array([10, 0, 0, 1])) === "10.0.0.1");
  * ```
  */

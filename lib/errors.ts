@@ -19,7 +19,7 @@ import { cstring, libc, strerror } from "../ffi/mod.ts";
  *
  * @example
  * ```ts
- * import { ConnectionRefusedError, OSError } from "./errors.ts";
+ * import { ConnectionRefusedError, OSError } from "@pysocket/socket";
  * const e = new OSError(111, "Connection refused");
  * console.assert(e instanceof ConnectionRefusedError);
  * console.assert(String(e) === "[Errno 111] Connection refused");

@@ -964,7 +964,10 @@ function checkSurrogates(s: string, errors: string, name: string): string {
 
 function webDecoder(label: string, name: string) {
   return (errors: string) => {
-    const d = new TextDecoder(label, { fatal: errors === "strict", ignoreBOM: true });
+    const d = new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0], {
+      fatal: errors === "strict",
+      ignoreBOM: true,
+    });
     return (b: Uint8Array, final: boolean): string => {
       let s: string;
       try {

@@ -191,7 +191,7 @@ function ssizeArg(v: unknown): number {
  * @throws {OverflowError} When `length` is negative or the result exceeds a `socklen_t`.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.CMSG_LEN(4) === socket.CMSG_LEN(0) + 4);
  * ```
  */
@@ -213,7 +213,7 @@ export function CMSG_LEN(length: number): number {
  * @throws {OverflowError} When `length` is negative or the result exceeds a `socklen_t`.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.CMSG_SPACE(4) >= socket.CMSG_LEN(4));
  * ```
  */
@@ -522,7 +522,7 @@ export function recvmsg_into(
  * @returns The number of bytes of data sent.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * socket.send_fds(a, [new Uint8Array([1])], [a.fileno()]);
  * const [, fds] = socket.recv_fds(b, 1, 1);

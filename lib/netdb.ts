@@ -292,7 +292,7 @@ function portC(port: unknown): Uint8Array | null {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [[family, , , , addr]] = socket.getaddrinfo("127.0.0.1", 80, { type: socket.SOCK_STREAM });
  * console.assert(family === socket.AF_INET && addr[1] === 80);
  * ```
@@ -302,9 +302,39 @@ export function getaddrinfo(
   port: string | number | bigint | Uint8Array | null,
   ...args: [number?, number?, number?, number?] | [...unknown[], GetaddrinfoOptions]
 ): AddrInfo[] {
-  if (arguments.length < 2) {
+  const q = gaiRequest(arguments.length, host, port, args);
+  const rc = libc.getaddrinfo(q.host, q.serv, q.hints, RESULT);
+  if (rc !== 0) throw gaiErrorFrom(rc, errno());
+  return gaiResults(ptrAt(RESULT, 0), q.proto);
+}
+
+/** `getaddrinfo`'s arguments, converted and checked: what the C call takes. */
+export interface GaiRequest {
+  /** The NUL-terminated host, or `null`. */
+  host: Uint8Array | null;
+  /** The NUL-terminated service, or `null`. */
+  serv: Uint8Array | null;
+  /** The `struct addrinfo` hints. */
+  hints: Uint8Array;
+  /** The protocol asked for (the results' addresses are decoded with it). */
+  proto: number;
+}
+
+/**
+ * Converts and checks {@linkcode getaddrinfo}'s arguments (`argc` of them
+ * given) with its rules, raising its errors; runs every user conversion
+ * (`valueOf`, getters). The buffers are scratch, reused by the next call:
+ * copy them to keep them.
+ */
+export function gaiRequest(
+  argc: number,
+  host: unknown,
+  port: unknown,
+  args: unknown[],
+): GaiRequest {
+  if (argc < 2) {
     throw new TypeError(
-      arguments.length === 0
+      argc === 0
         ? "getaddrinfo() missing 2 required positional arguments: 'host' and 'port'"
         : "getaddrinfo() missing 1 required positional argument: 'port'",
     );
@@ -325,7 +355,7 @@ export function getaddrinfo(
       }
       all[i] = v;
     }
-    [host, port, f, t, p, fl] = all as [typeof host, typeof port, unknown, unknown, unknown, unknown];
+    [host, port, f, t, p, fl] = all;
   } else {
     if (args.length > 4) {
       throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${args.length + 2} were given`);
@@ -344,9 +374,11 @@ export function getaddrinfo(
   }
   const serv = portC(port);
   setHints(family, type, proto, flags);
-  const rc = libc.getaddrinfo(hostC, serv, HINTS, RESULT);
-  if (rc !== 0) throw gaiErrorFrom(rc, errno());
-  const head = ptrAt(RESULT, 0);
+  return { host: hostC, serv, hints: HINTS, proto };
+}
+
+/** Decodes the result list at `head` of a successful `getaddrinfo` call, then frees it. */
+export function gaiResults(head: Ptr, proto: number): AddrInfo[] {
   const out: AddrInfo[] = [];
   try {
     for (let ai = head; !isNull(ai); ai = readPtr(ai, L.OFF_ADDRINFO_AI_NEXT)) {
@@ -391,7 +423,7 @@ const NI_SA = newSockaddr();
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [host, port] = socket.getnameinfo(["127.0.0.1", 80], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV);
  * console.assert(host === "127.0.0.1" && port === "80");
  * ```
@@ -533,7 +565,7 @@ function addrText(family: number, b: Uint8Array): string {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.gethostbyname("localhost").startsWith("127."));
  * ```
  */
@@ -605,7 +637,7 @@ function reentrant(call: (buf: Uint8Array) => number): number {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [name, , addrs] = socket.gethostbyname_ex("localhost");
  * console.assert(name === "localhost" && addrs.length > 0);
  * ```
@@ -640,7 +672,7 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostInfo {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [, , addrs] = socket.gethostbyaddr("127.0.0.1");
  * console.assert(addrs[0] === "127.0.0.1");
  * ```
@@ -670,7 +702,7 @@ const HOSTNAME = new Uint8Array(1024);
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.gethostname().length > 0);
  * ```
  */
@@ -722,7 +754,7 @@ const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, "g");
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(typeof socket.getfqdn() === "string");
  * ```
  */
@@ -762,7 +794,7 @@ const ENTRY_VIEW = new DataView(ENTRY.buffer);
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.getprotobyname("tcp") === socket.IPPROTO_TCP);
  * ```
  */
@@ -800,7 +832,7 @@ function servPort(v: DataView): number {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.getservbyname("http", "tcp") === 80);
  * ```
  */
@@ -835,7 +867,7 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.getservbyport(80, "tcp") === "http");
  * ```
  */
@@ -871,7 +903,7 @@ export function getservbyport(port: number, protocolname?: string): string {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.if_nameindex().some(([, name]) => name === "lo"));
  * ```
  */
@@ -911,7 +943,7 @@ const IFNAME_OUT = new Uint8Array((L.SIZEOF_IFREQ_IFR_NAME ?? 16) + 1);
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.if_nametoindex("lo") > 0);
  * ```
  */
@@ -937,7 +969,7 @@ export function if_nametoindex(if_name: string | Uint8Array): number {
  *
  * @example
  * ```ts
- * import * as socket from "../mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.assert(socket.if_indextoname(socket.if_nametoindex("lo")) === "lo");
  * ```
  */

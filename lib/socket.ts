@@ -166,7 +166,7 @@ export interface SocketOptions {
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * a.sendall(new TextEncoder().encode("ping"));
  * console.assert(new TextDecoder().decode(b.recv(4)) === "ping");
@@ -772,7 +772,7 @@ export class SocketType implements Disposable {
    * @throws {OSError} When the system refuses.
    * @example
    * ```ts
-   * import * as socket from "./mod.ts";
+   * import * as socket from "@pysocket/socket";
    * const [a, b] = socket.socketpair();
    * a.sendmsg([new Uint8Array([1, 2]), new Uint8Array([3])]);
    * console.assert(b.recv(3).length === 3);
@@ -804,7 +804,7 @@ export class SocketType implements Disposable {
    * @throws {ValueError} For a negative `bufsize` or an invalid `ancbufsize`.
    * @example
    * ```ts
-   * import * as socket from "./mod.ts";
+   * import * as socket from "@pysocket/socket";
    * const [a, b] = socket.socketpair();
    * a.send(new Uint8Array([7]));
    * const [data, ancdata, flags] = b.recvmsg(16, socket.CMSG_SPACE(4));
@@ -866,7 +866,7 @@ export class SocketType implements Disposable {
    * @throws {ValueError} On non-blocking sockets, non-stream sockets, or a `count` ≤ 0.
    * @example
    * ```ts ignore
-   * import * as socket from "./mod.ts";
+   * import * as socket from "@pysocket/socket";
    * using f = Deno.openSync("README.md");
    * const sent = conn.sendfile(f);
    * ```
@@ -888,7 +888,7 @@ export class SocketType implements Disposable {
    * @throws {ValueError} For an invalid mode, or text without buffering.
    * @example
    * ```ts
-   * import * as socket from "./mod.ts";
+   * import * as socket from "@pysocket/socket";
    * const [a, b] = socket.socketpair();
    * const w = a.makefile("w");
    * w.write("hello\nworld\n");
@@ -1038,10 +1038,10 @@ export interface SocketConstructor {
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * s.bind(["127.0.0.1", 0]);
- * console.assert(s.getsockname()[0] === "127.0.0.1");
+ * console.assert((s.getsockname() as [string, number])[0] === "127.0.0.1");
  * ```
  */
 export const socket: SocketConstructor = function socket(...args: unknown[]): SocketType {

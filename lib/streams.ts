@@ -65,7 +65,7 @@ export interface WritableStreamOptions {
  * @throws {ValueError} When `chunkSize` is not positive.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * a.sendall(new TextEncoder().encode("hello"));
  * a.shutdown(socket.SHUT_WR);
@@ -121,7 +121,7 @@ export function readable_stream(sock: SocketType, options: ReadableStreamOptions
  * @returns The stream.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * await new Response("hello").body!.pipeTo(socket.writable_stream(a));
  * console.assert(new TextDecoder().decode(b.recv(16)) === "hello");

@@ -84,7 +84,7 @@ class Reactor {
     const deliver = (words: Int32Array, n: number): void => this.#delivered(words, n);
     this.#handOff = RUNTIME === "deno" && this.#poller.waitAsync
       ? denoHandOff(this.#poller, deliver)
-      : bunHandOff(this.#poller, deliver);
+      : bunHandOff(this.#poller, deliver, (e) => this.#failed(e));
     closeHooks.add((fd) => this.forget(fd));
   }
 
@@ -177,6 +177,19 @@ class Reactor {
     for (const w of all) {
       if (w.onAbort) w.signal!.removeEventListener("abort", w.onAbort);
       w.reject(osErrorFrom(SYS.EBADF));
+    }
+  }
+
+  /** The hand-off failed (Bun: its Worker died): every waiter gets `e`, nothing hangs. */
+  #failed(e: Error): void {
+    const all: Waiter[] = [];
+    for (const st of this.#states.values()) all.push(...st.readers.splice(0), ...st.writers.splice(0));
+    this.#waiting -= all.length;
+    this.#mode = IDLE;
+    this.#empty = 0;
+    for (const w of all) {
+      if (w.onAbort) w.signal!.removeEventListener("abort", w.onAbort);
+      w.reject(e);
     }
   }
 
