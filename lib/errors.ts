@@ -179,3 +179,134 @@ export function gaiErrorFrom(code: number, errnoValue: number): OSError {
   if (code === CONSTANTS.EAI_SYSTEM) return osErrorFrom(errnoValue);
   return new gaierror(code, cstring(libc.gai_strerror(code)));
 }
+
+/**
+ * Python's `UnicodeError` (a `ValueError`): text could not be encoded or
+ * decoded. The `idna` codec raises it plainly, as
+ * `encoding with 'idna' codec failed (UnicodeError: label empty or too long)`.
+ */
+export class UnicodeError extends ValueError {}
+Object.defineProperty(UnicodeError.prototype, "name", { value: "UnicodeError", writable: true, configurable: true });
+
+/** Python's `repr` of one code point inside a `UnicodeEncodeError` message: `\xe9`, `\u20ac`, `\U0001f600`. */
+function escapeCodePoint(cp: number): string {
+  const [prefix, width] = cp <= 0xff ? ["\\x", 2] : cp <= 0xffff ? ["\\u", 4] : ["\\U", 8];
+  return prefix + cp.toString(16).padStart(width, "0");
+}
+
+/**
+ * Python's `UnicodeEncodeError`: `object` (a string) has characters
+ * `object[start:end]` (in code points, as Python counts) that `encoding`
+ * cannot encode, for `reason`.
+ *
+ * @example
+ * ```ts
+ * import { UnicodeEncodeError } from "./errors.ts";
+ * const e = new UnicodeEncodeError("utf-8", "a\ud800", 1, 2, "surrogates not allowed");
+ * console.assert(String(e) === "'utf-8' codec can't encode character '\\ud800' in position 1: surrogates not allowed");
+ * ```
+ */
+export class UnicodeEncodeError extends UnicodeError {
+  /** The codec's name. */
+  encoding: string;
+  /** The text being encoded. */
+  object: string;
+  /** The first code point that failed. */
+  start: number;
+  /** The code point after the last one that failed. */
+  end: number;
+  /** Why. */
+  reason: string;
+
+  /**
+   * Creates the error, with Python's arguments.
+   *
+   * @param encoding The codec's name.
+   * @param object The text.
+   * @param start First failing code point.
+   * @param end Code point after the last failing one.
+   * @param reason Why.
+   */
+  constructor(encoding: string, object: string, start: number, end: number, reason: string) {
+    super("");
+    this.encoding = encoding;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    this.message = this.toString();
+  }
+
+  /** Python's `str(e)`. */
+  override toString(): string {
+    if (this.end === this.start + 1) {
+      const cp = [...this.object][this.start]?.codePointAt(0) ?? 0;
+      return `'${this.encoding}' codec can't encode character '${
+        escapeCodePoint(cp)
+      }' in position ${this.start}: ${this.reason}`;
+    }
+    return `'${this.encoding}' codec can't encode characters in position ${this.start}-${this.end - 1}: ${this.reason}`;
+  }
+}
+Object.defineProperty(UnicodeEncodeError.prototype, "name", {
+  value: "UnicodeEncodeError",
+  writable: true,
+  configurable: true,
+});
+
+/**
+ * Python's `UnicodeDecodeError`: bytes `object[start:end]` are not valid
+ * `encoding`, for `reason`.
+ *
+ * @example
+ * ```ts
+ * import { UnicodeDecodeError } from "./errors.ts";
+ * const e = new UnicodeDecodeError("utf-8", new Uint8Array([0x41, 0xff]), 1, 2, "invalid start byte");
+ * console.assert(String(e) === "'utf-8' codec can't decode byte 0xff in position 1: invalid start byte");
+ * ```
+ */
+export class UnicodeDecodeError extends UnicodeError {
+  /** The codec's name. */
+  encoding: string;
+  /** The bytes being decoded. */
+  object: Uint8Array;
+  /** The first byte that failed. */
+  start: number;
+  /** The byte after the last one that failed. */
+  end: number;
+  /** Why. */
+  reason: string;
+
+  /**
+   * Creates the error, with Python's arguments.
+   *
+   * @param encoding The codec's name.
+   * @param object The bytes.
+   * @param start First failing byte.
+   * @param end Byte after the last failing one.
+   * @param reason Why.
+   */
+  constructor(encoding: string, object: Uint8Array, start: number, end: number, reason: string) {
+    super("");
+    this.encoding = encoding;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    this.message = this.toString();
+  }
+
+  /** Python's `str(e)`. */
+  override toString(): string {
+    if (this.end === this.start + 1) {
+      const byte = (this.object[this.start] ?? 0).toString(16).padStart(2, "0");
+      return `'${this.encoding}' codec can't decode byte 0x${byte} in position ${this.start}: ${this.reason}`;
+    }
+    return `'${this.encoding}' codec can't decode bytes in position ${this.start}-${this.end - 1}: ${this.reason}`;
+  }
+}
+Object.defineProperty(UnicodeDecodeError.prototype, "name", {
+  value: "UnicodeDecodeError",
+  writable: true,
+  configurable: true,
+});

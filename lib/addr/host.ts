@@ -9,36 +9,38 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { errno, libc, ptrAt, readPtr, struct, view } from "../../ffi/mod.ts";
 import { pyType } from "../args.ts";
-import { gaiErrorFrom, OSError, ValueError } from "../errors.ts";
+import { gaiErrorFrom, OSError, UnicodeError } from "../errors.ts";
+import { asciiBytes, idnaEncode, isAscii } from "../idna.ts";
 
 const { AF_INET, AF_INET6, AF_UNSPEC } = CONSTANTS;
 
-const latin1 = new TextDecoder("latin1");
-
 /**
- * A host argument as a string, as CPython's `idna_converter` accepts it: a
- * `str` (IDNA-encoded when not ASCII) or bytes. A NUL is a `TypeError`.
+ * A host argument as CPython's `idna_converter` gives it to `setipaddr`:
+ * bytes as they are; an ASCII `str` as it is; any other `str` through the
+ * `idna` codec, whose failure is a `TypeError` here. A NUL is a `TypeError`.
+ *
+ * @returns The name's bytes, without a terminator.
  */
-export function hostArg(v: unknown): string {
-  let host: string;
+export function hostArg(v: unknown): Uint8Array {
+  let host: Uint8Array;
   if (typeof v === "string") {
-    // deno-lint-ignore no-control-regex
-    host = /^[\x00-\x7f]*$/.test(v) ? v : idna(v);
+    let ascii = v;
+    if (!isAscii(v)) {
+      try {
+        ascii = idnaEncode(v);
+      } catch (e) {
+        if (e instanceof UnicodeError) throw new TypeError("encoding of hostname failed");
+        throw e;
+      }
+    }
+    host = asciiBytes(ascii);
   } else if (v instanceof Uint8Array) {
-    host = latin1.decode(v);
+    host = v;
   } else {
     throw new TypeError(`str, bytes or bytearray expected, not ${pyType(v)}`);
   }
-  if (host.includes("\0")) throw new TypeError("host name must not contain null character");
+  if (host.includes(0)) throw new TypeError("host name must not contain null character");
   return host;
-}
-
-function idna(name: string): string {
-  try {
-    return new URL(`http://${name}/`).hostname;
-  } catch {
-    throw new ValueError(`encoding with 'idna' codec failed: invalid host name ${JSON.stringify(name)}`);
-  }
 }
 
 /**
@@ -70,21 +72,17 @@ export function parseIPv4(s: string, out: Uint8Array, at: number): boolean {
   return octets === 4;
 }
 
-const encoder = new TextEncoder();
 const NAME = new Uint8Array(1026);
 const HINTS = new Uint8Array(LAYOUT.SIZEOF_ADDRINFO);
 const HINTS_VIEW = new DataView(HINTS.buffer);
 const RESULT = new Uint8Array(8);
+const latin1 = new TextDecoder("latin1");
 
 /** `name` as a C string in the reused scratch buffer, or a fresh one when long. */
-function cName(name: string): Uint8Array {
-  if (name.length * 3 + 1 <= NAME.length) {
-    const { written } = encoder.encodeInto(name, NAME);
-    NAME[written] = 0;
-    return NAME;
-  }
-  const b = new Uint8Array(name.length * 3 + 1);
-  b[encoder.encodeInto(name, b).written] = 0;
+function cName(name: Uint8Array): Uint8Array {
+  const b = name.length + 1 <= NAME.length ? NAME : new Uint8Array(name.length + 1);
+  b.set(name);
+  b[name.length] = 0;
   return b;
 }
 
@@ -96,7 +94,8 @@ function cName(name: string): Uint8Array {
  * otherwise. A `%zone` suffix is resolved but, as in CPython, the scope id
  * comes from the address tuple, not from the name.
  */
-export function setIpAddr(name: string, family: number, out: Uint8Array, at: number): number {
+export function setIpAddr(host: Uint8Array, family: number, out: Uint8Array, at: number): number {
+  const name = latin1.decode(host);
   if (name === "") {
     out.fill(0, at, at + (family === AF_INET6 ? 16 : 4));
     return family;
@@ -107,7 +106,7 @@ export function setIpAddr(name: string, family: number, out: Uint8Array, at: num
     return AF_INET;
   }
   if ((family === AF_INET || family === AF_UNSPEC) && parseIPv4(name, out, at)) return AF_INET;
-  const c = cName(name);
+  const c = cName(host);
   if (family === AF_INET6 && !name.includes("%") && libc.inet_pton(AF_INET6, c, out.subarray(at, at + 16)) === 1) {
     return AF_INET6;
   }
