@@ -138,34 +138,37 @@ function codePointAt(s: string, i: number): [number, number] {
   return [cp, cp > 0xffff ? 2 : 1];
 }
 
+/** How a codec writes, for {@linkcode encodeWith} and its error handlers. */
+interface EncodeSpec {
+  /** The codec's name, for errors. */
+  name: string;
+  /** Why `cp` cannot be encoded, or `null` when it can. */
+  bad(cp: number): string | null;
+  /** Writes an encodable code point. */
+  one(cp: number): void;
+  /** Writes an ASCII replacement character (`?`, `\\x..`, `&#..;`) as the codec encodes it. */
+  ascii(c: number): void;
+  /** Writes a byte for `surrogateescape`, or `null` when the codec cannot (UTF-16). */
+  escape: ((b: number) => void) | null;
+  /** Writes a surrogate for `surrogatepass`, or `null` when the codec cannot. */
+  raw: ((cp: number) => void) | null;
+  /** Whether a run of rejected code points is one error (UTF-8, ASCII, Latin-1) or one each (UTF-16). */
+  grouped: boolean;
+}
+
 /**
- * Python's encode error handlers for the characters `s[i:j]` (code units;
- * `k` is the code point index of `i`, `count` the number of code points),
- * writing bytes with `put`; `raw` encodes a surrogate for `surrogatepass`.
+ * Python's encode error handlers for the code points `cps` at code point
+ * index `k` of `s`: writes the replacement, or throws.
  */
-function onEncodeError(
-  name: string,
-  errors: string,
-  s: string,
-  at: { i: number; j: number; k: number; count: number },
-  reason: string,
-  put: (b: number) => void,
-  raw: ((cp: number) => boolean) | null,
-): void {
-  const cps: number[] = [];
-  for (let i = at.i; i < at.j;) {
-    const [cp, n] = codePointAt(s, i);
-    cps.push(cp);
-    i += n;
-  }
+function onEncodeError(spec: EncodeSpec, errors: string, s: string, k: number, cps: number[], reason: string): void {
   const ascii = (t: string) => {
-    for (let i = 0; i < t.length; i++) put(t.charCodeAt(i));
+    for (let i = 0; i < t.length; i++) spec.ascii(t.charCodeAt(i));
   };
   switch (errors) {
     case "ignore":
       return;
     case "replace":
-      for (const _ of cps) put(0x3f);
+      for (const _ of cps) spec.ascii(0x3f);
       return;
     case "backslashreplace":
       for (const cp of cps) {
@@ -176,24 +179,27 @@ function onEncodeError(
     case "xmlcharrefreplace":
       for (const cp of cps) ascii(`&#${cp};`);
       return;
-    case "surrogateescape":
-      if (cps.every((cp) => cp >= 0xdc80 && cp <= 0xdcff)) {
-        for (const cp of cps) put(cp - 0xdc00);
-        return;
-      }
-      break;
-    case "surrogatepass":
+    case "surrogateescape": {
+      // As CPython: the escapable prefix of the run is written, the rest is an error of its own.
+      let m = 0;
+      for (; spec.escape && m < cps.length && cps[m] >= 0xdc80 && cps[m] <= 0xdcff; m++) spec.escape(cps[m] - 0xdc00);
+      if (m === cps.length) return;
+      throw new UnicodeEncodeError(spec.name, s, k + m, k + cps.length, reason);
+    }
+    case "surrogatepass": {
+      const raw = spec.raw;
       if (raw && cps.every((cp) => cp >= 0xd800 && cp <= 0xdfff)) {
         for (const cp of cps) raw(cp);
         return;
       }
       break;
+    }
     case "strict":
       break;
     default:
       throw unknownHandler(errors);
   }
-  throw new UnicodeEncodeError(name, s, at.k, at.k + at.count, reason);
+  throw new UnicodeEncodeError(spec.name, s, k, k + cps.length, reason);
 }
 
 /** Growable byte output. */
@@ -220,42 +226,30 @@ class ByteOut {
 }
 
 /**
- * Walks `s` by code point, calling `one` for each encodable one and
- * `onEncodeError` for each run of code points `bad` rejects.
+ * Walks `s` by code point, writing each encodable one and handing each
+ * rejected one (or run, when `grouped`) to the error handler.
  */
-function encodeWith(
-  name: string,
-  s: string,
-  errors: string,
-  out: ByteOut,
-  bad: (cp: number) => string | null,
-  one: (cp: number) => void,
-  raw: ((cp: number) => boolean) | null,
-): Uint8Array {
+function encodeWith(spec: EncodeSpec, s: string, errors: string): void {
   let k = 0;
   for (let i = 0; i < s.length;) {
     const [cp, n] = codePointAt(s, i);
-    const reason = bad(cp);
+    const reason = spec.bad(cp);
+    i += n;
     if (reason === null) {
-      one(cp);
-      i += n;
+      spec.one(cp);
       k++;
       continue;
     }
-    // A run of rejected code points is one error, as in CPython.
-    let j = i + n, count = 1;
-    for (;;) {
-      if (j >= s.length) break;
-      const [next, m] = codePointAt(s, j);
-      if (bad(next) === null) break;
-      j += m;
-      count++;
+    const cps = [cp];
+    while (spec.grouped && i < s.length) {
+      const [next, m] = codePointAt(s, i);
+      if (spec.bad(next) === null) break;
+      cps.push(next);
+      i += m;
     }
-    onEncodeError(name, errors, s, { i, j, k, count }, reason, out.put, raw);
-    i = j;
-    k += count;
+    onEncodeError(spec, errors, s, k, cps, reason);
+    k += cps.length;
   }
-  return out.done();
 }
 
 // ---------------------------------------------------------------------------
@@ -340,18 +334,22 @@ const utf8: Codec = {
   encode(s: string, errors: string): Uint8Array {
     if (!SURROGATE.test(s) || !LONE_SURROGATE.test(s)) return UTF8.encode(s);
     const out = new ByteOut(s.length * 3);
-    const one = (cp: number) => {
-      const b = UTF8.encode(String.fromCodePoint(cp));
-      for (const x of b) out.put(x);
-    };
-    const raw = (cp: number) => {
-      out.put(0xe0 | (cp >> 12));
-      out.put(0x80 | ((cp >> 6) & 0x3f));
-      out.put(0x80 | (cp & 0x3f));
-      return true;
-    };
-    const bad = (cp: number) => cp >= 0xd800 && cp <= 0xdfff ? "surrogates not allowed" : null;
-    return encodeWith("utf-8", s, errors, out, bad, one, raw);
+    encodeWith({
+      name: "utf-8",
+      bad: (cp) => cp >= 0xd800 && cp <= 0xdfff ? "surrogates not allowed" : null,
+      one: (cp) => {
+        for (const x of UTF8.encode(String.fromCodePoint(cp))) out.put(x);
+      },
+      ascii: out.put,
+      escape: out.put,
+      raw: (cp) => {
+        out.put(0xe0 | (cp >> 12));
+        out.put(0x80 | ((cp >> 6) & 0x3f));
+        out.put(0x80 | (cp & 0x3f));
+      },
+      grouped: true,
+    }, s, errors);
+    return out.done();
   },
   decode(b: Uint8Array, errors: string, final: boolean): Decoded {
     const whole = final ? b.length : b.length - incompleteTail(b);
@@ -372,7 +370,9 @@ function singleByte(name: string, max: number): Codec {
     name,
     encode(s: string, errors: string): Uint8Array {
       const out = new ByteOut(s.length);
-      return encodeWith(name, s, errors, out, (cp) => cp > max ? reason : null, out.put, null);
+      const bad = (cp: number) => cp > max ? reason : null;
+      encodeWith({ name, bad, one: out.put, ascii: out.put, escape: out.put, raw: null, grouped: true }, s, errors);
+      return out.done();
     },
     decode(b: Uint8Array, errors: string): Decoded {
       const out = new TextOut();
@@ -400,9 +400,9 @@ function utf16(name: string, little: boolean): Codec {
           unit(0xdc00 + ((cp - 0x10000) & 0x3ff));
         } else unit(cp);
       };
-      const raw = (cp: number) => (unit(cp), true);
       const bad = (cp: number) => cp >= 0xd800 && cp <= 0xdfff ? "surrogates not allowed" : null;
-      return encodeWith(name, s, errors, out, bad, one, raw);
+      encodeWith({ name, bad, one, ascii: unit, escape: null, raw: unit, grouped: false }, s, errors);
+      return out.done();
     },
     decode(b: Uint8Array, errors: string, final: boolean): Decoded {
       const out = new TextOut();

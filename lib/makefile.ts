@@ -912,6 +912,8 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
   /** Decoded text not yet read; `#cps` is its length in code points, the unit of every count here. */
   #text = "";
   #cps = 0;
+  /** Whether the last chunk decoded to some text (CPython keeps it as `decoded_chars` even once read). */
+  #held = false;
   #eof = false;
   #pendingCR = false;
   #encoding: string;
@@ -974,12 +976,14 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     if (!this.#buffer.readable()) throw new UnsupportedOperation("not readable");
   }
 
-  /** Reads and decodes one chunk; `false` at the end of the stream (or nothing yet, non-blocking). */
-  #fill(): boolean {
+  /** Reads and decodes one chunk (`all`: everything to the end of the stream); `false` at the end (or nothing yet, non-blocking). */
+  #fill(all = false): boolean {
     if (this.#eof) return false;
-    const b = this.#buffer instanceof BufferedWriter ? null : this.#buffer.read1(CHUNK_SIZE);
-    const final = b === null || b.length === 0;
-    let s = this.#decode(b ?? new Uint8Array(0), final);
+    const buffer = this.#buffer;
+    const b = buffer instanceof BufferedWriter ? new Uint8Array(0) : all ? buffer.read() : buffer.read1(CHUNK_SIZE);
+    if (b === null) return false;
+    const final = all || b.length === 0;
+    let s = this.#decode(b, final);
     if (final) this.#eof = true;
     if (this.#newline === null) {
       if (this.#pendingCR) {
@@ -994,6 +998,7 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     }
     this.#text += s;
     this.#cps += codePointLength(s);
+    this.#held = s.length > 0 && !all;
     return !final || s.length > 0;
   }
 
@@ -1016,7 +1021,8 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     this.#checkReadable();
     const n = sizeArg(size);
     if (n < 0) {
-      while (this.#fill());
+      // As CPython: everything to the end of the stream, decoded at once.
+      this.#fill(true);
       return this.#consume(this.#text.length);
     }
     while (this.#cps < n && this.#fill());
@@ -1055,6 +1061,8 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     // `limit` counts code points; the line's end is found in code units.
     const cut = () => limit >= 0 ? codePointOffset(this.#text, limit) : this.#text.length;
     for (;;) {
+      // As CPython: a chunk is read first unless one is held, even for a limit of 0.
+      while (this.#text.length === 0 && !(limit === 0 && this.#held)) if (!this.#fill()) return "";
       const end = this.#lineEnd();
       if (end >= 0) return this.#consume(Math.min(end, cut()));
       if (limit >= 0 && this.#cps >= limit) return this.#consume(cut());
