@@ -334,21 +334,25 @@ const utf8: Codec = {
   encode(s: string, errors: string): Uint8Array {
     if (!SURROGATE.test(s) || !LONE_SURROGATE.test(s)) return UTF8.encode(s);
     const out = new ByteOut(s.length * 3);
-    encodeWith({
-      name: "utf-8",
-      bad: (cp) => cp >= 0xd800 && cp <= 0xdfff ? "surrogates not allowed" : null,
-      one: (cp) => {
-        for (const x of UTF8.encode(String.fromCodePoint(cp))) out.put(x);
+    encodeWith(
+      {
+        name: "utf-8",
+        bad: (cp) => cp >= 0xd800 && cp <= 0xdfff ? "surrogates not allowed" : null,
+        one: (cp) => {
+          for (const x of UTF8.encode(String.fromCodePoint(cp))) out.put(x);
+        },
+        ascii: out.put,
+        escape: out.put,
+        raw: (cp) => {
+          out.put(0xe0 | (cp >> 12));
+          out.put(0x80 | ((cp >> 6) & 0x3f));
+          out.put(0x80 | (cp & 0x3f));
+        },
+        grouped: true,
       },
-      ascii: out.put,
-      escape: out.put,
-      raw: (cp) => {
-        out.put(0xe0 | (cp >> 12));
-        out.put(0x80 | ((cp >> 6) & 0x3f));
-        out.put(0x80 | (cp & 0x3f));
-      },
-      grouped: true,
-    }, s, errors);
+      s,
+      errors,
+    );
     return out.done();
   },
   decode(b: Uint8Array, errors: string, final: boolean): Decoded {

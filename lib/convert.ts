@@ -124,7 +124,6 @@ function packed(n: number): Uint8Array {
   return take(out, n);
 }
 
-
 /**
  * Converts an IPv4 address from the text forms `inet_aton(3)` accepts
  * (`"a.b.c.d"`, and the short forms `"a.b.c"`, `"a.b"`, `"a"` with decimal,

@@ -70,7 +70,6 @@ function textOf(b: Uint8Array): string {
   return decoder.decode(cStringOf(b));
 }
 
-
 /** `PyUnicode_FSConverter`: a `str` or bytes without NUL, as a C string. */
 function fsArg(v: unknown, scratch: Uint8Array): Uint8Array {
   if (typeof v === "string") {

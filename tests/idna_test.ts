@@ -322,8 +322,9 @@ describe("host strings through the socket module", () => {
       }
       for (const [k, w] of Object.entries(want)) {
         const g = got[k];
-        if (w?.error !== undefined) assert.equal(g?.error, w.error, `${k}(${JSON.stringify(h)}): CPython raises ${w.error}`);
-        else assert.deepEqual(g, w, `${k}(${JSON.stringify(h)})`);
+        if (w?.error !== undefined) {
+          assert.equal(g?.error, w.error, `${k}(${JSON.stringify(h)}): CPython raises ${w.error}`);
+        } else assert.deepEqual(g, w, `${k}(${JSON.stringify(h)})`);
       }
     });
     assert.ok(live >= 80, `${live} hosts compared live`);

@@ -141,7 +141,11 @@ function ourRead(c: ReadCase): unknown[] {
   try {
     for (const chunk of c.chunks) a.send(unhex(chunk));
     a.shutdown(socket.SHUT_WR);
-    const f = b.makefile("r", { encoding: c.encoding, errors: c.errors, newline: c.newline }) as socket.TextIOWrapper;
+    const f = b.makefile("r", null, {
+      encoding: c.encoding,
+      errors: c.errors,
+      newline: c.newline,
+    }) as socket.TextIOWrapper;
     const res: unknown[] = [];
     try {
       for (const [op, n] of c.ops) res.push(f[op](n));
@@ -230,7 +234,11 @@ json.dump(out, sys.stdout)
 
 function ourWrite(c: WriteCase): unknown {
   const [a, b] = socket.socketpair();
-  const f = a.makefile("w", { encoding: c.encoding, errors: c.errors, newline: c.newline }) as socket.TextIOWrapper;
+  const f = a.makefile("w", null, {
+    encoding: c.encoding,
+    errors: c.errors,
+    newline: c.newline,
+  }) as socket.TextIOWrapper;
   try {
     const n = f.write(c.text);
     f.flush();
@@ -268,7 +276,7 @@ describe("text makefile(): the cases of issue 14", () => {
     const [a, b] = socket.socketpair();
     a.sendall(data);
     a.close();
-    const f = b.makefile("r", opts) as socket.TextIOWrapper;
+    const f = b.makefile("r", null, opts) as socket.TextIOWrapper;
     b.close();
     return f;
   }
@@ -329,7 +337,7 @@ describe("text makefile(): the cases of issue 14", () => {
   it("UnicodeEncodeError counts positions in code points", () => {
     const [a, b] = socket.socketpair();
     using _b = b;
-    const f = a.makefile("w", { encoding: "ascii" }) as socket.TextIOWrapper;
+    const f = a.makefile("w", null, { encoding: "ascii" }) as socket.TextIOWrapper;
     assert.throws(() => f.write("😀aé€"), {
       name: "UnicodeEncodeError",
       message: "'ascii' codec can't encode character '\\U0001f600' in position 0: ordinal not in range(128)",

@@ -15,7 +15,11 @@ const HAVE_PYTHON = spawnSync("python3", ["-c", "pass"]).status === 0;
 function rawNames(dir: string): string[] {
   const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
   if (HAVE_PYTHON) {
-    const r = spawnSync("python3", ["-c", "import os, sys; print(' '.join(sorted(n.hex() for n in os.listdir(os.fsencode(sys.argv[1])))))", dir]);
+    const r = spawnSync("python3", [
+      "-c",
+      "import os, sys; print(' '.join(sorted(n.hex() for n in os.listdir(os.fsencode(sys.argv[1])))))",
+      dir,
+    ]);
     return r.stdout.toString().trim().split(" ").filter(Boolean);
   }
   return (readdirSync(dir, { encoding: "buffer" }) as unknown as Uint8Array[]).map(hex).sort();
@@ -66,10 +70,13 @@ describe("AF_UNIX paths with bytes that are not UTF-8", () => {
       assert.equal(addr, cliPath);
       assert.equal(conn.getpeername(), cliPath);
       assert.equal(conn.getsockname(), srvPath);
-      assert.deepEqual(rawNames(dir.path), [
-        Array.from(utf8("cli-é-"), (x) => x.toString(16).padStart(2, "0")).join("") + "fe",
-        "737276e980",
-      ].sort());
+      assert.deepEqual(
+        rawNames(dir.path),
+        [
+          Array.from(utf8("cli-é-"), (x) => x.toString(16).padStart(2, "0")).join("") + "fe",
+          "737276e980",
+        ].sort(),
+      );
     } finally {
       dir.remove();
     }

@@ -6,7 +6,7 @@ bidirectional classes of tables D.1 (R, AL) and D.2 (L), and the code points
 unassigned in Unicode 3.2 (Python normalises with Unicode 3.2.0, where they
 are plain starters that no normalisation changes).
 
-Run: python3 tools/gen_idna.py > lib/idna_tables.ts
+Run: python3 tools/gen_idna.py > lib/idna_tables.ts  (then `deno fmt --check lib/idna_tables.ts` passes)
 """
 import stringprep
 import sys
@@ -49,11 +49,11 @@ def main():
         w(f'  [0x{k:x}, "{esc}"],\n')
     w("]);\n\n")
     w("/** Ranges (packed: gap from the previous end, then length, hex) of bidi class R or AL in Unicode 3.2 (table D.1). */\n")
-    w(f'export const D1 = "{packed(ranges(lambda c: u32.bidirectional(c) in ("R", "AL")))}";\n\n')
+    w(f'export const D1 =\n  "{packed(ranges(lambda c: u32.bidirectional(c) in ("R", "AL")))}";\n\n')
     w("/** Ranges of bidi class L in Unicode 3.2 (table D.2), packed as {@linkcode D1}. */\n")
-    w(f'export const D2 = "{packed(ranges(lambda c: u32.bidirectional(c) == "L"))}";\n\n')
+    w(f'export const D2 =\n  "{packed(ranges(lambda c: u32.bidirectional(c) == "L"))}";\n\n')
     w("/** Ranges unassigned in Unicode 3.2 (table A.1 and the surrogates), packed as {@linkcode D1}. */\n")
-    w(f'export const UNASSIGNED = "{packed(ranges(lambda c: u32.category(c) == "Cn"))}";\n')
+    w(f'export const UNASSIGNED =\n  "{packed(ranges(lambda c: u32.category(c) == "Cn"))}";\n')
 
 
 main()

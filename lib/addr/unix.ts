@@ -18,7 +18,6 @@ import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
 const { OFF_SOCKADDR_UN_SUN_PATH: PATH, SIZEOF_SOCKADDR_UN_SUN_PATH: PATH_MAX } = LAYOUT;
 const ABSTRACT = OS === "linux";
 
-
 /** The `AF_UNIX` codec. */
 export const unix: Codec = {
   family: CONSTANTS.AF_UNIX,
