@@ -395,3 +395,33 @@ describe("binary makefile() reads own their memory", () => {
     f.close();
   });
 });
+
+describe("text makefile(): error handler names", () => {
+  it("an unknown handler is looked up only when an error occurs (LookupError), as in CPython", () => {
+    const [a, b] = socket.socketpair();
+    using _a = a;
+    using _b = b;
+    const f = b.makefile("rw", null, { errors: "bogus" }) as socket.TextIOWrapper;
+    assert.equal(f.errors, "bogus");
+    a.sendall(utf8("fine é\n"));
+    assert.equal(f.readline(), "fine é\n");
+    a.sendall(new Uint8Array([0x61, 0xff, 0x0a]));
+    assert.throws(() => f.readline(), { name: "LookupError", message: "unknown error handler name 'bogus'" });
+    assert.equal(f.write("é"), 1);
+    assert.throws(() => f.write("\ud800"), { name: "LookupError", message: "unknown error handler name 'bogus'" });
+    f.close();
+  });
+
+  it("an encode-only handler fails on a decode error with CPython's TypeError", () => {
+    const [a, b] = socket.socketpair();
+    using _b = b;
+    a.sendall(new Uint8Array([0x61, 0xff, 0x0a]));
+    a.close();
+    const f = b.makefile("r", null, { errors: "xmlcharrefreplace" }) as socket.TextIOWrapper;
+    assert.throws(() => f.readline(), {
+      name: "TypeError",
+      message: "don't know how to handle UnicodeDecodeError in error callback",
+    });
+    f.close();
+  });
+});
