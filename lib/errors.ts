@@ -195,6 +195,53 @@ function escapeCodePoint(cp: number): string {
 }
 
 /**
+ * What `UnicodeEncodeError` and `UnicodeDecodeError` share: CPython's
+ * attributes (`encoding`, `object`, `start`, `end`, `reason`) and the form
+ * of `str(e)`.
+ */
+export abstract class UnicodeCodecError<T extends string | Uint8Array> extends UnicodeError {
+  /** The codec's name. */
+  encoding: string;
+  /** The text (encoding) or the bytes (decoding). */
+  object: T;
+  /** The first code point (encoding) or byte (decoding) that failed. */
+  start: number;
+  /** The one after the last that failed. */
+  end: number;
+  /** Why. */
+  reason: string;
+
+  /**
+   * Creates the error, with Python's arguments.
+   *
+   * @param encoding The codec's name.
+   * @param object The text or bytes.
+   * @param start First failing position.
+   * @param end Position after the last failing one.
+   * @param reason Why.
+   */
+  constructor(encoding: string, object: T, start: number, end: number, reason: string) {
+    super("");
+    this.encoding = encoding;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    this.message = this.toString();
+  }
+
+  /** What could not be done: `encode character '\\ud800'`, `decode bytes`, … */
+  protected abstract what(one: boolean): string;
+
+  /** Python's `str(e)`. */
+  override toString(): string {
+    const one = this.end === this.start + 1;
+    const where = one ? `${this.start}` : `${this.start}-${this.end - 1}`;
+    return `'${this.encoding}' codec can't ${this.what(one)} in position ${where}: ${this.reason}`;
+  }
+}
+
+/**
  * Python's `UnicodeEncodeError`: `object` (a string) has characters
  * `object[start:end]` (in code points, as Python counts) that `encoding`
  * cannot encode, for `reason`.
@@ -206,46 +253,11 @@ function escapeCodePoint(cp: number): string {
  * console.assert(String(e) === "'utf-8' codec can't encode character '\\ud800' in position 1: surrogates not allowed");
  * ```
  */
-export class UnicodeEncodeError extends UnicodeError {
-  /** The codec's name. */
-  encoding: string;
-  /** The text being encoded. */
-  object: string;
-  /** The first code point that failed. */
-  start: number;
-  /** The code point after the last one that failed. */
-  end: number;
-  /** Why. */
-  reason: string;
-
-  /**
-   * Creates the error, with Python's arguments.
-   *
-   * @param encoding The codec's name.
-   * @param object The text.
-   * @param start First failing code point.
-   * @param end Code point after the last failing one.
-   * @param reason Why.
-   */
-  constructor(encoding: string, object: string, start: number, end: number, reason: string) {
-    super("");
-    this.encoding = encoding;
-    this.object = object;
-    this.start = start;
-    this.end = end;
-    this.reason = reason;
-    this.message = this.toString();
-  }
-
-  /** Python's `str(e)`. */
-  override toString(): string {
-    if (this.end === this.start + 1) {
-      const cp = [...this.object][this.start]?.codePointAt(0) ?? 0;
-      return `'${this.encoding}' codec can't encode character '${
-        escapeCodePoint(cp)
-      }' in position ${this.start}: ${this.reason}`;
-    }
-    return `'${this.encoding}' codec can't encode characters in position ${this.start}-${this.end - 1}: ${this.reason}`;
+export class UnicodeEncodeError extends UnicodeCodecError<string> {
+  /** `encode character '\\ud800'` or `encode characters`. */
+  protected what(one: boolean): string {
+    if (!one) return "encode characters";
+    return `encode character '${escapeCodePoint([...this.object][this.start]?.codePointAt(0) ?? 0)}'`;
   }
 }
 Object.defineProperty(UnicodeEncodeError.prototype, "name", {
@@ -265,44 +277,10 @@ Object.defineProperty(UnicodeEncodeError.prototype, "name", {
  * console.assert(String(e) === "'utf-8' codec can't decode byte 0xff in position 1: invalid start byte");
  * ```
  */
-export class UnicodeDecodeError extends UnicodeError {
-  /** The codec's name. */
-  encoding: string;
-  /** The bytes being decoded. */
-  object: Uint8Array;
-  /** The first byte that failed. */
-  start: number;
-  /** The byte after the last one that failed. */
-  end: number;
-  /** Why. */
-  reason: string;
-
-  /**
-   * Creates the error, with Python's arguments.
-   *
-   * @param encoding The codec's name.
-   * @param object The bytes.
-   * @param start First failing byte.
-   * @param end Byte after the last failing one.
-   * @param reason Why.
-   */
-  constructor(encoding: string, object: Uint8Array, start: number, end: number, reason: string) {
-    super("");
-    this.encoding = encoding;
-    this.object = object;
-    this.start = start;
-    this.end = end;
-    this.reason = reason;
-    this.message = this.toString();
-  }
-
-  /** Python's `str(e)`. */
-  override toString(): string {
-    if (this.end === this.start + 1) {
-      const byte = (this.object[this.start] ?? 0).toString(16).padStart(2, "0");
-      return `'${this.encoding}' codec can't decode byte 0x${byte} in position ${this.start}: ${this.reason}`;
-    }
-    return `'${this.encoding}' codec can't decode bytes in position ${this.start}-${this.end - 1}: ${this.reason}`;
+export class UnicodeDecodeError extends UnicodeCodecError<Uint8Array> {
+  /** `decode byte 0xff` or `decode bytes`. */
+  protected what(one: boolean): string {
+    return one ? `decode byte 0x${(this.object[this.start] ?? 0).toString(16).padStart(2, "0")}` : "decode bytes";
   }
 }
 Object.defineProperty(UnicodeDecodeError.prototype, "name", {

@@ -21,7 +21,7 @@ import { ioRefs, type SocketType } from "./socket.ts";
 const { EAGAIN, EWOULDBLOCK } = SYS;
 
 export { LookupError } from "./codecs.ts";
-export { UnicodeDecodeError, UnicodeEncodeError } from "./errors.ts";
+export { UnicodeCodecError, UnicodeDecodeError, UnicodeEncodeError } from "./errors.ts";
 
 /** Python's `io.DEFAULT_BUFFER_SIZE`. */
 const DEFAULT_BUFFER_SIZE = 8192;

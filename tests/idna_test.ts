@@ -1,32 +1,14 @@
 // The IDNA encoder and every host path against CPython: `host.encode("idna")`,
 // `getaddrinfo`, `sendto` on an address tuple, `gethostbyname`,
 // `getnameinfo`, `create_connection`; the oracle table comes from python3.
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { HAVE_PYTHON, prng, python } from "./helpers.ts";
 import { idnaEncode } from "../lib/idna.ts";
 import { hostArg } from "../lib/addr/host.ts";
 
-const HAVE_PYTHON = spawnSync("python3", ["-c", "pass"]).status === 0;
 if (!HAVE_PYTHON) console.log("idna_test: python3 is absent, the differential tables are skipped");
-
-/** Runs `script` in python3 with `input` as JSON on stdin; its stdout as JSON. */
-function python(script: string, input: unknown): unknown {
-  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(input), maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.toString());
-}
-
-/** A deterministic PRNG (mulberry32), so the table is the same on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const URL_SPECIAL = ["@", "#", "/", "?", ":", "%", "[", "]", "\\"];
 

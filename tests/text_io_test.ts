@@ -3,29 +3,12 @@
 // words them. Both sides read the same bytes, split into the same chunks by
 // a SOCK_SEQPACKET socketpair (one record per receive), so every decoder
 // boundary is the same on both sides. Binary makefile reads own their memory.
-import { spawnSync } from "node:child_process";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { HAVE_PYTHON, prng, python } from "./helpers.ts";
 
-const HAVE_PYTHON = spawnSync("python3", ["-c", "pass"]).status === 0;
 if (!HAVE_PYTHON) console.log("text_io_test: python3 is absent, the differential tables are skipped");
-
-function python(script: string, input: unknown): unknown {
-  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(input), maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.toString());
-}
-
-/** mulberry32: the same cases on every run. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const unhex = (s: string) => new Uint8Array((s.match(/../g) ?? []).map((h) => parseInt(h, 16)));

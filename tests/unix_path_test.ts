@@ -7,9 +7,7 @@ import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { tempDir } from "./helpers.ts";
-
-const HAVE_PYTHON = spawnSync("python3", ["-c", "pass"]).status === 0;
+import { HAVE_PYTHON, tempDir } from "./helpers.ts";
 
 /** The raw names in `dir`, as hex of their bytes. */
 function rawNames(dir: string): string[] {
