@@ -358,4 +358,14 @@ describe("host strings through the socket module", () => {
     });
     assert.throws(() => socket.getnameinfo(["\udcff", 80], 0), socket.UnicodeEncodeError);
   });
+
+  it("getaddrinfo_async raises the same classes as getaddrinfo", async () => {
+    await assert.rejects(socket.getaddrinfo_async("127.0.0.1", "a\ud800"), (e: unknown) => {
+      assert.ok(e instanceof socket.UnicodeEncodeError);
+      assert.equal(e.start, 1);
+      return true;
+    });
+    await assert.rejects(socket.getaddrinfo_async("ü..invalid", 80), socket.UnicodeError);
+    await assert.rejects(socket.getaddrinfo_async("ü@127.0.0.1", 80), socket.gaierror);
+  });
 });

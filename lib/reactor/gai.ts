@@ -9,7 +9,7 @@
  */
 
 import { RUNTIME } from "../../ffi/mod.ts";
-import { gaierror, herror, OSError, OverflowError, ValueError } from "../errors.ts";
+import { gaierror, herror, OSError, OverflowError, UnicodeEncodeError, ValueError } from "../errors.ts";
 import { type AddrInfo, UnicodeError } from "../netdb.ts";
 
 interface Pending {
@@ -23,6 +23,8 @@ interface WireError {
   os: boolean;
   errno: number | null;
   strerror: string | null;
+  /** A UnicodeEncodeError's arguments (a port or host that is not valid UTF-8). */
+  unicode?: [encoding: string, object: string, start: number, end: number, reason: string];
 }
 
 let worker: Worker | undefined;
@@ -44,13 +46,15 @@ function rebuild(e: WireError): Error {
       return new ValueError(e.message);
     case "UnicodeError":
       return new UnicodeError(e.message);
+    case "UnicodeEncodeError":
+      if (e.unicode) return new UnicodeEncodeError(...e.unicode);
+      break;
     case "OverflowError":
       return new OverflowError(e.message);
     case "RangeError":
       return new RangeError(e.message);
-    default:
-      return new Error(e.message);
   }
+  return new Error(e.message);
 }
 
 function start(): Promise<Worker> {

@@ -8,7 +8,7 @@
  */
 
 import { getaddrinfo } from "../netdb.ts";
-import { OSError } from "../errors.ts";
+import { OSError, UnicodeEncodeError } from "../errors.ts";
 
 interface Request {
   id: number;
@@ -34,6 +34,7 @@ self.onmessage = ({ data: { id, args } }) => {
         os: e instanceof OSError,
         errno: err.errno ?? null,
         strerror: err.strerror ?? null,
+        unicode: e instanceof UnicodeEncodeError ? [e.encoding, e.object, e.start, e.end, e.reason] : undefined,
       },
     });
   }
