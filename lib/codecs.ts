@@ -269,10 +269,20 @@ function incompleteTail(b: Uint8Array): number {
     const lead = b[b.length - back];
     if ((lead & 0xc0) === 0x80) continue;
     if (utf8Length(lead) <= back) return 0;
+    if (truncatedSurrogate(b, b.length - back)) return 2;
     for (let k = 1; k < back; k++) if (!continuationOk(lead, k, b[b.length - back + k])) return 0;
     return back;
   }
   return 0;
+}
+
+/**
+ * Whether `b[at..]` is exactly ED A0–BF: the start of an encoded surrogate,
+ * which CPython's decoder keeps for the next input rather than failing
+ * (so that `surrogatepass` can see all three bytes).
+ */
+function truncatedSurrogate(b: Uint8Array, at: number): boolean {
+  return at + 2 === b.length && b[at] === 0xed && b[at + 1] >= 0xa0 && b[at + 1] <= 0xbf;
 }
 
 /** The length of the sequence lead byte `lead` starts, or 0 when it is not a valid lead byte. */
@@ -319,7 +329,7 @@ function decodeUtf8Slow(data: Uint8Array, errors: string, final: boolean): Decod
         out.unit(0xdc00 + ((cp - 0x10000) & 0x3ff));
       } else out.unit(cp);
       i += need;
-    } else if (i + got === n) {
+    } else if (i + got === n || (!final && truncatedSurrogate(data, i))) {
       if (!final) break;
       i = onDecodeError("utf-8", errors, data, i, n, "unexpected end of data", out);
     } else {

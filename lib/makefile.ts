@@ -308,13 +308,14 @@ function* lines<T extends { length: number }>(f: { readline(): T }): Generator<T
   }
 }
 
-function readLines<T extends { length: number }>(f: { readline(): T }, hint: number): T[] {
+function readLines<T extends string | Uint8Array>(f: { readline(): T }, hint: number): T[] {
   const out: T[] = [];
   let total = 0;
   for (const line of lines(f)) {
     out.push(line);
-    total += line.length;
-    if (hint > 0 && total >= hint) break;
+    // Python's len(): bytes, or code points for text.
+    total += typeof line === "string" ? codePointLength(line) : line.length;
+    if (hint > 0 && total > hint) break;
   }
   return out;
 }
@@ -985,7 +986,9 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     const final = all || b.length === 0;
     let s = this.#decode(b, final);
     if (final) this.#eof = true;
-    if (this.#newline === null) {
+    // Universal newlines (null or ""), as CPython's IncrementalNewlineDecoder:
+    // a "\r" at the end of a chunk waits for the next one; null also translates.
+    if (this.#newline === null || this.#newline === "") {
       if (this.#pendingCR) {
         s = "\r" + s;
         this.#pendingCR = false;
@@ -994,7 +997,7 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
         s = s.slice(0, -1);
         this.#pendingCR = true;
       }
-      s = s.replaceAll("\r\n", "\n").replaceAll("\r", "\n");
+      if (this.#newline === null) s = s.replaceAll("\r\n", "\n").replaceAll("\r", "\n");
     }
     this.#text += s;
     this.#cps += codePointLength(s);
@@ -1065,7 +1068,9 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
       while (this.#text.length === 0 && !(limit === 0 && this.#held)) if (!this.#fill()) return "";
       const end = this.#lineEnd();
       if (end >= 0) return this.#consume(Math.min(end, cut()));
-      if (limit >= 0 && this.#cps >= limit) return this.#consume(cut());
+      // Without a line end, CPython counts toward the limit all but a last "\r" that may start a "\r\n".
+      const partial = this.#newline === "\r\n" && this.#text.endsWith("\r") ? 1 : 0;
+      if (limit >= 0 && this.#cps - partial >= limit) return this.#consume(cut());
       if (!this.#fill()) {
         const end2 = this.#lineEnd();
         return this.#consume(end2 >= 0 ? Math.min(end2, cut()) : cut());

@@ -3,6 +3,9 @@
 // words them. Both sides read the same bytes, split into the same chunks by
 // a SOCK_SEQPACKET socketpair (one record per receive), so every decoder
 // boundary is the same on both sides. Binary makefile reads own their memory.
+// TEXT_IO_SEED and TEXT_IO_CASES in the environment give other or more random
+// cases (e.g. TEXT_IO_SEED=15 TEXT_IO_CASES=2000).
+import process from "node:process";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
@@ -14,7 +17,7 @@ const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "
 const unhex = (s: string) => new Uint8Array((s.match(/../g) ?? []).map((h) => parseInt(h, 16)));
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
-type Op = ["read" | "readline", number];
+type Op = ["read" | "readline" | "readlines", number];
 interface ReadCase {
   chunks: string[];
   encoding: string;
@@ -70,9 +73,9 @@ function stream(rnd: () => number, encoding: string): Uint8Array {
 }
 
 function readCases(): ReadCase[] {
-  const rnd = prng(3);
+  const rnd = prng(Number(process.env.TEXT_IO_SEED ?? 3));
   const cases: ReadCase[] = [];
-  for (let i = 0; i < 400; i++) {
+  for (let i = 0; i < Number(process.env.TEXT_IO_CASES ?? 400); i++) {
     const r = rnd();
     const encoding = r < 0.75 ? "utf-8" : r < 0.85 ? "latin-1" : r < 0.92 ? "ascii" : "utf-16-le";
     const data = stream(rnd, encoding);
@@ -85,7 +88,9 @@ function readCases(): ReadCase[] {
     const m = 1 + Math.floor(rnd() * 7);
     for (let j = 0; j < m; j++) {
       const size = rnd() < 0.3 ? -1 : Math.floor(rnd() * 12);
-      ops.push([rnd() < 0.5 ? "read" : "readline", ops.length === m - 1 || size >= 0 || rnd() < 0.5 ? size : 3]);
+      const r = rnd();
+      const op = r < 0.45 ? "read" : r < 0.9 ? "readline" : "readlines";
+      ops.push([op, ops.length === m - 1 || size >= 0 || rnd() < 0.5 ? size : 3]);
     }
     if (rnd() < 0.5) ops.push(["read", -1]);
     cases.push({
@@ -173,10 +178,10 @@ interface WriteCase {
 }
 
 function writeCases(): WriteCase[] {
-  const rnd = prng(5);
+  const rnd = prng(Number(process.env.TEXT_IO_SEED ?? 5));
   const pieces = ["abc", "\n", "é", "€", "😀", " emoji", "\ud800", "\udc80", "\udcff", "日", "\ufffd", "x\r\ny"];
   const cases: WriteCase[] = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < Number(process.env.TEXT_IO_CASES ?? 300); i++) {
     let text = "";
     const n = 1 + Math.floor(rnd() * 8);
     for (let j = 0; j < n; j++) text += pieces[Math.floor(rnd() * pieces.length)];
