@@ -295,7 +295,7 @@ describe("host strings through the socket module", () => {
           socket.getaddrinfo(h, port, socket.AF_INET, socket.SOCK_DGRAM, 0, socket.AI_NUMERICHOST).map((a) => a[4])
         ),
         getnameinfo: ours(() => socket.getnameinfo([h, port], socket.NI_NUMERICHOST | socket.NI_NUMERICSERV)),
-        converter: ours(() => Array.from(hostArg(h))),
+        converter: ours(() => Array.from(hostArg(h), (c) => c.charCodeAt(0))),
       };
       if (want.sendto !== undefined) {
         live++;
@@ -325,6 +325,17 @@ describe("host strings through the socket module", () => {
       assert.throws(() => socket.getaddrinfo(h, port), socket.gaierror, h);
     }
     assert.throws(() => rx.recv(16), socket.BlockingIOError);
+  });
+
+  it("a bytes host goes to the resolver byte for byte, as in CPython", () => {
+    using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    const ascii = (t: string) => Uint8Array.from(t, (c) => c.charCodeAt(0));
+    assert.equal(s.sendto(new Uint8Array([1]), [ascii("127.0.0.1"), 9]), 1);
+    assert.throws(() => s.sendto(new Uint8Array([1]), [new Uint8Array([0x80, 0x41]), 9]), socket.gaierror);
+    assert.throws(() => s.sendto(new Uint8Array([1]), [ascii("127.0.0.1\0"), 9]), {
+      name: "TypeError",
+      message: "host name must not contain null character",
+    });
   });
 
   it("address tuples raise TypeError('encoding of hostname failed') where the codec fails", () => {

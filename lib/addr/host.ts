@@ -10,36 +10,38 @@ import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { errno, libc, ptrAt, readPtr, struct, view } from "../../ffi/mod.ts";
 import { pyType } from "../args.ts";
 import { gaiErrorFrom, OSError, UnicodeError } from "../errors.ts";
-import { asciiBytes, idnaEncode, isAscii } from "../idna.ts";
+import { idnaEncode, isAscii } from "../idna.ts";
 
 const { AF_INET, AF_INET6, AF_UNSPEC } = CONSTANTS;
 
 /**
- * A host argument as CPython's `idna_converter` gives it to `setipaddr`:
- * bytes as they are; an ASCII `str` as it is; any other `str` through the
- * `idna` codec, whose failure is a `TypeError` here. A NUL is a `TypeError`.
+ * A host argument as CPython's `idna_converter` gives it to `setipaddr`, as
+ * a string of one character per byte: bytes as they are; an ASCII `str` as
+ * it is; any other `str` through the `idna` codec, whose failure is a
+ * `TypeError` here. A NUL is a `TypeError`.
  *
- * @returns The name's bytes, without a terminator.
+ * @param v The host element of an address tuple.
+ * @returns The name's bytes, one character each (no terminator).
  */
-export function hostArg(v: unknown): Uint8Array {
-  let host: Uint8Array;
+export function hostArg(v: unknown): string {
+  let host: string;
   if (typeof v === "string") {
-    let ascii = v;
+    host = v;
     if (!isAscii(v)) {
       try {
-        ascii = idnaEncode(v);
+        host = idnaEncode(v);
       } catch (e) {
         if (e instanceof UnicodeError) throw new TypeError("encoding of hostname failed");
         throw e;
       }
     }
-    host = asciiBytes(ascii);
   } else if (v instanceof Uint8Array) {
-    host = v;
+    host = "";
+    for (let i = 0; i < v.length; i++) host += String.fromCharCode(v[i]);
   } else {
     throw new TypeError(`str, bytes or bytearray expected, not ${pyType(v)}`);
   }
-  if (host.includes(0)) throw new TypeError("host name must not contain null character");
+  if (host.includes("\0")) throw new TypeError("host name must not contain null character");
   return host;
 }
 
@@ -76,12 +78,11 @@ const NAME = new Uint8Array(1026);
 const HINTS = new Uint8Array(LAYOUT.SIZEOF_ADDRINFO);
 const HINTS_VIEW = new DataView(HINTS.buffer);
 const RESULT = new Uint8Array(8);
-const latin1 = new TextDecoder("latin1");
 
-/** `name` as a C string in the reused scratch buffer, or a fresh one when long. */
-function cName(name: Uint8Array): Uint8Array {
+/** `name` (one character per byte) as a C string in the reused scratch buffer, or a fresh one when long. */
+function cName(name: string): Uint8Array {
   const b = name.length + 1 <= NAME.length ? NAME : new Uint8Array(name.length + 1);
-  b.set(name);
+  for (let i = 0; i < name.length; i++) b[i] = name.charCodeAt(i);
   b[name.length] = 0;
   return b;
 }
@@ -94,8 +95,7 @@ function cName(name: Uint8Array): Uint8Array {
  * otherwise. A `%zone` suffix is resolved but, as in CPython, the scope id
  * comes from the address tuple, not from the name.
  */
-export function setIpAddr(host: Uint8Array, family: number, out: Uint8Array, at: number): number {
-  const name = latin1.decode(host);
+export function setIpAddr(name: string, family: number, out: Uint8Array, at: number): number {
   if (name === "") {
     out.fill(0, at, at + (family === AF_INET6 ? 16 : 4));
     return family;
@@ -106,7 +106,7 @@ export function setIpAddr(host: Uint8Array, family: number, out: Uint8Array, at:
     return AF_INET;
   }
   if ((family === AF_INET || family === AF_UNSPEC) && parseIPv4(name, out, at)) return AF_INET;
-  const c = cName(host);
+  const c = cName(name);
   if (family === AF_INET6 && !name.includes("%") && libc.inet_pton(AF_INET6, c, out.subarray(at, at + 16)) === 1) {
     return AF_INET6;
   }
