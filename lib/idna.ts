@@ -226,19 +226,6 @@ export function idnaEncode(name: string): string {
 }
 
 /**
- * The bytes of `s`, one per character: for ASCII text such as
- * {@linkcode idnaEncode}'s result.
- *
- * @param s Text whose characters are all below U+0100.
- * @returns One byte per character.
- */
-export function asciiBytes(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-/**
  * Whether `s` is all ASCII (CPython's `PyUnicode_IS_ASCII`, which lets a
  * host in an address tuple skip the codec).
  *

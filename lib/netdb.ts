@@ -14,17 +14,17 @@
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { cstring, errno, isNull, libc, type Ptr, ptrAt, readPtr, strerror, struct, view } from "../ffi/mod.ts";
 import { type Address, fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
-import { parseIPv4 } from "./addr/host.ts";
+import { byteString, cHost, parseIPv4, setIpAddr } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, isOptions, parseI, pyType } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";
 import { fsDecode, fsEncode, strArg, utf8Encode } from "./codecs.ts";
 import { gaiErrorFrom, herror, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
-import { asciiBytes, idnaEncode } from "./idna.ts";
+import { idnaEncode } from "./idna.ts";
 
 export { UnicodeError } from "./errors.ts";
 
-const { AF_INET, AF_INET6, AF_UNSPEC, SOCK_DGRAM, AI_NUMERICHOST, AI_PASSIVE } = CONSTANTS;
+const { AF_INET, AF_INET6, AF_UNSPEC, SOCK_DGRAM, AI_NUMERICHOST } = CONSTANTS;
 const L = LAYOUT;
 const PTR = L.SIZEOF_ADDRINFO_AI_NEXT;
 /** Whether integers are stored least significant byte first (every supported target). */
@@ -32,7 +32,6 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TWO_63 = 2 ** 63;
 const TWO_64 = 2 ** 64;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 // ---------------------------------------------------------------------------
@@ -88,21 +87,18 @@ const HOST = new Uint8Array(1026);
 /**
  * The `"et"` conversion with the `idna` encoding, as `gethostbyname`,
  * `gethostbyname_ex` and `gethostbyaddr` take their argument: a `str`
- * (IDNA-encoded) or bytes, without NUL.
+ * (IDNA-encoded) or bytes, without NUL; one character per byte.
  */
-function etArg(v: unknown, fn: string): Uint8Array {
-  if (typeof v === "string") {
-    const name = idnaEncode(v);
-    if (name.includes("\0")) {
-      throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not str`);
-    }
-    return cBytes(asciiBytes(name), HOST);
+function etArg(v: unknown, fn: string): string {
+  let name: string;
+  if (typeof v === "string") name = idnaEncode(v);
+  else if (v instanceof Uint8Array) name = byteString(v);
+  else throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${pyType(v)}`);
+  if (name.includes("\0")) {
+    const type = typeof v === "string" ? "str" : "bytes";
+    throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not ${type}`);
   }
-  if (v instanceof Uint8Array) {
-    if (v.includes(0)) throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not bytes`);
-    return cBytes(v, HOST);
-  }
-  throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${pyType(v)}`);
+  return name;
 }
 
 // ---------------------------------------------------------------------------
@@ -228,7 +224,7 @@ export function getaddrinfo(
   const flags = fl === undefined ? 0 : parseI(fl);
   let hostC: Uint8Array | null = null;
   // The idna codec's result goes to C as it is: C reads it up to a NUL, as in CPython.
-  if (typeof host === "string") hostC = cBytes(asciiBytes(idnaEncode(host)), HOST);
+  if (typeof host === "string") hostC = cHost(idnaEncode(host));
   else if (host instanceof Uint8Array) hostC = cBytes(host, HOST);
   else if (host !== null && host !== undefined) {
     throw new TypeError("getaddrinfo() argument 1 must be string or None");
@@ -346,67 +342,6 @@ export function getnameinfo(sockaddr: readonly unknown[], flags: number): [host:
 
 /** Where {@linkcode setIpAddr} leaves the address: 4 or 16 bytes. */
 const ADDR = new Uint8Array(16);
-const EMPTY_SERV = encoder.encode("0\0");
-
-function equalsC(c: Uint8Array, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (c[i] !== text.charCodeAt(i)) return false;
-  return c[text.length] === 0;
-}
-
-/** Copies the address of the first result's `sockaddr` into `ADDR` and returns its family. */
-function firstAddress(res: Ptr): number {
-  const s = struct(res, L.SIZEOF_ADDRINFO);
-  const family = s.getInt32(L.OFF_ADDRINFO_AI_FAMILY, true);
-  const sa = readPtr(res, L.OFF_ADDRINFO_AI_ADDR);
-  if (family === AF_INET) ADDR.set(view(sa, L.OFF_SOCKADDR_IN_SIN_ADDR, 4));
-  else if (family === AF_INET6) ADDR.set(view(sa, L.OFF_SOCKADDR_IN6_SIN6_ADDR, 16));
-  return family;
-}
-
-/**
- * CPython's `setipaddr`: the address of the C string `name` for `af`, into
- * `ADDR`; returns its family. `""` is the wildcard (one address, else an
- * error), `"<broadcast>"` the broadcast address, numeric addresses are
- * parsed without a lookup, and names go through `getaddrinfo`.
- */
-function setIpAddr(name: Uint8Array, af: number): number {
-  ADDR.fill(0);
-  if (name[0] === 0) {
-    setHints(af, SOCK_DGRAM, 0, AI_PASSIVE);
-    const rc = libc.getaddrinfo(null, EMPTY_SERV, HINTS, RESULT);
-    if (rc !== 0) throw gaiErrorFrom(rc, errno());
-    const res = ptrAt(RESULT, 0);
-    try {
-      const family = firstAddress(res);
-      if (family !== AF_INET && family !== AF_INET6) throw new OSError("unsupported address family");
-      if (!isNull(readPtr(res, L.OFF_ADDRINFO_AI_NEXT))) throw new OSError("wildcard resolved to multiple address");
-      return family;
-    } finally {
-      libc.freeaddrinfo(res);
-    }
-  }
-  if (equalsC(name, "255.255.255.255") || equalsC(name, "<broadcast>")) {
-    if (af !== AF_INET && af !== AF_UNSPEC) throw new OSError("address family mismatched");
-    ADDR.fill(255, 0, 4);
-    return AF_INET;
-  }
-  if ((af === AF_UNSPEC || af === AF_INET) && parseIPv4(textOf(name), ADDR, 0)) return AF_INET;
-  if ((af === AF_UNSPEC || af === AF_INET6) && !name.subarray(0, name.indexOf(0)).includes(37)) {
-    if (libc.inet_pton(AF_INET6, name, ADDR) > 0) return AF_INET6;
-    ADDR.fill(0);
-  }
-  setHints(af, 0, 0, 0);
-  const rc = libc.getaddrinfo(name, null, HINTS, RESULT);
-  if (rc !== 0) throw gaiErrorFrom(rc, errno());
-  const res = ptrAt(RESULT, 0);
-  try {
-    const family = firstAddress(res);
-    if (family !== AF_INET && family !== AF_INET6) throw new OSError("unknown address family");
-    return family;
-  } finally {
-    libc.freeaddrinfo(res);
-  }
-}
 
 function addrText(family: number, b: Uint8Array): string {
   return family === AF_INET ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : ipv6Text(b, 0);
@@ -433,7 +368,7 @@ export function gethostbyname(hostname: string | Uint8Array): string {
   if (arguments.length !== 1) {
     throw new TypeError(`gethostbyname() takes exactly 1 argument (${arguments.length} given)`);
   }
-  setIpAddr(etArg(hostname, "gethostbyname"), AF_INET);
+  setIpAddr(etArg(hostname, "gethostbyname"), AF_INET, ADDR, 0);
   return addrText(AF_INET, ADDR);
 }
 
@@ -506,8 +441,9 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostInfo {
   if (arguments.length !== 1) {
     throw new TypeError(`gethostbyname_ex() takes exactly 1 argument (${arguments.length} given)`);
   }
-  const name = etArg(hostname, "gethostbyname_ex");
-  setIpAddr(name, AF_INET);
+  const host = etArg(hostname, "gethostbyname_ex");
+  setIpAddr(host, AF_INET, ADDR, 0);
+  const name = cHost(host);
   const r = libc.gethostbyname2_r;
   if (r) {
     H_ERRNO[0] = 0;
@@ -541,7 +477,8 @@ export function gethostbyaddr(ip_address: string | Uint8Array): HostInfo {
   if (arguments.length !== 1) {
     throw new TypeError(`gethostbyaddr() takes exactly 1 argument (${arguments.length} given)`);
   }
-  const af = setIpAddr(etArg(ip_address, "gethostbyaddr"), AF_UNSPEC);
+  ADDR.fill(0);
+  const af = setIpAddr(etArg(ip_address, "gethostbyaddr"), AF_UNSPEC, ADDR, 0);
   const size = af === AF_INET ? 4 : 16;
   const r = libc.gethostbyaddr_r;
   if (r) {
