@@ -486,13 +486,15 @@ export function codecFor(encoding: string): Codec | undefined {
   return CODECS[ALIASES[key] ?? key];
 }
 
+const EMPTY = new Uint8Array(0);
+
 /**
  * A stateful decoder: bytes in, text out, keeping an incomplete tail for
  * the next call (Python's incremental decoders). Error positions count from
  * the start of the kept tail plus the new input, as CPython's do.
  */
 export function incrementalDecoder(codec: Codec, errors: string): (b: Uint8Array, final: boolean) => string {
-  let pending: Uint8Array = new Uint8Array(0);
+  let pending: Uint8Array = EMPTY;
   return (b, final) => {
     let data = b;
     if (pending.length > 0) {
@@ -501,7 +503,7 @@ export function incrementalDecoder(codec: Codec, errors: string): (b: Uint8Array
       data.set(b, pending.length);
     }
     const { text, consumed } = codec.decode(data, errors, final);
-    pending = data.slice(consumed);
+    pending = consumed === data.length ? EMPTY : data.slice(consumed);
     return text;
   };
 }

@@ -910,9 +910,12 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
   #errors: string;
   #newline: string | null;
   #decode: (b: Uint8Array, final: boolean) => string;
-  /** Decoded text not yet read; `#cps` is its length in code points, the unit of every count here. */
+  /**
+   * Decoded text not yet read; `#cps` is its length in code points (the
+   * unit of every count here), or -1 until a count is first needed.
+   */
   #text = "";
-  #cps = 0;
+  #cps = -1;
   /** Whether the last chunk decoded to some text (CPython keeps it as `decoded_chars` even once read). */
   #held = false;
   #eof = false;
@@ -1000,16 +1003,22 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
       if (this.#newline === null) s = s.replaceAll("\r\n", "\n").replaceAll("\r", "\n");
     }
     this.#text += s;
-    this.#cps += codePointLength(s);
+    if (this.#cps >= 0) this.#cps += codePointLength(s);
     this.#held = s.length > 0 && !all;
     return !final || s.length > 0;
+  }
+
+  /** The decoded text's length in code points. */
+  #count(): number {
+    if (this.#cps < 0) this.#cps = codePointLength(this.#text);
+    return this.#cps;
   }
 
   /** Takes the first `end` code units of the decoded text (never inside a surrogate pair). */
   #consume(end: number): string {
     const out = this.#text.slice(0, end);
     this.#text = this.#text.slice(end);
-    this.#cps -= codePointLength(out);
+    if (this.#cps >= 0) this.#cps -= codePointLength(out);
     return out;
   }
 
@@ -1028,7 +1037,7 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
       this.#fill(true);
       return this.#consume(this.#text.length);
     }
-    while (this.#cps < n && this.#fill());
+    while (this.#count() < n && this.#fill());
     return this.#consume(codePointOffset(this.#text, n));
   }
 
@@ -1070,7 +1079,7 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
       if (end >= 0) return this.#consume(Math.min(end, cut()));
       // Without a line end, CPython counts toward the limit all but a last "\r" that may start a "\r\n".
       const partial = this.#newline === "\r\n" && this.#text.endsWith("\r") ? 1 : 0;
-      if (limit >= 0 && this.#cps - partial >= limit) return this.#consume(cut());
+      if (limit >= 0 && this.#count() - partial >= limit) return this.#consume(cut());
       if (!this.#fill()) {
         const end2 = this.#lineEnd();
         return this.#consume(end2 >= 0 ? Math.min(end2, cut()) : cut());
