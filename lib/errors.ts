@@ -185,7 +185,12 @@ export function gaiErrorFrom(code: number, errnoValue: number): OSError {
  * decoded. The `idna` codec raises it plainly, as
  * `encoding with 'idna' codec failed (UnicodeError: label empty or too long)`.
  */
-export class UnicodeError extends ValueError {}
+export class UnicodeError extends ValueError {
+  /** Python's `str(e)`: the message alone. */
+  override toString(): string {
+    return this.message;
+  }
+}
 Object.defineProperty(UnicodeError.prototype, "name", { value: "UnicodeError", writable: true, configurable: true });
 
 /** Python's `repr` of one code point inside a `UnicodeEncodeError` message: `\xe9`, `\u20ac`, `\U0001f600`. */
