@@ -108,8 +108,13 @@ export function fnv1a(b: Uint8Array, h = 0x811c9dc5): number {
   return h;
 }
 
-/** Whether python3 is here, to serve as a differential oracle. */
-export const HAVE_PYTHON: boolean = spawnSync("python3", ["-c", "pass"]).status === 0;
+let pythonHere: boolean | undefined;
+
+/** Whether python3 is here, to serve as a differential oracle (asked once). */
+export function hasPython(): boolean {
+  pythonHere ??= spawnSync("python3", ["-c", "pass"]).status === 0;
+  return pythonHere;
+}
 
 /** Runs `script` in python3 with `input` as JSON on stdin; its stdout, parsed as JSON. */
 export function python(script: string, input: unknown): unknown {

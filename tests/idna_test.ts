@@ -4,11 +4,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { HAVE_PYTHON, prng, python } from "./helpers.ts";
+import { hasPython, prng, python } from "./helpers.ts";
 import { idnaEncode } from "../lib/idna.ts";
 import { hostArg } from "../lib/addr/host.ts";
 
-if (!HAVE_PYTHON) console.log("idna_test: python3 is absent, the differential tables are skipped");
+if (!hasPython()) console.log("idna_test: python3 is absent, the differential tables are skipped");
 
 const URL_SPECIAL = ["@", "#", "/", "?", ":", "%", "[", "]", "\\"];
 
@@ -183,7 +183,7 @@ json.dump(out, sys.stdout)
 `;
 
 describe("idnaEncode()", () => {
-  it("gives exactly what CPython's idna codec gives", { skip: !HAVE_PYTHON }, () => {
+  it("gives exactly what CPython's idna codec gives", { skip: !hasPython() }, () => {
     assert.ok(HOSTS.length >= 200);
     const expected = python(ENCODE, HOSTS) as unknown[];
     const got = HOSTS.map((h) =>
@@ -267,7 +267,7 @@ type Row = Record<string, { value?: unknown; error?: string } | null | undefined
 
 describe("host strings through the socket module", () => {
   it("getaddrinfo, sendto, gethostbyname, getnameinfo and address tuples: CPython's results and classes", {
-    skip: !HAVE_PYTHON,
+    skip: !hasPython(),
   }, () => {
     using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
     rx.bind(["127.0.0.1", 0]);

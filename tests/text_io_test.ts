@@ -9,9 +9,9 @@ import process from "node:process";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { HAVE_PYTHON, prng, python } from "./helpers.ts";
+import { hasPython, prng, python } from "./helpers.ts";
 
-if (!HAVE_PYTHON) console.log("text_io_test: python3 is absent, the differential tables are skipped");
+if (!hasPython()) console.log("text_io_test: python3 is absent, the differential tables are skipped");
 
 const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
 const unhex = (s: string) => new Uint8Array((s.match(/../g) ?? []).map((h) => parseInt(h, 16)));
@@ -154,7 +154,7 @@ function hasLoneSurrogate(s: string): boolean {
 }
 
 describe("text makefile() reads, differential against CPython", () => {
-  it("gives CPython's text, line by line and size by size, for 400 random streams", { skip: !HAVE_PYTHON }, () => {
+  it("gives CPython's text, line by line and size by size, for 400 random streams", { skip: !hasPython() }, () => {
     const cases = readCases();
     const expected = python(PY_READ, cases) as unknown[][];
     let errorsSeen = 0;
@@ -251,7 +251,7 @@ function ourWrite(c: WriteCase): unknown {
 
 describe("text makefile() writes, differential against CPython", () => {
   it("returns CPython's count (code points) and sends CPython's bytes, or raises its error", {
-    skip: !HAVE_PYTHON,
+    skip: !hasPython(),
   }, () => {
     const cases = writeCases();
     const expected = python(PY_WRITE, cases) as unknown[];

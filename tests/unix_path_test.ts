@@ -7,12 +7,12 @@ import { readdirSync } from "node:fs";
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
-import { HAVE_PYTHON, tempDir } from "./helpers.ts";
+import { hasPython, tempDir } from "./helpers.ts";
 
 /** The raw names in `dir`, as hex of their bytes. */
 function rawNames(dir: string): string[] {
   const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  if (HAVE_PYTHON) {
+  if (hasPython()) {
     const r = spawnSync("python3", [
       "-c",
       "import os, sys; print(' '.join(sorted(n.hex() for n in os.listdir(os.fsencode(sys.argv[1])))))",
@@ -175,7 +175,7 @@ describe("names are encoded as CPython encodes them", () => {
     });
   }
 
-  it("the table above is CPython's", { skip: HAVE_PYTHON ? false : "python3 is absent" }, () => {
+  it("the table above is CPython's", { skip: hasPython() ? false : "python3 is absent" }, () => {
     const script = String.raw`
 import json, socket, sys
 out = []
