@@ -126,6 +126,7 @@ export {
   type TextBuffer,
   TextIOWrapper,
   type TextMode,
+  UnicodeCodecError,
   UnicodeDecodeError,
   UnicodeEncodeError,
   UnsupportedOperation,

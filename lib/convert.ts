@@ -17,6 +17,7 @@ import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, parseI, pyType, toBytes } from "./args.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
+import { strArg } from "./codecs.ts";
 
 const { AF_INET, AF_INET6 } = CONSTANTS;
 
@@ -113,7 +114,6 @@ export function ntohl(x: number | bigint | boolean): number {
   return u32("ntohl", x, arguments.length);
 }
 
-const encoder = new TextEncoder();
 const TEXT = new Uint8Array(256);
 const PACKED = new Uint8Array(16);
 
@@ -122,20 +122,6 @@ function packed(n: number): Uint8Array {
   const out = room(n);
   out.set(n === 16 ? PACKED : PACKED.subarray(0, n));
   return take(out, n);
-}
-
-/**
- * A Python `str` argument (the `"s"` conversion) as a NUL-terminated C
- * string, in a reused buffer when it fits.
- */
-function strArg(v: unknown, fn: string, position: number): Uint8Array {
-  if (typeof v !== "string") {
-    throw new TypeError(`${fn}() argument ${position} must be str, not ${v == null ? "None" : pyType(v)}`);
-  }
-  if (v.includes("\0")) throw new ValueError("embedded null character");
-  const out = v.length * 3 + 1 <= TEXT.length ? TEXT : new Uint8Array(v.length * 3 + 1);
-  out[encoder.encodeInto(v, out).written] = 0;
-  return out;
 }
 
 /**
@@ -158,7 +144,7 @@ function strArg(v: unknown, fn: string, position: number): Uint8Array {
  */
 export function inet_aton(ip_string: string): Uint8Array {
   if (arguments.length === 0) throw new TypeError("inet_aton() takes exactly 1 argument (0 given)");
-  const c = strArg(ip_string, "inet_aton", 1);
+  const c = strArg(ip_string, "inet_aton", 1, TEXT);
   if (libc.inet_aton(c, PACKED) === 0) throw new OSError("illegal IP address string passed to inet_aton");
   return packed(4);
 }
@@ -205,10 +191,10 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
   if (af === AF_INET && typeof ip_string === "string") {
     const out = room(4);
     if (parseIPv4(ip_string, out, 0)) return take(out, 4);
-    if (ip_string.includes("\0")) throw new ValueError("embedded null character");
+    strArg(ip_string, "inet_pton", 2, TEXT); // CPython's errors first: UnicodeEncodeError, embedded NUL
     throw new OSError("illegal IP address string passed to inet_pton");
   }
-  const c = strArg(ip_string, "inet_pton", 2);
+  const c = strArg(ip_string, "inet_pton", 2, TEXT);
   const rc = libc.inet_pton(af, c, PACKED);
   if (rc < 0) throw osErrorFrom(errno());
   if (rc === 0) throw new OSError("illegal IP address string passed to inet_pton");

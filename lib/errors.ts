@@ -179,3 +179,117 @@ export function gaiErrorFrom(code: number, errnoValue: number): OSError {
   if (code === CONSTANTS.EAI_SYSTEM) return osErrorFrom(errnoValue);
   return new gaierror(code, cstring(libc.gai_strerror(code)));
 }
+
+/**
+ * Python's `UnicodeError` (a `ValueError`): text could not be encoded or
+ * decoded. The `idna` codec raises it plainly, as
+ * `encoding with 'idna' codec failed (UnicodeError: label empty or too long)`.
+ */
+export class UnicodeError extends ValueError {
+  /** Python's `str(e)`: the message alone. */
+  override toString(): string {
+    return this.message;
+  }
+}
+Object.defineProperty(UnicodeError.prototype, "name", { value: "UnicodeError", writable: true, configurable: true });
+
+/** Python's `repr` of one code point inside a `UnicodeEncodeError` message: `\xe9`, `\u20ac`, `\U0001f600`. */
+function escapeCodePoint(cp: number): string {
+  const [prefix, width] = cp <= 0xff ? ["\\x", 2] : cp <= 0xffff ? ["\\u", 4] : ["\\U", 8];
+  return prefix + cp.toString(16).padStart(width, "0");
+}
+
+/**
+ * What `UnicodeEncodeError` and `UnicodeDecodeError` share: CPython's
+ * attributes (`encoding`, `object`, `start`, `end`, `reason`) and the form
+ * of `str(e)`.
+ */
+export abstract class UnicodeCodecError<T extends string | Uint8Array> extends UnicodeError {
+  /** The codec's name. */
+  encoding: string;
+  /** The text (encoding) or the bytes (decoding). */
+  object: T;
+  /** The first code point (encoding) or byte (decoding) that failed. */
+  start: number;
+  /** The one after the last that failed. */
+  end: number;
+  /** Why. */
+  reason: string;
+
+  /**
+   * Creates the error, with Python's arguments.
+   *
+   * @param encoding The codec's name.
+   * @param object The text or bytes.
+   * @param start First failing position.
+   * @param end Position after the last failing one.
+   * @param reason Why.
+   */
+  constructor(encoding: string, object: T, start: number, end: number, reason: string) {
+    super("");
+    this.encoding = encoding;
+    this.object = object;
+    this.start = start;
+    this.end = end;
+    this.reason = reason;
+    this.message = this.toString();
+  }
+
+  /** What could not be done: `encode character '\\ud800'`, `decode bytes`, … */
+  protected abstract what(one: boolean): string;
+
+  /** Python's `str(e)`. */
+  override toString(): string {
+    const one = this.end === this.start + 1;
+    const where = one ? `${this.start}` : `${this.start}-${this.end - 1}`;
+    return `'${this.encoding}' codec can't ${this.what(one)} in position ${where}: ${this.reason}`;
+  }
+}
+
+/**
+ * Python's `UnicodeEncodeError`: `object` (a string) has characters
+ * `object[start:end]` (in code points, as Python counts) that `encoding`
+ * cannot encode, for `reason`.
+ *
+ * @example
+ * ```ts
+ * import { UnicodeEncodeError } from "./errors.ts";
+ * const e = new UnicodeEncodeError("utf-8", "a\ud800", 1, 2, "surrogates not allowed");
+ * console.assert(String(e) === "'utf-8' codec can't encode character '\\ud800' in position 1: surrogates not allowed");
+ * ```
+ */
+export class UnicodeEncodeError extends UnicodeCodecError<string> {
+  /** `encode character '\\ud800'` or `encode characters`. */
+  protected what(one: boolean): string {
+    if (!one) return "encode characters";
+    return `encode character '${escapeCodePoint([...this.object][this.start]?.codePointAt(0) ?? 0)}'`;
+  }
+}
+Object.defineProperty(UnicodeEncodeError.prototype, "name", {
+  value: "UnicodeEncodeError",
+  writable: true,
+  configurable: true,
+});
+
+/**
+ * Python's `UnicodeDecodeError`: bytes `object[start:end]` are not valid
+ * `encoding`, for `reason`.
+ *
+ * @example
+ * ```ts
+ * import { UnicodeDecodeError } from "./errors.ts";
+ * const e = new UnicodeDecodeError("utf-8", new Uint8Array([0x41, 0xff]), 1, 2, "invalid start byte");
+ * console.assert(String(e) === "'utf-8' codec can't decode byte 0xff in position 1: invalid start byte");
+ * ```
+ */
+export class UnicodeDecodeError extends UnicodeCodecError<Uint8Array> {
+  /** `decode byte 0xff` or `decode bytes`. */
+  protected what(one: boolean): string {
+    return one ? `decode byte 0x${(this.object[this.start] ?? 0).toString(16).padStart(2, "0")}` : "decode bytes";
+  }
+}
+Object.defineProperty(UnicodeDecodeError.prototype, "name", {
+  value: "UnicodeDecodeError",
+  writable: true,
+  configurable: true,
+});

@@ -14,11 +14,14 @@
 
 import { SYS } from "../ffi/gen/mod.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toInt, toWritableBytes } from "./args.ts";
+import { type Codec, codecFor, codePointLength, codePointOffset, incrementalDecoder, LookupError } from "./codecs.ts";
 import { BlockingIOError, OSError, TimeoutError, ValueError } from "./errors.ts";
-import { UnicodeError } from "./netdb.ts";
 import { ioRefs, type SocketType } from "./socket.ts";
 
 const { EAGAIN, EWOULDBLOCK } = SYS;
+
+export { LookupError } from "./codecs.ts";
+export { UnicodeCodecError, UnicodeDecodeError, UnicodeEncodeError } from "./errors.ts";
 
 /** Python's `io.DEFAULT_BUFFER_SIZE`. */
 const DEFAULT_BUFFER_SIZE = 8192;
@@ -35,45 +38,6 @@ export class UnsupportedOperation extends OSError {
   constructor(message: string) {
     super(message);
     this.name = "UnsupportedOperation";
-  }
-}
-
-/** Python's `LookupError`, raised for an unknown encoding or error handler. */
-export class LookupError extends Error {
-  /**
-   * Creates the error.
-   *
-   * @param message The message.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "LookupError";
-  }
-}
-
-/** Python's `UnicodeDecodeError` (a `UnicodeError`, so a `ValueError`): bytes that the encoding cannot decode. */
-export class UnicodeDecodeError extends UnicodeError {
-  /**
-   * Creates the error.
-   *
-   * @param message The message.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "UnicodeDecodeError";
-  }
-}
-
-/** Python's `UnicodeEncodeError` (a `UnicodeError`, so a `ValueError`): text that the encoding cannot encode. */
-export class UnicodeEncodeError extends UnicodeError {
-  /**
-   * Creates the error.
-   *
-   * @param message The message.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "UnicodeEncodeError";
   }
 }
 
@@ -344,13 +308,14 @@ function* lines<T extends { length: number }>(f: { readline(): T }): Generator<T
   }
 }
 
-function readLines<T extends { length: number }>(f: { readline(): T }, hint: number): T[] {
+function readLines<T extends string | Uint8Array>(f: { readline(): T }, hint: number): T[] {
   const out: T[] = [];
   let total = 0;
   for (const line of lines(f)) {
     out.push(line);
-    total += line.length;
-    if (hint > 0 && total >= hint) break;
+    // Python's len(): bytes, or code points for text.
+    total += typeof line === "string" ? codePointLength(line) : line.length;
+    if (hint > 0 && total > hint) break;
   }
   return out;
 }
@@ -432,7 +397,8 @@ export class BufferedReader implements BinaryFile {
         // Large reads go straight from the socket into the result.
         chunk = new Uint8Array(want);
         got = this.#raw.readinto(chunk);
-        if (got !== null) chunk = chunk.subarray(0, got);
+        // A short read is copied out, so the result owns exactly its bytes.
+        if (got !== null && got < want) chunk = chunk.slice(0, got);
       } else {
         got = this.#fill();
         chunk = got ? this.#take(Math.min(got, want)) : new Uint8Array(0);
@@ -922,156 +888,10 @@ export class BufferedRWPair implements BinaryFile {
 // ---------------------------------------------------------------------------
 // Text
 
-type Codec = {
-  /** The name Python reports. */
-  name: string;
-  decoder(errors: string): (b: Uint8Array, final: boolean) => string;
-  encode(s: string, errors: string): Uint8Array;
-};
-
-const ERRORS = ["strict", "replace", "ignore"];
-
-function codecName(encoding: string): string {
-  return encoding.toLowerCase().replace(/_/g, "-");
-}
-
-function checkSurrogates(s: string, errors: string, name: string): string {
-  if (!/[\uD800-\uDFFF]/.test(s)) return s;
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        out += s[i] + s[i + 1];
-        i++;
-        continue;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      if (errors === "strict") {
-        throw new UnicodeEncodeError(
-          `'${name}' codec can't encode character '\\u${c.toString(16)}' in position ${i}: surrogates not allowed`,
-        );
-      }
-      if (errors === "replace") out += "?";
-      continue;
-    }
-    out += s[i];
-  }
-  return out;
-}
-
-function webDecoder(label: string, name: string) {
-  return (errors: string) => {
-    const d = new TextDecoder(label as ConstructorParameters<typeof TextDecoder>[0], {
-      fatal: errors === "strict",
-      ignoreBOM: true,
-    });
-    return (b: Uint8Array, final: boolean): string => {
-      let s: string;
-      try {
-        s = d.decode(b, { stream: !final });
-      } catch {
-        throw new UnicodeDecodeError(`'${name}' codec can't decode bytes: invalid data`);
-      }
-      return errors === "ignore" ? s.replaceAll("\uFFFD", "") : s;
-    };
-  };
-}
-
-function singleByte(name: string, max: number): Codec {
-  return {
-    name,
-    decoder: (errors) => (b) => {
-      let s = "";
-      for (let i = 0; i < b.length; i++) {
-        const c = b[i];
-        if (c > max) {
-          if (errors === "strict") {
-            throw new UnicodeDecodeError(
-              `'${name}' codec can't decode byte 0x${c.toString(16)} in position ${i}: ordinal not in range(${
-                max + 1
-              })`,
-            );
-          }
-          if (errors === "replace") s += "\uFFFD";
-          continue;
-        }
-        s += String.fromCharCode(c);
-      }
-      return s;
-    },
-    encode(s, errors) {
-      const out: number[] = [];
-      for (let i = 0; i < s.length; i++) {
-        const c = s.charCodeAt(i);
-        if (c > max) {
-          if (errors === "strict") {
-            throw new UnicodeEncodeError(
-              `'${name}' codec can't encode character '\\u${c.toString(16).padStart(4, "0")}' in position ${i}: ` +
-                `ordinal not in range(${max + 1})`,
-            );
-          }
-          if (errors === "replace") out.push(0x3f);
-          continue;
-        }
-        out.push(c);
-      }
-      return Uint8Array.from(out);
-    },
-  };
-}
-
-function utf16(name: string, little: boolean): Codec {
-  return {
-    name,
-    decoder: webDecoder(little ? "utf-16le" : "utf-16be", name),
-    encode(s, errors) {
-      s = checkSurrogates(s, errors, name);
-      const out = new Uint8Array(s.length * 2);
-      const v = new DataView(out.buffer);
-      for (let i = 0; i < s.length; i++) v.setUint16(i * 2, s.charCodeAt(i), little);
-      return out;
-    },
-  };
-}
-
-const encoder = new TextEncoder();
-const CODECS: Record<string, () => Codec> = {
-  "utf-8": () => ({
-    name: "utf-8",
-    decoder: webDecoder("utf-8", "utf-8"),
-    encode: (s, errors) => encoder.encode(checkSurrogates(s, errors, "utf-8")),
-  }),
-  "ascii": () => singleByte("ascii", 0x7f),
-  "latin-1": () => singleByte("latin-1", 0xff),
-  "utf-16-le": () => utf16("utf-16-le", true),
-  "utf-16-be": () => utf16("utf-16-be", false),
-};
-const ALIASES: Record<string, string> = {
-  "utf8": "utf-8",
-  "u8": "utf-8",
-  "utf": "utf-8",
-  "us-ascii": "ascii",
-  "646": "ascii",
-  "latin1": "latin-1",
-  "latin": "latin-1",
-  "l1": "latin-1",
-  "iso-8859-1": "latin-1",
-  "iso8859-1": "latin-1",
-  "8859": "latin-1",
-  "cp819": "latin-1",
-  "utf-16le": "utf-16-le",
-  "utf-16be": "utf-16-be",
-  "locale": "utf-8",
-};
-
 function lookupCodec(encoding: string): Codec {
-  const key = codecName(encoding);
-  const make = CODECS[ALIASES[key] ?? key];
-  if (!make) throw new LookupError(`unknown encoding: ${encoding}`);
-  return make();
+  const codec = codecFor(encoding);
+  if (!codec) throw new LookupError(`unknown encoding: ${encoding}`);
+  return codec;
 }
 
 /** The binary file a {@linkcode TextIOWrapper} wraps. */
@@ -1090,7 +910,14 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
   #errors: string;
   #newline: string | null;
   #decode: (b: Uint8Array, final: boolean) => string;
+  /**
+   * Decoded text not yet read; `#cps` is its length in code points (the
+   * unit of every count here), or -1 until a count is first needed.
+   */
   #text = "";
+  #cps = -1;
+  /** Whether the last chunk decoded to some text (CPython keeps it as `decoded_chars` even once read). */
+  #held = false;
   #eof = false;
   #pendingCR = false;
   #encoding: string;
@@ -1102,9 +929,11 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
    *
    * @param buffer The binary file.
    * @param encoding The encoding (default UTF-8): `utf-8`, `ascii`, `latin-1`, `utf-16-le`, `utf-16-be` and their aliases.
-   * @param errors `"strict"` (default), `"replace"` or `"ignore"`.
+   * @param errors Python's error handler: `"strict"` (default), `"ignore"`, `"replace"`,
+   *   `"backslashreplace"`, `"surrogateescape"`, `"surrogatepass"`, `"xmlcharrefreplace"` (writing only);
+   *   an unknown name is a `LookupError` when an error occurs, as in Python.
    * @param newline `null` (default), `""`, `"\n"`, `"\r"` or `"\r\n"`.
-   * @throws {LookupError} For an unknown encoding or error handler.
+   * @throws {LookupError} For an unknown encoding.
    * @throws {ValueError} For another `newline`.
    */
   constructor(buffer: TextBuffer, encoding?: string | null, errors?: string | null, newline?: string | null) {
@@ -1115,10 +944,9 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     this.#encoding = encoding ?? "UTF-8";
     this.#codec = lookupCodec(this.#encoding);
     this.#errors = errors ?? "strict";
-    if (!ERRORS.includes(this.#errors)) throw new LookupError(`unknown error handler name '${this.#errors}'`);
     this.#newline = newline ?? null;
     this.#buffer = buffer;
-    this.#decode = this.#codec.decoder(this.#errors);
+    this.#decode = incrementalDecoder(this.#codec, this.#errors);
     this.mode = "r";
   }
 
@@ -1152,14 +980,18 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     if (!this.#buffer.readable()) throw new UnsupportedOperation("not readable");
   }
 
-  /** Reads and decodes one chunk; `false` at the end of the stream (or nothing yet, non-blocking). */
-  #fill(): boolean {
+  /** Reads and decodes one chunk (`all`: everything to the end of the stream); `false` at the end (or nothing yet, non-blocking). */
+  #fill(all = false): boolean {
     if (this.#eof) return false;
-    const b = this.#buffer instanceof BufferedWriter ? null : this.#buffer.read1(CHUNK_SIZE);
-    const final = b === null || b.length === 0;
-    let s = this.#decode(b ?? new Uint8Array(0), final);
+    const buffer = this.#buffer;
+    const b = buffer instanceof BufferedWriter ? new Uint8Array(0) : all ? buffer.read() : buffer.read1(CHUNK_SIZE);
+    if (b === null) return false;
+    const final = all || b.length === 0;
+    let s = this.#decode(b, final);
     if (final) this.#eof = true;
-    if (this.#newline === null) {
+    // Universal newlines (null or ""), as CPython's IncrementalNewlineDecoder:
+    // a "\r" at the end of a chunk waits for the next one; null also translates.
+    if (this.#newline === null || this.#newline === "") {
       if (this.#pendingCR) {
         s = "\r" + s;
         this.#pendingCR = false;
@@ -1168,15 +1000,25 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
         s = s.slice(0, -1);
         this.#pendingCR = true;
       }
-      s = s.replaceAll("\r\n", "\n").replaceAll("\r", "\n");
+      if (this.#newline === null) s = s.replaceAll("\r\n", "\n").replaceAll("\r", "\n");
     }
     this.#text += s;
+    if (this.#cps >= 0) this.#cps += codePointLength(s);
+    this.#held = s.length > 0 && !all;
     return !final || s.length > 0;
   }
 
-  #consume(n: number): string {
-    const out = this.#text.slice(0, n);
-    this.#text = this.#text.slice(n);
+  /** The decoded text's length in code points. */
+  #count(): number {
+    if (this.#cps < 0) this.#cps = codePointLength(this.#text);
+    return this.#cps;
+  }
+
+  /** Takes the first `end` code units of the decoded text (never inside a surrogate pair). */
+  #consume(end: number): string {
+    const out = this.#text.slice(0, end);
+    this.#text = this.#text.slice(end);
+    if (this.#cps >= 0) this.#cps -= codePointLength(out);
     return out;
   }
 
@@ -1191,11 +1033,12 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     this.#checkReadable();
     const n = sizeArg(size);
     if (n < 0) {
-      while (this.#fill());
+      // As CPython: everything to the end of the stream, decoded at once.
+      this.#fill(true);
       return this.#consume(this.#text.length);
     }
-    while (this.#text.length < n && this.#fill());
-    return this.#consume(n);
+    while (this.#count() < n && this.#fill());
+    return this.#consume(codePointOffset(this.#text, n));
   }
 
   /** Where the first line in the decoded text ends, or `-1` (need more). */
@@ -1227,13 +1070,19 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
   readline(size?: number | null): string {
     this.#checkReadable();
     const limit = sizeArg(size);
+    // `limit` counts code points; the line's end is found in code units.
+    const cut = () => limit >= 0 ? codePointOffset(this.#text, limit) : this.#text.length;
     for (;;) {
+      // As CPython: a chunk is read first unless one is held, even for a limit of 0.
+      while (this.#text.length === 0 && !(limit === 0 && this.#held)) if (!this.#fill()) return "";
       const end = this.#lineEnd();
-      if (end >= 0) return this.#consume(limit >= 0 ? Math.min(end, limit) : end);
-      if (limit >= 0 && this.#text.length >= limit) return this.#consume(limit);
+      if (end >= 0) return this.#consume(Math.min(end, cut()));
+      // Without a line end, CPython counts toward the limit all but a last "\r" that may start a "\r\n".
+      const partial = this.#newline === "\r\n" && this.#text.endsWith("\r") ? 1 : 0;
+      if (limit >= 0 && this.#count() - partial >= limit) return this.#consume(cut());
       if (!this.#fill()) {
         const end2 = this.#lineEnd();
-        return this.#consume(end2 >= 0 ? end2 : limit >= 0 ? Math.min(limit, this.#text.length) : this.#text.length);
+        return this.#consume(end2 >= 0 ? Math.min(end2, cut()) : cut());
       }
     }
   }
@@ -1252,7 +1101,7 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
    * Encodes and buffers `s` (translating `\n` as `newline` says).
    *
    * @param s The text.
-   * @returns Its length in characters.
+   * @returns Its length in code points, as Python's `len(s)`.
    */
   write(s: string): number {
     if (this.#buffer.closed) throw closedFile();
@@ -1261,7 +1110,7 @@ export class TextIOWrapper implements Disposable, Iterable<string> {
     const nl = this.#newline;
     const text = nl && nl !== "\n" ? s.replaceAll("\n", nl) : s;
     this.#buffer.write(this.#codec.encode(text, this.#errors));
-    return s.length;
+    return codePointLength(s);
   }
 
   /** Sends everything buffered. */
@@ -1334,7 +1183,7 @@ export interface MakefileOptions {
   buffering?: number | null;
   /** Text encoding (default UTF-8). */
   encoding?: string | null;
-  /** `"strict"` (default), `"replace"` or `"ignore"`. */
+  /** Python's error handler: `"strict"` (default), `"ignore"`, `"replace"`, `"backslashreplace"`, `"surrogateescape"`, … */
   errors?: string | null;
   /** Newline handling: `null` (default), `""`, `"\n"`, `"\r"`, `"\r\n"`. */
   newline?: string | null;
@@ -1382,9 +1231,6 @@ export function makefile(sock: SocketType, args: readonly unknown[]): TextIOWrap
       throw new ValueError(`illegal newline value: ${newline}`);
     }
     lookupCodec((encoding as string | null | undefined) ?? "utf-8");
-    if (typeof errors === "string" && !ERRORS.includes(errors)) {
-      throw new LookupError(`unknown error handler name '${errors}'`);
-    }
   }
   const raw = new SocketIO(sock, rawmode);
   ioRefs(sock, 1);

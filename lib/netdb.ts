@@ -14,13 +14,17 @@
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { cstring, errno, isNull, libc, type Ptr, ptrAt, readPtr, strerror, struct, view } from "../ffi/mod.ts";
 import { type Address, fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
-import { parseIPv4 } from "./addr/host.ts";
+import { byteString, cHost, parseIPv4, setIpAddr } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, isOptions, parseI, pyType } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";
+import { fsDecode, fsEncode, strArg, utf8Encode } from "./codecs.ts";
 import { gaiErrorFrom, herror, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
+import { idnaEncode } from "./idna.ts";
 
-const { AF_INET, AF_INET6, AF_UNSPEC, SOCK_DGRAM, AI_NUMERICHOST, AI_PASSIVE } = CONSTANTS;
+export { UnicodeError } from "./errors.ts";
+
+const { AF_INET, AF_INET6, AF_UNSPEC, SOCK_DGRAM, AI_NUMERICHOST } = CONSTANTS;
 const L = LAYOUT;
 const PTR = L.SIZEOF_ADDRINFO_AI_NEXT;
 /** Whether integers are stored least significant byte first (every supported target). */
@@ -28,23 +32,10 @@ const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TWO_63 = 2 ** 63;
 const TWO_64 = 2 ** 64;
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 // ---------------------------------------------------------------------------
 // Errors and argument conversion
-
-/**
- * Python's `UnicodeError` (a `ValueError`): raised, as by CPython, when a
- * host name cannot be encoded with the `idna` codec (an empty label, a label
- * of 64 or more characters).
- */
-export class UnicodeError extends ValueError {}
-Object.defineProperty(UnicodeError.prototype, "name", { value: "UnicodeError", writable: true, configurable: true });
-
-function idnaError(reason: string): UnicodeError {
-  return new UnicodeError(`encoding with 'idna' codec failed (UnicodeError: ${reason})`);
-}
 
 /** The `"I"` conversion: a C `unsigned int`, taken modulo 2³² without a range check. */
 function parseUIMask(v: unknown): number {
@@ -54,11 +45,9 @@ function parseUIMask(v: unknown): number {
   return Number(BigInt.asUintN(32, BigInt(n)));
 }
 
-/** `text` as a NUL-terminated C string, in `scratch` when it fits. */
+/** `text` as a NUL-terminated C string in strict UTF-8 (the `"s"` conversion), in `scratch` when it fits. */
 function cText(text: string, scratch: Uint8Array): Uint8Array {
-  const out = text.length * 3 + 1 <= scratch.length ? scratch : new Uint8Array(text.length * 3 + 1);
-  out[encoder.encodeInto(text, out).written] = 0;
-  return out;
+  return cBytes(utf8Encode(text), scratch);
 }
 
 /** `bytes` followed by a NUL, in `scratch` when it fits (C reads up to the first NUL). */
@@ -69,26 +58,22 @@ function cBytes(bytes: Uint8Array, scratch: Uint8Array): Uint8Array {
   return out;
 }
 
-/** The text of the NUL-terminated string at the start of `b`. */
-function textOf(b: Uint8Array): string {
+/** The NUL-terminated string at the start of `b`, without its NUL. */
+function cStringOf(b: Uint8Array): Uint8Array {
   const end = b.indexOf(0);
-  return decoder.decode(end < 0 ? b : b.subarray(0, end));
+  return end < 0 ? b : b.subarray(0, end);
 }
 
-/** The `"s"` conversion: a `str` without NUL, as a C string. */
-function strArg(v: unknown, fn: string, position: number, scratch: Uint8Array): Uint8Array {
-  if (typeof v !== "string") {
-    throw new TypeError(`${fn}() argument ${position} must be str, not ${v == null ? "None" : pyType(v)}`);
-  }
-  if (v.includes("\0")) throw new ValueError("embedded null character");
-  return cText(v, scratch);
+/** The text of the NUL-terminated string at the start of `b`. */
+function textOf(b: Uint8Array): string {
+  return decoder.decode(cStringOf(b));
 }
 
 /** `PyUnicode_FSConverter`: a `str` or bytes without NUL, as a C string. */
 function fsArg(v: unknown, scratch: Uint8Array): Uint8Array {
   if (typeof v === "string") {
     if (v.includes("\0")) throw new ValueError("embedded null byte");
-    return cText(v, scratch);
+    return cBytes(fsEncode(v), scratch);
   }
   if (v instanceof Uint8Array) {
     if (v.includes(0)) throw new ValueError("embedded null byte");
@@ -97,122 +82,23 @@ function fsArg(v: unknown, scratch: Uint8Array): Uint8Array {
   throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(v)}`);
 }
 
-// ---------------------------------------------------------------------------
-// The idna codec (Python's encodings.idna, IDNA 2003)
-
-// Mapped to nothing by nameprep (RFC 3491, table B.1).
-const B1 = /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/gu;
-// Prohibited by nameprep (RFC 3491 section 5: tables C.1.2, C.2.2, C.3 to C.9).
-const PROHIBITED =
-  /[\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\u0080-\u009f\u06dd\u070f\u180e\u200c\u200d\u2028\u2029\u2060-\u2063\u206a-\u206f\ufeff\ufff9-\ufffd\ud800-\udfff\ue000-\uf8ff\ufdd0-\ufdef\u2ff0-\u2ffb\u0340\u0341\u200e\u200f\u202a-\u202e\u{1d173}-\u{1d17a}\u{f0000}-\u{10ffff}\u{e0001}\u{e0020}-\u{e007f}\u{1fffe}\u{1ffff}\u{2fffe}\u{2ffff}\u{3fffe}\u{3ffff}\u{4fffe}\u{4ffff}\u{5fffe}\u{5ffff}\u{6fffe}\u{6ffff}\u{7fffe}\u{7ffff}\u{8fffe}\u{8ffff}\u{9fffe}\u{9ffff}\u{afffe}\u{affff}\u{bfffe}\u{bffff}\u{cfffe}\u{cffff}\u{dfffe}\u{dffff}\u{efffe}\u{effff}\ufffe\uffff]/u;
-const DOTS = /[.\u3002\uff0e\uff61]/;
-// deno-lint-ignore no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
-
-function nameprep(label: string): string {
-  let out = "";
-  for (const ch of label.replace(B1, "")) out += ch.toUpperCase().toLowerCase();
-  out = out.normalize("NFKC");
-  const bad = PROHIBITED.exec(out);
-  if (bad) throw new UnicodeError(`encoding with 'idna' codec failed (UnicodeError: Invalid character '${bad[0]}')`);
-  return out;
-}
-
-/** RFC 3492 Punycode of `input` (code points), without the `xn--` prefix. */
-function punycode(input: string): string {
-  const cps = Array.from(input, (c) => c.codePointAt(0)!);
-  const adapt = (delta: number, points: number, first: boolean): number => {
-    delta = first ? Math.floor(delta / 700) : delta >> 1;
-    delta += Math.floor(delta / points);
-    let k = 0;
-    for (; delta > 455; k += 36) delta = Math.floor(delta / 35);
-    return k + Math.floor(36 * delta / (delta + 38));
-  };
-  const digit = (d: number) => String.fromCharCode(d + 22 + 75 * (d < 26 ? 1 : 0));
-  let out = cps.filter((c) => c < 0x80).map((c) => String.fromCharCode(c)).join("");
-  const basic = out.length;
-  let handled = basic;
-  if (basic > 0) out += "-";
-  let n = 128, delta = 0, bias = 72;
-  while (handled < cps.length) {
-    const m = Math.min(...cps.filter((c) => c >= n));
-    delta += (m - n) * (handled + 1);
-    n = m;
-    for (const c of cps) {
-      if (c < n) delta++;
-      if (c !== n) continue;
-      let q = delta;
-      for (let k = 36;; k += 36) {
-        const t = k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
-        if (q < t) break;
-        out += digit(t + (q - t) % (36 - t));
-        q = Math.floor((q - t) / (36 - t));
-      }
-      out += digit(q);
-      bias = adapt(delta, handled + 1, handled === basic);
-      delta = 0;
-      handled++;
-    }
-    delta++;
-    n++;
-  }
-  return out;
-}
-
-function toAscii(label: string): string {
-  if (!ASCII.test(label)) {
-    label = nameprep(label);
-    if (!ASCII.test(label)) {
-      if (label.slice(0, 4).toLowerCase() === "xn--") throw idnaError("Label starts with ACE prefix");
-      label = "xn--" + punycode(label);
-    }
-  }
-  if (label.length > 0 && label.length < 64) return label;
-  throw idnaError("label empty or too long");
-}
-
-/**
- * `name.encode("idna")`: ASCII names pass unchanged once their labels are
- * checked; other names are nameprepped and Punycode-encoded label by label.
- */
-function idna(name: string): string {
-  if (ASCII.test(name)) {
-    const labels = name.split(".");
-    for (let i = 0; i < labels.length - 1; i++) {
-      if (labels[i].length === 0 || labels[i].length >= 64) throw idnaError("label empty or too long");
-    }
-    if (labels[labels.length - 1].length >= 64) throw idnaError("label too long");
-    return name;
-  }
-  const labels = name.split(DOTS);
-  let trailing = "";
-  if (labels.length > 0 && labels[labels.length - 1] === "") {
-    trailing = ".";
-    labels.pop();
-  }
-  return labels.map(toAscii).join(".") + trailing;
-}
-
 const HOST = new Uint8Array(1026);
 
 /**
  * The `"et"` conversion with the `idna` encoding, as `gethostbyname`,
  * `gethostbyname_ex` and `gethostbyaddr` take their argument: a `str`
- * (IDNA-encoded) or bytes, without NUL.
+ * (IDNA-encoded) or bytes, without NUL; one character per byte.
  */
-function etArg(v: unknown, fn: string): Uint8Array {
-  if (typeof v === "string") {
-    const name = idna(v);
-    if (name.includes("\0")) {
-      throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not str`);
-    }
-    return cText(name, HOST);
+function etArg(v: unknown, fn: string): string {
+  let name: string;
+  if (typeof v === "string") name = idnaEncode(v);
+  else if (v instanceof Uint8Array) name = byteString(v);
+  else throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${pyType(v)}`);
+  if (name.includes("\0")) {
+    const type = typeof v === "string" ? "str" : "bytes";
+    throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not ${type}`);
   }
-  if (v instanceof Uint8Array) {
-    if (v.includes(0)) throw new TypeError(`${fn}() argument 1 must be encoded string without null bytes, not bytes`);
-    return cBytes(v, HOST);
-  }
-  throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${pyType(v)}`);
+  return name;
 }
 
 // ---------------------------------------------------------------------------
@@ -367,7 +253,8 @@ export function gaiRequest(
   const proto = p === undefined ? 0 : parseI(p);
   const flags = fl === undefined ? 0 : parseI(fl);
   let hostC: Uint8Array | null = null;
-  if (typeof host === "string") hostC = cText(idna(host), HOST);
+  // The idna codec's result goes to C as it is: C reads it up to a NUL, as in CPython.
+  if (typeof host === "string") hostC = cHost(idnaEncode(host));
   else if (host instanceof Uint8Array) hostC = cBytes(host, HOST);
   else if (host !== null && host !== undefined) {
     throw new TypeError("getaddrinfo() argument 1 must be string or None");
@@ -437,6 +324,7 @@ export function getnameinfo(sockaddr: readonly unknown[], flags: number): [host:
   const illegal = () => new TypeError("getnameinfo(): illegal sockaddr argument");
   if (sockaddr.length < 2 || sockaddr.length > 4 || typeof sockaddr[0] !== "string") throw illegal();
   const host: string = sockaddr[0];
+  const hostUtf8 = utf8Encode(host);
   if (host.includes("\0")) throw new ValueError("embedded null character");
   const port = parseI(sockaddr[1]);
   const flowinfo = sockaddr.length > 2 ? parseUIMask(sockaddr[2]) : 0;
@@ -456,7 +344,7 @@ export function getnameinfo(sockaddr: readonly unknown[], flags: number): [host:
     return [textOf(NI_HOST), textOf(NI_SERV)];
   }
   setHints(AF_UNSPEC, SOCK_DGRAM, 0, AI_NUMERICHOST);
-  rc = libc.getaddrinfo(cText(host, HOST), cText(String(port), PORT), HINTS, RESULT);
+  rc = libc.getaddrinfo(cBytes(hostUtf8, HOST), cText(String(port), PORT), HINTS, RESULT);
   if (rc !== 0) throw gaiErrorFrom(rc, errno());
   const res = ptrAt(RESULT, 0);
   let len: number;
@@ -486,67 +374,6 @@ export function getnameinfo(sockaddr: readonly unknown[], flags: number): [host:
 
 /** Where {@linkcode setIpAddr} leaves the address: 4 or 16 bytes. */
 const ADDR = new Uint8Array(16);
-const EMPTY_SERV = encoder.encode("0\0");
-
-function equalsC(c: Uint8Array, text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (c[i] !== text.charCodeAt(i)) return false;
-  return c[text.length] === 0;
-}
-
-/** Copies the address of the first result's `sockaddr` into `ADDR` and returns its family. */
-function firstAddress(res: Ptr): number {
-  const s = struct(res, L.SIZEOF_ADDRINFO);
-  const family = s.getInt32(L.OFF_ADDRINFO_AI_FAMILY, true);
-  const sa = readPtr(res, L.OFF_ADDRINFO_AI_ADDR);
-  if (family === AF_INET) ADDR.set(view(sa, L.OFF_SOCKADDR_IN_SIN_ADDR, 4));
-  else if (family === AF_INET6) ADDR.set(view(sa, L.OFF_SOCKADDR_IN6_SIN6_ADDR, 16));
-  return family;
-}
-
-/**
- * CPython's `setipaddr`: the address of the C string `name` for `af`, into
- * `ADDR`; returns its family. `""` is the wildcard (one address, else an
- * error), `"<broadcast>"` the broadcast address, numeric addresses are
- * parsed without a lookup, and names go through `getaddrinfo`.
- */
-function setIpAddr(name: Uint8Array, af: number): number {
-  ADDR.fill(0);
-  if (name[0] === 0) {
-    setHints(af, SOCK_DGRAM, 0, AI_PASSIVE);
-    const rc = libc.getaddrinfo(null, EMPTY_SERV, HINTS, RESULT);
-    if (rc !== 0) throw gaiErrorFrom(rc, errno());
-    const res = ptrAt(RESULT, 0);
-    try {
-      const family = firstAddress(res);
-      if (family !== AF_INET && family !== AF_INET6) throw new OSError("unsupported address family");
-      if (!isNull(readPtr(res, L.OFF_ADDRINFO_AI_NEXT))) throw new OSError("wildcard resolved to multiple address");
-      return family;
-    } finally {
-      libc.freeaddrinfo(res);
-    }
-  }
-  if (equalsC(name, "255.255.255.255") || equalsC(name, "<broadcast>")) {
-    if (af !== AF_INET && af !== AF_UNSPEC) throw new OSError("address family mismatched");
-    ADDR.fill(255, 0, 4);
-    return AF_INET;
-  }
-  if ((af === AF_UNSPEC || af === AF_INET) && parseIPv4(textOf(name), ADDR, 0)) return AF_INET;
-  if ((af === AF_UNSPEC || af === AF_INET6) && !name.subarray(0, name.indexOf(0)).includes(37)) {
-    if (libc.inet_pton(AF_INET6, name, ADDR) > 0) return AF_INET6;
-    ADDR.fill(0);
-  }
-  setHints(af, 0, 0, 0);
-  const rc = libc.getaddrinfo(name, null, HINTS, RESULT);
-  if (rc !== 0) throw gaiErrorFrom(rc, errno());
-  const res = ptrAt(RESULT, 0);
-  try {
-    const family = firstAddress(res);
-    if (family !== AF_INET && family !== AF_INET6) throw new OSError("unknown address family");
-    return family;
-  } finally {
-    libc.freeaddrinfo(res);
-  }
-}
 
 function addrText(family: number, b: Uint8Array): string {
   return family === AF_INET ? `${b[0]}.${b[1]}.${b[2]}.${b[3]}` : ipv6Text(b, 0);
@@ -573,7 +400,7 @@ export function gethostbyname(hostname: string | Uint8Array): string {
   if (arguments.length !== 1) {
     throw new TypeError(`gethostbyname() takes exactly 1 argument (${arguments.length} given)`);
   }
-  setIpAddr(etArg(hostname, "gethostbyname"), AF_INET);
+  setIpAddr(etArg(hostname, "gethostbyname"), AF_INET, ADDR, 0);
   return addrText(AF_INET, ADDR);
 }
 
@@ -646,8 +473,9 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostInfo {
   if (arguments.length !== 1) {
     throw new TypeError(`gethostbyname_ex() takes exactly 1 argument (${arguments.length} given)`);
   }
-  const name = etArg(hostname, "gethostbyname_ex");
-  setIpAddr(name, AF_INET);
+  const host = etArg(hostname, "gethostbyname_ex");
+  setIpAddr(host, AF_INET, ADDR, 0);
+  const name = cHost(host);
   const r = libc.gethostbyname2_r;
   if (r) {
     H_ERRNO[0] = 0;
@@ -681,7 +509,8 @@ export function gethostbyaddr(ip_address: string | Uint8Array): HostInfo {
   if (arguments.length !== 1) {
     throw new TypeError(`gethostbyaddr() takes exactly 1 argument (${arguments.length} given)`);
   }
-  const af = setIpAddr(etArg(ip_address, "gethostbyaddr"), AF_UNSPEC);
+  ADDR.fill(0);
+  const af = setIpAddr(etArg(ip_address, "gethostbyaddr"), AF_UNSPEC, ADDR, 0);
   const size = af === AF_INET ? 4 : 16;
   const r = libc.gethostbyaddr_r;
   if (r) {
@@ -712,7 +541,7 @@ export function gethostname(): string {
   }
   if (libc.gethostname(HOSTNAME, HOSTNAME.length - 1) < 0) throw osErrorFrom(errno());
   HOSTNAME[HOSTNAME.length - 1] = 0;
-  return textOf(HOSTNAME);
+  return fsDecode(cStringOf(HOSTNAME));
 }
 
 /**
@@ -732,7 +561,7 @@ export function sethostname(name: string | Uint8Array): void {
   if (name instanceof Uint8Array) b = name;
   else if (typeof name === "string") {
     if (name.includes("\0")) throw new ValueError("embedded null byte");
-    b = encoder.encode(name);
+    b = fsEncode(name);
   } else {
     throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(name)}`);
   }
@@ -983,5 +812,5 @@ export function if_indextoname(if_index: number): string {
   if (n >= TWO_64) throw new OverflowError("Python int too large to convert to C unsigned long");
   const index = typeof n === "number" && Number.isSafeInteger(n) ? n >>> 0 : Number(BigInt.asUintN(32, BigInt(n)));
   if (isNull(libc.if_indextoname(index, IFNAME_OUT))) throw osErrorFrom(errno());
-  return textOf(IFNAME_OUT);
+  return fsDecode(cStringOf(IFNAME_OUT));
 }

@@ -13,7 +13,7 @@ import "./addr/inet.ts";
 import "./addr/inet6.ts";
 import "./addr/unix.ts";
 import "./addr/all.ts";
-import { type BytesLike, isOptions, params, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
+import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
@@ -464,12 +464,13 @@ export class SocketType implements Disposable {
    * @param buflen The most bytes to read.
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
-  getsockopt(level: number, optname: number, buflen?: number): number | Uint8Array {
+  getsockopt(level: number, optname: number, buflen?: number): number | bigint | Uint8Array {
     const lv = toCInt(level), name = toCInt(optname);
-    if (buflen === undefined) return getIntOpt(this.#live(), lv, name);
-    const n = toCInt(buflen);
-    // As CPython: a buflen of 0 reads an int.
-    if (n === 0) return getIntOpt(this.#live(), lv, name);
+    const vsock = this.#family === AF_VSOCK_FAMILY;
+    const n = buflen === undefined ? 0 : toCInt(buflen);
+    // As CPython: a buflen of 0 reads an int (a 64-bit one on AF_VSOCK).
+    if (n === 0) return vsock ? getVsockOpt(this.#live(), lv, name) : getIntOpt(this.#live(), lv, name);
+    if (vsock) throw new OSError("getsockopt string buffer not allowed");
     if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
     const buf = new Uint8Array(n);
     OPTLEN[0] = n;
@@ -503,7 +504,9 @@ export class SocketType implements Disposable {
     }
     const lv = toCInt(level), name = toCInt(optname);
     let rc: number;
-    if (arguments.length === 4) {
+    if (this.#family === AF_VSOCK_FAMILY) {
+      rc = setVsockOpt(this.#live(), lv, name, arguments.length, value);
+    } else if (arguments.length === 4) {
       if (value !== null) throw new TypeError("setsockopt() argument 3 must be None when optlen is given");
       const len = toInt(optlen);
       if (len < 0 || len > 0xffffffff) throw new OverflowError("optlen is out of range");
@@ -1013,6 +1016,30 @@ function getIntOpt(fd: number, level: number, name: number): number {
 function setIntOpt(fd: number, level: number, name: number, value: number): void {
   OPT[0] = value;
   if (libc.setsockopt(fd, level, name, OPT, 4) < 0) throw osErrorFrom(errno());
+}
+
+// AF_VSOCK options: CPython passes every value as a uint64_t (socketmodule.c), as the kernel requires.
+const AF_VSOCK_FAMILY = CONSTANTS.AF_VSOCK;
+const OPT64 = new BigUint64Array(1);
+
+/** `getsockopt` on an `AF_VSOCK` socket: a 64-bit value, a `bigint` when it does not fit a double. */
+function getVsockOpt(fd: number, level: number, name: number): number | bigint {
+  OPT64[0] = 0n;
+  OPTLEN[0] = 8;
+  if (libc.getsockopt(fd, level, name, OPT64, OPTLEN) < 0) throw osErrorFrom(errno());
+  const v = OPT64[0];
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
+}
+
+/** `setsockopt` on an `AF_VSOCK` socket: CPython's `"iiK"`, an int taken modulo 2⁶⁴; returns the call's result. */
+function setVsockOpt(fd: number, level: number, name: number, given: number, value: unknown): number {
+  if (given !== 3) throw new TypeError(`setsockopt() takes exactly 3 arguments (${given} given)`);
+  const int = typeof value === "boolean" ? Number(value) : value;
+  if (!(typeof int === "bigint" || (typeof int === "number" && Number.isInteger(int)))) {
+    throw new TypeError(`setsockopt() argument 3 must be int, not ${pyType(value)}`);
+  }
+  OPT64[0] = BigInt.asUintN(64, BigInt(int));
+  return libc.setsockopt(fd, level, name, OPT64, 8);
 }
 
 /** `SO_ERROR`, or the errno of a failing `getsockopt`. */

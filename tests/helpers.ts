@@ -7,6 +7,7 @@
  */
 
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,4 +106,29 @@ export function peer(job: PeerJob): Promise<{ done: Promise<Record<string, unkno
 export function fnv1a(b: Uint8Array, h = 0x811c9dc5): number {
   for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
   return h;
+}
+
+let pythonHere: boolean | undefined;
+
+/** Whether python3 is here, to serve as a differential oracle (asked once). */
+export function hasPython(): boolean {
+  pythonHere ??= spawnSync("python3", ["-c", "pass"]).status === 0;
+  return pythonHere;
+}
+
+/** Runs `script` in python3 with `input` as JSON on stdin; its stdout, parsed as JSON. */
+export function python(script: string, input: unknown): unknown {
+  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(input), maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.toString());
+}
+
+/** A seeded PRNG (mulberry32) in [0, 1), so a random table is the same on every run. */
+export function prng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

@@ -1,5 +1,7 @@
 /**
  * `AF_UNIX` addresses: a path (`string` or bytes) ↔ `struct sockaddr_un`.
+ * Strings are paths in the file-system encoding (UTF-8, with bytes that are
+ * not UTF-8 as the lone surrogates U+DC80–U+DCFF), both ways.
  * On Linux a name starting with a NUL byte is in the abstract namespace and
  * comes back as bytes; an unbound socket's name is `""`.
  *
@@ -9,21 +11,20 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { OS } from "../../ffi/mod.ts";
 import { pyType, toBytes } from "../args.ts";
+import { fsDecode, fsEncode } from "../codecs.ts";
 import { OSError, ValueError } from "../errors.ts";
 import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
 
 const { OFF_SOCKADDR_UN_SUN_PATH: PATH, SIZEOF_SOCKADDR_UN_SUN_PATH: PATH_MAX } = LAYOUT;
 const ABSTRACT = OS === "linux";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
 /** The `AF_UNIX` codec. */
 export const unix: Codec = {
   family: CONSTANTS.AF_UNIX,
   encode(addr: unknown, sa: Sockaddr, ctx): number {
     let path: Uint8Array;
-    if (typeof addr === "string") path = encoder.encode(addr);
+    // The file-system encoding, as CPython's PyUnicode_EncodeFSDefault: "s\udcff" is the bytes "s\xff".
+    if (typeof addr === "string") path = fsEncode(addr);
     else if (addr !== null && typeof addr === "object" && (ArrayBuffer.isView(addr) || addr instanceof ArrayBuffer)) {
       path = toBytes(addr);
     } else throw new TypeError(`a bytes-like object is required, not '${pyType(addr)}'`);
@@ -43,7 +44,7 @@ export const unix: Codec = {
     const n = len - PATH;
     if (ABSTRACT && n > 0 && sa.bytes[PATH] === 0) return sa.bytes.slice(PATH, len);
     const end = sa.bytes.indexOf(0, PATH);
-    return decoder.decode(sa.bytes.subarray(PATH, end < 0 || end > len ? Math.max(PATH, len) : end));
+    return fsDecode(sa.bytes.subarray(PATH, end < 0 || end > len ? Math.max(PATH, len) : end));
   },
 };
 
