@@ -38,9 +38,11 @@
  * (`pysocket: connect 127.0.0.1:9: [Errno 111] Connection refused`), 2 for
  * a usage error, 128 + N after signal N; with `-e`, the program's status.
  *
- * The copy waits with the module's `sock_*` functions and polls stdin and
- * stdout without blocking, so the event loop keeps turning: signals are
- * handled, and a slow reader on one side never stalls the other.
+ * The copy waits with the module's `sock_*` functions and the runtime's
+ * asynchronous stdin and stdout, so the event loop keeps turning: signals
+ * are handled, and a slow reader on one side never stalls the other.
+ * Under Deno, `listen -U PATH` needs `--allow-read` besides `--allow-ffi`
+ * (to see what is at the path), and `-e`/`-c` need `--allow-run`.
  *
  * @module
  */
@@ -56,7 +58,7 @@ import { dumpLinks, flagNames, type Link } from "./lib/netlink.ts";
 import { pyRepr } from "./lib/repr.ts";
 
 const PROG = "pysocket";
-const { EAGAIN, EINTR, EPIPE, ECONNRESET, ECONNREFUSED, ENOTCONN, POLLIN, POLLOUT } = SYS;
+const { EAGAIN, EINTR, EPIPE, ECONNRESET, ECONNREFUSED, ENOTCONN } = SYS;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -99,45 +101,8 @@ function isPeerGone(e: unknown): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Descriptors: poll() without waiting, so the event loop never blocks.
-
-const POLLFD = new Uint8Array(8); // struct pollfd { int fd; short events; short revents; }
-const POLLFD_VIEW = new DataView(POLLFD.buffer);
-/** At most this much is written to a pipe that poll() calls writable, so that write() cannot block. */
-const PIPE_BUF = 4096;
-
-/** Whether `fd` is ready for `events` now (an error or hang-up counts: the next call reports it). */
-function readyNow(fd: number, events: number): boolean {
-  POLLFD_VIEW.setInt32(0, fd, true);
-  POLLFD_VIEW.setInt16(4, events, true);
-  POLLFD_VIEW.setInt16(6, 0, true);
-  for (;;) {
-    const r = libc.poll(POLLFD, 1, 0);
-    if (r >= 0) return r > 0;
-    const e = errno();
-    if (e !== EINTR) throw osErrorFrom(e);
-  }
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      if (signal?.aborted) reject(signal.reason);
-      else resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener("abort", done);
-  });
-}
-
-/** Waits until `fd` is ready for `events`, polling with a growing pause (1 ms to 50 ms) between event-loop turns. */
-async function whenReady(fd: number, events: number, signal?: AbortSignal): Promise<void> {
-  for (let pause = 1; !readyNow(fd, events); pause = Math.min(pause * 2, 50)) await sleep(pause, signal);
-}
+// Messages and tables: written at once, straight to the descriptor, so
+// nothing is lost at exit.
 
 /** One write() of `data` to `fd`: the count written, or -1 for EAGAIN; EPIPE on stdout is {@linkcode StdoutClosed}. */
 function writeSome(fd: number, data: Uint8Array): number {
@@ -152,12 +117,14 @@ function writeSome(fd: number, data: Uint8Array): number {
   }
 }
 
-/** Writes all of `data` to `fd` now, waiting in poll() if it is full (for short messages and tables). */
+const NO_FDS = new Uint8Array(8);
+
+/** Writes all of `data` to `fd` now (a descriptor a runtime made non-blocking is waited for). */
 function writeAllNow(fd: number, data: Uint8Array): void {
   for (let off = 0; off < data.length;) {
     const n = writeSome(fd, data.subarray(off));
     if (n >= 0) off += n;
-    else libc.poll(POLLFD, 0, 10);
+    else libc.poll(NO_FDS, 0, 10);
   }
 }
 
@@ -174,12 +141,49 @@ function say(text: string): void {
   }
 }
 
+/** Resolves after `ms`. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `p`, or a rejection with the signal's reason if it aborts first (`p` goes on). */
+function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    signal.addEventListener("abort", abort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
+}
+
 // ---------------------------------------------------------------------------
-// The local ends of a copy: stdin and stdout, or a program's pipes (-e).
+// The local ends of a copy: stdin and stdout, or a program's pipes (-e),
+// through the runtime's own asynchronous I/O, so the event loop never
+// blocks on them.
+
+/** Bun's globals used here (`Bun` is absent from Deno's types). */
+interface BunGlobal {
+  spawn(argv: string[], options: Record<string, string>): BunProcess;
+  stdin: { stream(): ReadableStream<Uint8Array> };
+  stdout: { writer(): BunSink };
+}
+interface BunSink {
+  write(data: Uint8Array): unknown;
+  flush(): unknown;
+  end(): unknown;
+}
+interface BunProcess {
+  stdin: BunSink;
+  stdout: ReadableStream<Uint8Array>;
+  exited: Promise<number>;
+  kill(): void;
+}
+const BUN = (globalThis as { Bun?: BunGlobal }).Bun;
 
 /** Where a copy reads from: chunks until `null` at the end; an abort rejects with the signal's reason. */
 interface Source {
-  /** The next chunk (valid until the next call), or `null` at the end. */
+  /** The next chunk, or `null` at the end. */
   read(signal: AbortSignal): Promise<Uint8Array | null>;
 }
 
@@ -191,54 +195,87 @@ interface Sink {
   end(): Promise<void>;
 }
 
-/** Reads `fd` (stdin) when poll() says it is readable, so read() never blocks the event loop. */
-function fdSource(fd: number, size: number): Source {
-  const buf = new Uint8Array(size);
+/**
+ * A {@linkcode Source} over `pull`, which resolves with the next chunk, or
+ * `null` at the end. An abort loses nothing: the pending pull is kept for
+ * the next read (stdin serves one `-k` client after another). Chunks are
+ * cut to at most `max` bytes (one datagram each); empty ones are skipped.
+ */
+function pulled(pull: () => Promise<Uint8Array | null>, max: number): Source {
+  let pending: Promise<Uint8Array | null> | null = null;
+  let rest: Uint8Array | null = null;
   let ended = false;
   return {
     async read(signal) {
-      while (!ended) {
-        await whenReady(fd, POLLIN, signal);
-        const n = libc.read(fd, buf, buf.length);
-        if (n > 0) return buf.subarray(0, n);
-        if (n === 0) ended = true;
-        else if (errno() !== EAGAIN && errno() !== EINTR) throw failure("read stdin", osErrorFrom(errno()));
+      while (rest === null && !ended) {
+        pending ??= pull();
+        try {
+          rest = await abortable(pending, signal);
+        } catch (e) {
+          if (e !== signal.reason) pending = null; // failed, rather than left for the next read
+          throw e;
+        }
+        pending = null;
+        if (rest === null) ended = true;
+        else if (rest.length === 0) rest = null;
       }
-      return null;
+      signal.throwIfAborted();
+      const piece = rest?.subarray(0, max) ?? null;
+      rest = rest !== null && rest.length > max ? rest.subarray(max) : null;
+      return piece;
     },
   };
 }
 
-/** Writes to `fd` (stdout) in pieces poll() says fit, so write() never blocks the event loop. */
-function fdSink(fd: number): Sink {
+/** Reads a web `ReadableStream` (Bun's stdin, a program's stdout). */
+function streamPull(stream: () => ReadableStream<Uint8Array>): () => Promise<Uint8Array | null> {
+  let reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  return async () => {
+    reader ??= stream().getReader();
+    const { value, done } = await reader.read();
+    return done ? null : value;
+  };
+}
+
+/** Stdin, read in chunks of at most `max` bytes. */
+function stdinSource(max: number): Source {
+  const pull = BUN ? streamPull(() => BUN.stdin.stream()) : async () => {
+    const buf = new Uint8Array(1 << 18);
+    const n = await Deno.stdin.read(buf);
+    return n === null ? null : buf.subarray(0, n);
+  };
+  return pulled(async () => {
+    try {
+      return await pull();
+    } catch (e) {
+      throw failure("read stdin", e);
+    }
+  }, max);
+}
+
+/** Stdout; when its reader has gone (EPIPE), writes throw {@linkcode StdoutClosed}. */
+function stdoutSink(): Sink {
+  let writer: BunSink | null = null;
+  const write = BUN
+    ? async (data: Uint8Array) => {
+      writer ??= BUN.stdout.writer();
+      await writer.write(data);
+      await writer.flush();
+    }
+    : async (data: Uint8Array) => {
+      for (let off = 0; off < data.length;) off += await Deno.stdout.write(data.subarray(off));
+    };
   return {
     async write(data, signal) {
-      for (let off = 0; off < data.length;) {
-        await whenReady(fd, POLLOUT, signal);
-        const n = naming("write stdout", () => writeSome(fd, data.subarray(off, off + PIPE_BUF)));
-        if (n > 0) off += n;
+      try {
+        await abortable(write(data), signal);
+      } catch (e) {
+        if (signal?.aborted) throw e;
+        if ((e as { code?: unknown })?.code === "EPIPE") throw new StdoutClosed();
+        throw failure("write stdout", e);
       }
     },
     end: () => Promise.resolve(),
-  };
-}
-
-/** Reads a web `ReadableStream` (a program's stdout); an abort cancels it. */
-function streamSource(stream: ReadableStream<Uint8Array>): Source {
-  const reader = stream.getReader();
-  return {
-    async read(signal) {
-      signal.throwIfAborted();
-      const cancel = () => reader.cancel(signal.reason).catch(() => {});
-      signal.addEventListener("abort", cancel);
-      try {
-        const { value, done } = await reader.read();
-        signal.throwIfAborted();
-        return done ? null : value;
-      } finally {
-        signal.removeEventListener("abort", cancel);
-      }
-    },
   };
 }
 
@@ -252,36 +289,25 @@ interface Child {
   kill(): void;
 }
 
-/** The parts of Bun's `Subprocess` used here (`Bun` is absent from Deno's types). */
-interface BunProcess {
-  stdin: { write(data: Uint8Array): unknown; flush(): unknown; end(): unknown };
-  stdout: ReadableStream<Uint8Array>;
-  exited: Promise<number>;
-  kill(): void;
-}
-type BunSpawn = (argv: string[], options: Record<string, string>) => BunProcess;
-
-const PIPES = { stdin: "pipe", stdout: "pipe", stderr: "inherit" };
-
-/** Starts `argv` with Bun.spawn or Deno.Command. */
-function spawnChild(argv: string[]): Child {
-  const bun = (globalThis as { Bun?: { spawn: BunSpawn } }).Bun;
-  return naming(`exec ${argv.join(" ")}`, () => bun ? bunChild(bun.spawn(argv, PIPES)) : denoChild(argv));
+/** Starts `argv` with Bun.spawn or Deno.Command; `max` as for {@linkcode pulled}. */
+function spawnChild(argv: string[], max: number): Child {
+  return naming(`exec ${argv.join(" ")}`, () => BUN ? bunChild(argv, max) : denoChild(argv, max));
 }
 
-function bunChild(p: BunProcess): Child {
+function bunChild(argv: string[], max: number): Child {
+  const p = BUN!.spawn(argv, { stdin: "pipe", stdout: "pipe", stderr: "inherit" });
   return {
     stdin: programInput(async (data) => {
       await p.stdin.write(data);
       await p.stdin.flush();
     }, async () => void await p.stdin.end()),
-    stdout: streamSource(p.stdout),
+    stdout: pulled(streamPull(() => p.stdout), max),
     status: p.exited,
     kill: () => p.kill(),
   };
 }
 
-function denoChild(argv: string[]): Child {
+function denoChild(argv: string[], max: number): Child {
   const piped = { stdin: "piped", stdout: "piped", stderr: "inherit" } as const;
   const p = new Deno.Command(argv[0], { args: argv.slice(1), ...piped }).spawn();
   const writer = p.stdin.getWriter();
@@ -289,7 +315,7 @@ function denoChild(argv: string[]): Child {
   p.status.then(() => ended = true);
   return {
     stdin: programInput((data) => writer.write(data), () => writer.close()),
-    stdout: streamSource(p.stdout),
+    stdout: pulled(streamPull(() => p.stdout), max),
     status: p.status.then((s) => s.code),
     kill: () => {
       if (!ended) p.kill("SIGTERM");
@@ -687,15 +713,19 @@ interface Local {
   until: Until;
 }
 
+/** The largest chunk sent at once: a datagram's payload (65507 for UDP); for a stream, any. */
+function chunkLimit(s: socket.SocketType, ep: Endpoint): number {
+  if (ep.type !== socket.SOCK_DGRAM) return Infinity;
+  return s.family === socket.AF_UNIX ? 65536 : 65507;
+}
+
 /** Stdin and stdout, as the local side of a copy of `s`. */
 function stdio(s: socket.SocketType, ep: Endpoint, until?: Until): Local {
-  const stream = ep.type !== socket.SOCK_DGRAM;
-  const size = !stream && s.family !== socket.AF_UNIX ? 65507 : 65536; // 65507: the largest UDP payload
   return {
-    source: fdSource(0, size),
-    sink: fdSink(1),
+    source: stdinSource(chunkLimit(s, ep)),
+    sink: stdoutSink(),
     // At the peer's end, a terminal on stdin is not waited for.
-    until: until ?? (stream && isatty(0) ? "net" : "both"),
+    until: until ?? (ep.type !== socket.SOCK_DGRAM && isatty(0) ? "net" : "both"),
   };
 }
 
@@ -779,7 +809,7 @@ async function relay(s: socket.SocketType, local: Local, ep: Endpoint, first: Ui
   const meter = new Meter(ep, stop);
 
   const down = async () => {
-    const buf = new Uint8Array(1 << 16);
+    const buf = new Uint8Array(1 << 18);
     let received = 0;
     if (first !== null) {
       received++;
@@ -844,7 +874,7 @@ async function relay(s: socket.SocketType, local: Local, ep: Endpoint, first: Ui
  * it is still running a second after the copy ends. Returns its status.
  */
 async function execSession(s: socket.SocketType, ep: Endpoint, first: Uint8Array | null = null): Promise<number> {
-  const child = spawnChild(ep.exec!);
+  const child = spawnChild(ep.exec!, chunkLimit(s, ep));
   const forget = onSignal(() => child.kill());
   try {
     await relay(s, { source: child.stdout, sink: child.stdin, until: "local" }, ep, first);

@@ -446,7 +446,8 @@ each("listen -e with socat as the client", async (r) => {
   if (!has("socat")) return void console.log("skipped: socat is not installed");
   const listener = cli(r, ["listen", "-e", "tr a-z A-Z", "127.0.0.1", "0"]);
   const port = await listening(listener);
-  const c = await run(["socat", "-", `TCP:127.0.0.1:${port}`], "via socat").done;
+  // -t: how long socat waits for the reply after the end of its stdin (0.5 s by default).
+  const c = await run(["socat", "-t", "60", "-", `TCP:127.0.0.1:${port}`], "via socat").done;
   assert.equal(text(c.stdout), "VIA SOCAT");
   assert.equal((await listener.done).code, 0);
 }, false);
