@@ -173,7 +173,8 @@ each("listen -U leaves a live socket alone and reports it in use", async (r) => 
     // Two connections: the CLI's probe (is anyone there?), then ours.
     const { peer } = await pyPeer(["server", "report", "2", `unix:${path}`]);
     try {
-      const l = await cli(r, ["listen", "-U", path]).done;
+      // -w: should the CLI take the path over, the test fails rather than waits forever.
+      const l = await cli(r, ["listen", "-w", "20", "-U", path]).done;
       assert.equal(l.code, 1);
       assert.equal(l.stderr, `pysocket: listen ${path}: [Errno 98] Address already in use\n`);
       // The Python server still has its file and its clients.
@@ -200,7 +201,7 @@ each("listen -U refuses a path that is not a socket and leaves it untouched", as
     for (const [name, make, why] of cases) {
       make();
       const path = dir.join(name);
-      const l = await cli(r, ["listen", "-U", path]).done;
+      const l = await cli(r, ["listen", "-w", "20", "-U", path]).done; // -w: as above
       assert.equal(l.code, 1, `${name}: ${l.stderr}`);
       assert.ok(
         l.stderr.startsWith(`pysocket: listen ${path}: [Errno 98] Address already in use (`),

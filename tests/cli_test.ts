@@ -13,7 +13,7 @@ import process from "node:process";
 import { test } from "node:test";
 import * as socket from "../mod.ts";
 import { hasIPv6Loopback, tempDir } from "./helpers.ts";
-import { cliArgv, run, type Run, SELF } from "./cli_helpers.ts";
+import { cliArgv, type Run, run, SELF } from "./cli_helpers.ts";
 
 /** Spawns the CLI under this runtime; `input` is written to its stdin, which is then closed (unless `null`). */
 function cli(args: string[], input: Uint8Array | string | null = ""): Run {
