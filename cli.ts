@@ -363,6 +363,7 @@ function commandLine(opts: Opts): string[] | null {
 
 const SIGNALS = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 const atSignal = new Set<() => void>();
+let signalsTrapped = false;
 
 /**
  * Runs `fn` if SIGINT, SIGTERM or SIGHUP ends the command (which then exits
@@ -371,7 +372,7 @@ const atSignal = new Set<() => void>();
  * Returns a function that cancels the registration.
  */
 function onSignal(fn: () => void): () => void {
-  if (atSignal.size === 0 && !signalsTrapped) {
+  if (!signalsTrapped) {
     signalsTrapped = true;
     for (const [name, n] of Object.entries(SIGNALS)) {
       process.on(name, () => {
@@ -389,7 +390,6 @@ function onSignal(fn: () => void): () => void {
   atSignal.add(fn);
   return () => atSignal.delete(fn);
 }
-let signalsTrapped = false;
 
 // ---------------------------------------------------------------------------
 // Command lines.
@@ -719,11 +719,14 @@ function chunkLimit(s: socket.SocketType, ep: Endpoint): number {
   return s.family === socket.AF_UNIX ? 65536 : 65507;
 }
 
+/** Stdin and stdout: one of each per process, read and written by each `-k` client in turn. */
+let stdin: Source | null = null, stdout: Sink | null = null;
+
 /** Stdin and stdout, as the local side of a copy of `s`. */
 function stdio(s: socket.SocketType, ep: Endpoint, until?: Until): Local {
   return {
-    source: stdinSource(chunkLimit(s, ep)),
-    sink: stdoutSink(),
+    source: stdin ??= stdinSource(chunkLimit(s, ep)),
+    sink: stdout ??= stdoutSink(),
     // At the peer's end, a terminal on stdin is not waited for.
     until: until ?? (ep.type !== socket.SOCK_DGRAM && isatty(0) ? "net" : "both"),
   };
@@ -1156,7 +1159,6 @@ type Accept = (wait: number | null) => Promise<[socket.SocketType, socket.Addres
  * own program. A client's failure is reported and ends that client only.
  */
 async function keepOpen(accept: Accept, ep: Endpoint): Promise<number> {
-  let input: Source | null = null;
   for (let first = true;; first = false) {
     const [conn, from] = await accept(first ? ep.wait : null);
     if (ep.verbose) say(`connection from ${show(from)}`);
@@ -1164,11 +1166,7 @@ async function keepOpen(accept: Accept, ep: Endpoint): Promise<number> {
       void serveOne(conn, () => execSession(conn, ep));
       continue;
     }
-    await serveOne(conn, () => {
-      const local = stdio(conn, ep, "net");
-      input ??= local.source; // stdin is one stream, read on by each client in turn
-      return relay(conn, { ...local, source: input }, ep);
-    });
+    await serveOne(conn, () => relay(conn, stdio(conn, ep, "net"), ep));
   }
 }
 
