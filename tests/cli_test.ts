@@ -141,6 +141,15 @@ test("cli usage errors exit 2 with a message and a hint, and no stack trace", as
     [["resolve"], /resolve wants HOST \[PORT\]/],
     [["ifaces", "extra"], /ifaces takes no arguments/],
     [["sniff", "--count", "0"], /--count wants a positive integer, not '0'/],
+    [["connect", "-z", "-u", "127.0.0.1", "1"], /-z probes stream sockets/],
+    [["connect", "-zv", "-e", "cat", "127.0.0.1", "1"], /-z and -e exclude each other/],
+    [["connect", "-e", "cat", "-c", "cat", "127.0.0.1", "1"], /-e and -c exclude each other/],
+    [["connect", "-w0", "127.0.0.1", "1"], /--wait wants a positive number, not '0'/],
+    [["connect", "-i", "-1", "127.0.0.1", "1"], /--idle-timeout wants a positive number, not '-1'/],
+    [["connect", "-U", "-p", "1", "/tmp/x"], /-p does not apply to Unix sockets/],
+    [["listen", "-k", "-u", "0"], /-k and --broker serve connections: not for datagram sockets/],
+    [["listen", "--broker", "-e", "cat", "0"], /--broker and -e exclude each other/],
+    [["listen", "-p", "0", "1234"], /give the address as \[HOST\] PORT or with -s\/-p, not both/],
   ];
   for (const [args, re] of cases) {
     const r = await cli(args).done;
