@@ -1,76 +1,23 @@
 /**
  * End-to-end tests of `cli.ts`: each test spawns the CLI under the runtime
- * running the tests (Deno with `--allow-ffi` only, or Bun) and talks to it
- * over loopback and Unix sockets.
+ * running the tests and talks to it over loopback and Unix sockets. The
+ * netcat-style options (issue 18) are in `cli_nc_test.ts`.
  *
  * @module
  */
 
 import * as assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
 import process from "node:process";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
 import * as socket from "../mod.ts";
-import { hasIPv6Loopback, RUNTIME, tempDir } from "./helpers.ts";
+import { hasIPv6Loopback, tempDir } from "./helpers.ts";
+import { cliArgv, type Run, run, SELF } from "./cli_helpers.ts";
 
-const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
-
-/** The command line that runs the CLI with `args` under this runtime. */
-function argv(args: string[]): string[] {
-  return RUNTIME === "deno" ? ["run", "--allow-ffi", CLI, ...args] : [CLI, ...args];
-}
-
-interface Run {
-  child: ChildProcess;
-  /** Resolves with the exit status and everything written, once the process ends. */
-  done: Promise<{ code: number | null; stdout: Uint8Array; stderr: string }>;
-  /** Resolves with the first stderr line matching `re`. */
-  line(re: RegExp): Promise<RegExpMatchArray>;
-}
-
-/** Spawns the CLI; `input` is written to its stdin, which is then closed (unless `input` is `null`). */
+/** Spawns the CLI under this runtime; `input` is written to its stdin, which is then closed (unless `null`). */
 function cli(args: string[], input: Uint8Array | string | null = ""): Run {
-  const child = spawn(process.execPath, argv(args), { stdio: ["pipe", "pipe", "pipe"] });
-  const out: Uint8Array[] = [];
-  let err = "";
-  const waiters: { re: RegExp; resolve: (m: RegExpMatchArray) => void }[] = [];
-  child.stdout!.on("data", (b: Uint8Array) => out.push(b));
-  child.stderr!.on("data", (b: Uint8Array) => {
-    err += new TextDecoder().decode(b);
-    for (const w of [...waiters]) {
-      const m = err.match(w.re);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(m);
-      }
-    }
-  });
-  const done = new Promise<{ code: number | null; stdout: Uint8Array; stderr: string }>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const stdout = new Uint8Array(out.reduce((n, b) => n + b.length, 0));
-      let off = 0;
-      for (const b of out) stdout.set(b, (off += b.length) - b.length);
-      for (const w of waiters) w.resolve(err.match(/$^/) ?? ([] as unknown as RegExpMatchArray));
-      resolve({ code, stdout, stderr: err });
-    });
-  });
-  if (input !== null) {
-    child.stdin!.on("error", () => {}); // the CLI may exit before reading everything
-    child.stdin!.end(typeof input === "string" ? new TextEncoder().encode(input) : input);
-  }
-  const line = (re: RegExp) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const m = err.match(re);
-      if (m) return resolve(m);
-      waiters.push({
-        re,
-        resolve: (m) => m.length ? resolve(m) : reject(new Error(`CLI ended before printing ${re}: ${err}`)),
-      });
-    });
-  return { child, done, line };
+  return run(cliArgv(SELF, args), input);
 }
 
 /** Deterministic pseudo-random bytes. */
@@ -163,21 +110,21 @@ test("cli connect/listen -U --seqpacket keeps working to EOF", async () => {
   }
 });
 
-test("cli connect reports connection refused as Python does and exits 1", async () => {
+test("cli connect reports connection refused as Python does, naming the peer, and exits 1", async () => {
   // A bound socket that does not listen refuses connections.
   using closed = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   closed.bind(["127.0.0.1", 0]);
   const [, port] = closed.getsockname() as [string, number];
   const r = await cli(["connect", "127.0.0.1", String(port)]).done;
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, "pysocket connect: [Errno 111] Connection refused\n");
+  assert.equal(r.stderr, `pysocket: connect 127.0.0.1:${port}: [Errno 111] Connection refused\n`);
   assert.equal(r.stdout.length, 0);
 });
 
 test("cli reports an unknown host as gaierror and exits 1", async () => {
   const r = await cli(["connect", "no-such-host.invalid", "80"]).done;
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /^pysocket connect: \[Errno -\d+\] .+\n$/);
+  assert.match(r.stderr, /^pysocket: getaddrinfo no-such-host\.invalid 80: \[Errno -\d+\] .+\n$/);
 });
 
 test("cli usage errors exit 2 with a message and a hint, and no stack trace", async () => {
@@ -194,6 +141,15 @@ test("cli usage errors exit 2 with a message and a hint, and no stack trace", as
     [["resolve"], /resolve wants HOST \[PORT\]/],
     [["ifaces", "extra"], /ifaces takes no arguments/],
     [["sniff", "--count", "0"], /--count wants a positive integer, not '0'/],
+    [["connect", "-z", "-u", "127.0.0.1", "1"], /-z probes stream sockets/],
+    [["connect", "-zv", "-e", "cat", "127.0.0.1", "1"], /-z and -e exclude each other/],
+    [["connect", "-e", "cat", "-c", "cat", "127.0.0.1", "1"], /-e and -c exclude each other/],
+    [["connect", "-w0", "127.0.0.1", "1"], /--wait wants a positive number, not '0'/],
+    [["connect", "-i", "-1", "127.0.0.1", "1"], /--idle-timeout wants a positive number, not '-1'/],
+    [["connect", "-U", "-p", "1", "/tmp/x"], /-p does not apply to Unix sockets/],
+    [["listen", "-k", "-u", "0"], /-k and --broker serve connections: not for datagram sockets/],
+    [["listen", "--broker", "-e", "cat", "0"], /--broker and -e exclude each other/],
+    [["listen", "-p", "0", "1234"], /give the address as \[HOST\] PORT or with -s\/-p, not both/],
   ];
   for (const [args, re] of cases) {
     const r = await cli(args).done;
