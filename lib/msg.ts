@@ -354,9 +354,14 @@ function isIterable(v: unknown): v is Iterable<unknown> {
 /** Phase 1: walks an iterable of bytes-like objects (`convert` turns each into a plain view). */
 function collectBuffers(buffers: unknown, convert: (b: unknown) => Uint8Array, notIterable: string): Buffers {
   if (!isIterable(buffers)) throw new TypeError(notIterable);
-  const views: Uint8Array[] = [];
-  for (const b of buffers as Iterable<unknown>) views.push(convert(b));
-  return { views, lens: views.map(lengthOf) };
+  const views: Uint8Array[] = [], lens: number[] = [];
+  for (const b of buffers as Iterable<unknown>) {
+    // The length as converted: the iterator may detach this buffer before it yields the next.
+    const v = convert(b);
+    views.push(v);
+    lens.push(lengthOf(v));
+  }
+  return { views, lens };
 }
 
 const ITEMS = "[sendmsg() ancillary data items]()";
@@ -668,7 +673,7 @@ const AFALG_KEYWORDS = ["op", "iv", "assoclen", "flags"];
  * @returns The number of bytes sent.
  */
 export function sendmsg_afalg(sock: SocketType, args: readonly unknown[]): number {
-  if (AF_ALG === undefined || sock.family !== AF_ALG) throw new OSError("algset is only supported for AF_ALG");
+  if (AF_ALG === undefined || ctxOf(sock).family !== AF_ALG) throw new OSError("algset is only supported for AF_ALG");
   let positional = args.length;
   let kw: Record<string, unknown> = {};
   if (positional > 0 && isOptions(args[positional - 1])) kw = args[--positional] as Record<string, unknown>;
