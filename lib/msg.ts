@@ -136,7 +136,8 @@ function ensureCtrl(n: number): void {
 /** Phase 2: iovec `i` covers the first `n` bytes of `b`, which must still hold them. */
 function setIovec(i: number, b: Uint8Array, n: number): void {
   const off = i * SIZEOF_IOVEC;
-  setField(iovsV, off + OFF_IOVEC_IOV_BASE, 8, held(b, n) === 0 ? 0 : addressOf(b));
+  // addressOf gets a plain view of our own: Deno's reads `length` from its argument, which user code may shadow.
+  setField(iovsV, off + OFF_IOVEC_IOV_BASE, 8, held(b, n) === 0 ? 0 : addressOf(span(b, 0, n)));
   setField(iovsV, off + OFF_IOVEC_IOV_LEN, SIZEOF_IOVEC_IOV_LEN, n);
 }
 
