@@ -17,7 +17,7 @@
 import process from "node:process";
 import { CONSTANTS, LAYOUT } from "../ffi/gen/mod.ts";
 import { addressOf, libc } from "../ffi/mod.ts";
-import { type Address, addressArg, type AddressArg, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
+import { type Address, type AddressArg, addressArg, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, OverflowError, ValueError } from "./errors.ts";
 import { held, lengthOf, span } from "./marshal.ts";
@@ -515,11 +515,17 @@ export function recvmsg(sock: SocketType, bufsize: number, ancbufsize?: number, 
   const f = flags === undefined ? 0 : toCInt(flags);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
   const buf = room(n);
-  return recvGuts(sock, () => {
-    ensureIovs(1);
-    setIovec(0, buf, n);
-    return 1;
-  }, anc, f, (got) => take(buf, got));
+  return recvGuts(
+    sock,
+    () => {
+      ensureIovs(1);
+      setIovec(0, buf, n);
+      return 1;
+    },
+    anc,
+    f,
+    (got) => take(buf, got),
+  );
 }
 
 /**
@@ -542,10 +548,16 @@ export function recvmsg_into(
   const anc = ancbufsize === undefined ? 0 : ssizeArg(ancbufsize);
   const f = flags === undefined ? 0 : toCInt(flags);
   const bufs = collectBuffers(buffers, writable, "recvmsg_into() argument 1 must be an iterable");
-  return recvGuts(sock, () => {
-    setIovecs(bufs);
-    return bufs.views.length;
-  }, anc, f, (got) => got);
+  return recvGuts(
+    sock,
+    () => {
+      setIovecs(bufs);
+      return bufs.views.length;
+    },
+    anc,
+    f,
+    (got) => got,
+  );
 }
 
 function writable(b: unknown): Uint8Array {

@@ -64,7 +64,6 @@ export function parseTimeout(v: unknown): number | null {
   if (v < 0) throw new ValueError("Timeout value out of range");
   if (!Number.isFinite(v) || v > 9.2e9) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
   return v + 0; // -0 is 0
-
 }
 
 /**

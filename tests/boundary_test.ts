@@ -46,6 +46,19 @@ function pending(s: socket.SocketType, n = 65536): Uint8Array | null {
   }
 }
 
+/** An empty ancillary-data iterable that runs `act` when walked. */
+function* running(act: () => void): Generator<[number, number, Uint8Array]> {
+  act();
+  yield* [];
+}
+
+/** Yields `first`, runs `act`, yields `second`. */
+function* between(first: Uint8Array, act: () => void, second: Uint8Array): Generator<Uint8Array> {
+  yield first;
+  act();
+  yield second;
+}
+
 function dgramPair(): [socket.SocketType, socket.SocketType] {
   return socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
 }
@@ -61,12 +74,12 @@ describe("sendmsg() and the ancillary data iterable", () => {
     const [a, b] = dgramPair();
     try {
       const g = guarded(4096, 0x41);
-      function* anc(): Generator<[number, number, Uint8Array]> {
+      const anc = running(() => {
         transfer(g.ab);
         // Fresh allocations that the kernel must never see.
         for (let i = 0; i < 16; i++) new Uint8Array(4096).fill(0x42);
-      }
-      raises(socket.ValueError, () => a.sendmsg([g.view], anc()));
+      });
+      raises(socket.ValueError, () => a.sendmsg([g.view], anc));
       assert.equal(pending(b), null);
     } finally {
       a.close();
@@ -78,10 +91,8 @@ describe("sendmsg() and the ancillary data iterable", () => {
     const [a, b] = dgramPair();
     try {
       const g = guarded(1024, 0x41, true);
-      function* anc(): Generator<[number, number, Uint8Array]> {
-        (g.ab as unknown as { resize(n: number): void }).resize(8);
-      }
-      raises(socket.ValueError, () => a.sendmsg([g.view], anc()));
+      const anc = running(() => (g.ab as unknown as { resize(n: number): void }).resize(8));
+      raises(socket.ValueError, () => a.sendmsg([g.view], anc));
       assert.equal(pending(b), null);
     } finally {
       a.close();
@@ -93,10 +104,8 @@ describe("sendmsg() and the ancillary data iterable", () => {
     const a = udp(), b = udp(), tx = udp();
     try {
       const outer = new Uint8Array(100).fill(0x4f), inner = new Uint8Array(50).fill(0x49);
-      function* anc(): Generator<[number, number, Uint8Array]> {
-        assert.equal(tx.sendmsg([inner], [], 0, b.getsockname()), 50);
-      }
-      assert.equal(tx.sendmsg([outer], anc(), 0, a.getsockname()), 100);
+      const anc = running(() => assert.equal(tx.sendmsg([inner], [], 0, b.getsockname() as [string, number]), 50));
+      assert.equal(tx.sendmsg([outer], anc, 0, a.getsockname() as [string, number]), 100);
       assert.deepEqual(a.recv(1000), outer);
       assert.deepEqual(b.recv(1000), inner);
       assert.equal(pending(a), null);
@@ -115,7 +124,7 @@ describe("sendmsg() and the ancillary data iterable", () => {
       const addr: unknown[] = [host];
       Object.defineProperty(addr, 1, {
         get() {
-          tx.sendto(new Uint8Array([1]), b.getsockname());
+          tx.sendto(new Uint8Array([1]), b.getsockname() as [string, number]);
           return port;
         },
         enumerable: true,
@@ -208,12 +217,7 @@ describe("overridden methods are never called by internals", () => {
     try {
       b.send(new Uint8Array([1, 2, 3]));
       const g1 = guarded(8, 0), g2 = guarded(8, 0);
-      function* bufs(): Generator<Uint8Array> {
-        yield g1.view;
-        transfer(g1.ab);
-        yield g2.view;
-      }
-      raises(socket.ValueError, () => a.recvmsg_into(bufs()));
+      raises(socket.ValueError, () => a.recvmsg_into(between(g1.view, () => transfer(g1.ab), g2.view)));
       assert.deepEqual(pending(a), new Uint8Array([1, 2, 3]));
       assert.ok(g2.intact());
     } finally {
@@ -260,7 +264,7 @@ describe("receiving nothing", () => {
   it("recv(0) and recv_into(empty) leave a queued datagram queued", () => {
     const a = udp(), tx = udp();
     try {
-      tx.sendto(new Uint8Array([4, 5]), a.getsockname());
+      tx.sendto(new Uint8Array([4, 5]), a.getsockname() as [string, number]);
       assert.deepEqual(a.recv(0), new Uint8Array(0));
       assert.equal(a.recv_into(new Uint8Array(0)), 0);
       assert.deepEqual(a.recv(10), new Uint8Array([4, 5]));
@@ -273,10 +277,10 @@ describe("receiving nothing", () => {
   it("recvfrom(0) reads the datagram, as CPython does", () => {
     const a = udp(), tx = udp();
     try {
-      tx.sendto(new Uint8Array([4, 5]), a.getsockname());
+      tx.sendto(new Uint8Array([4, 5]), a.getsockname() as [string, number]);
       const [data, addr] = a.recvfrom(0);
       assert.equal(data.length, 0);
-      assert.deepEqual(addr, tx.getsockname());
+      assert.deepEqual(addr, tx.getsockname() as [string, number]);
       assert.equal(pending(a), null);
     } finally {
       a.close();
@@ -364,7 +368,7 @@ describe("-0 is 0 wherever an integer is expected", () => {
     const a = udp(), tx = udp();
     try {
       tx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, z);
-      tx.sendto(new Uint8Array([3]), z, a.getsockname());
+      tx.sendto(new Uint8Array([3]), z, a.getsockname() as [string, number]);
       assert.deepEqual(a.recvmsg(10, z, z)[0], new Uint8Array([3]));
     } finally {
       a.close();
