@@ -245,30 +245,13 @@ function runRecv(method: typeof RECV[number], hook: Hook, action: Action, n: num
   }
 }
 
-describe("hostile arguments at the FFI boundary (fast-check)", () => {
-  it("sends: no foreign byte on the wire, canaries intact, refusals send nothing", () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...SEND),
-        fc.constantFrom(...HOOKS),
-        fc.constantFrom(...ACTIONS),
-        fc.integer({ min: 1, max: 4096 }),
-        (method, hook, action, n) => runSend(method, hook, action, n),
-      ),
-      { numRuns: 150 },
-    );
-  });
+/** Checks `run` over every method of `methods`, hook, action and a buffer size of 1-4096 bytes. */
+function check<M extends string>(methods: readonly M[], run: (m: M, hook: Hook, action: Action, n: number) => void) {
+  const args = [fc.constantFrom(...methods), fc.constantFrom(...HOOKS), fc.constantFrom(...ACTIONS)] as const;
+  fc.assert(fc.property(...args, fc.integer({ min: 1, max: 4096 }), run), { numRuns: 150 });
+}
 
-  it("receives: writes only the caller's buffer, refusals consume nothing", () => {
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...RECV),
-        fc.constantFrom(...HOOKS),
-        fc.constantFrom(...ACTIONS),
-        fc.integer({ min: 1, max: 4096 }),
-        (method, hook, action, n) => runRecv(method, hook, action, n),
-      ),
-      { numRuns: 150 },
-    );
-  });
+describe("hostile arguments at the FFI boundary (fast-check)", () => {
+  it("sends: no foreign byte on the wire, canaries intact, refusals send nothing", () => check(SEND, runSend));
+  it("receives: writes only the caller's buffer, refusals consume nothing", () => check(RECV, runRecv));
 });

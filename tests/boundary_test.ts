@@ -59,6 +59,15 @@ function* between(first: Uint8Array, act: () => void, second: Uint8Array): Gener
   yield second;
 }
 
+/** Runs `fn` with `socks`, closing them all afterwards. */
+function withSockets<T extends socket.SocketType[]>(socks: [...T], fn: (...s: T) => void): void {
+  try {
+    fn(...socks as T);
+  } finally {
+    for (const s of socks) s.close();
+  }
+}
+
 function dgramPair(): [socket.SocketType, socket.SocketType] {
   return socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
 }
@@ -71,8 +80,7 @@ function udp(): socket.SocketType {
 
 describe("sendmsg() and the ancillary data iterable", () => {
   it("raises ValueError when a generator in ancdata detaches a data buffer, and sends nothing", () => {
-    const [a, b] = dgramPair();
-    try {
+    withSockets(dgramPair(), (a, b) => {
       const g = guarded(4096, 0x41);
       const anc = running(() => {
         transfer(g.ab);
@@ -81,28 +89,20 @@ describe("sendmsg() and the ancillary data iterable", () => {
       });
       raises(socket.ValueError, () => a.sendmsg([g.view], anc));
       assert.equal(pending(b), null);
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 
   it("raises ValueError when a generator shrinks a resizable data buffer, and sends nothing", () => {
-    const [a, b] = dgramPair();
-    try {
+    withSockets(dgramPair(), (a, b) => {
       const g = guarded(1024, 0x41, true);
       const anc = running(() => (g.ab as unknown as { resize(n: number): void }).resize(8));
       raises(socket.ValueError, () => a.sendmsg([g.view], anc));
       assert.equal(pending(b), null);
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 
   it("lets a nested sendmsg from the generator deliver its own data to its own destination", () => {
-    const a = udp(), b = udp(), tx = udp();
-    try {
+    withSockets([udp(), udp(), udp()], (a, b, tx) => {
       const outer = new Uint8Array(100).fill(0x4f), inner = new Uint8Array(50).fill(0x49);
       const anc = running(() => assert.equal(tx.sendmsg([inner], [], 0, b.getsockname() as [string, number]), 50));
       assert.equal(tx.sendmsg([outer], anc, 0, a.getsockname() as [string, number]), 100);
@@ -110,16 +110,11 @@ describe("sendmsg() and the ancillary data iterable", () => {
       assert.deepEqual(b.recv(1000), inner);
       assert.equal(pending(a), null);
       assert.equal(pending(b), null);
-    } finally {
-      a.close();
-      b.close();
-      tx.close();
-    }
+    });
   });
 
   it("keeps its destination when a nested sendto runs from an address element getter", () => {
-    const a = udp(), b = udp(), tx = udp();
-    try {
+    withSockets([udp(), udp(), udp()], (a, b, tx) => {
       const [host, port] = a.getsockname() as [string, number];
       const addr: unknown[] = [host];
       Object.defineProperty(addr, 1, {
@@ -132,26 +127,18 @@ describe("sendmsg() and the ancillary data iterable", () => {
       assert.equal(tx.sendto(new Uint8Array([2, 2]), addr as [string, number]), 2);
       assert.deepEqual(a.recv(100), new Uint8Array([2, 2]));
       assert.deepEqual(b.recv(100), new Uint8Array([1]));
-    } finally {
-      a.close();
-      b.close();
-      tx.close();
-    }
+    });
   });
 
   it("raises ValueError when an address getter detaches the data of sendto(), and sends nothing", () => {
-    const a = udp(), tx = udp();
-    try {
+    withSockets([udp(), udp()], (a, tx) => {
       const g = guarded(256, 0x41);
       const [host, port] = a.getsockname() as [string, number];
       const addr: unknown[] = [host];
       Object.defineProperty(addr, 1, { get: () => (transfer(g.ab), port), enumerable: true });
       raises(socket.ValueError, () => tx.sendto(g.view, addr as [string, number]));
       assert.equal(pending(a), null);
-    } finally {
-      a.close();
-      tx.close();
-    }
+    });
   });
 });
 
@@ -174,8 +161,7 @@ describe("overridden methods are never called by internals", () => {
 
   for (const size of [4096, 65536, 4 * 2 ** 20]) {
     it(`recvmsg_into() writes only into the caller's buffer (${size} B), gettimeout() untouched`, () => {
-      const [h, peer] = hostilePair();
-      try {
+      withSockets(hostilePair(), (h, peer) => {
         h.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 * 2 ** 20);
         peer.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 8 * 2 ** 20);
         const n = Math.min(size, 200_000);
@@ -187,16 +173,12 @@ describe("overridden methods are never called by internals", () => {
         assert.equal(h.calls, 0);
         assert.ok(g.view.every((b) => b === 0x5a));
         assert.ok(g.intact());
-      } finally {
-        h.close();
-        peer.close();
-      }
+      });
     });
   }
 
   it("recvmsg() and sendmsg() never call gettimeout(); the data is the caller's", () => {
-    const [h, peer] = hostilePair();
-    try {
+    withSockets(hostilePair(), (h, peer) => {
       const g = guarded(64, 0x61);
       h.victim = g.ab;
       assert.equal(h.sendmsg([g.view]), 64);
@@ -206,29 +188,21 @@ describe("overridden methods are never called by internals", () => {
       assert.deepEqual(data, new Uint8Array([9, 8, 7]));
       assert.equal(h.calls, 0);
       assert.ok(g.intact());
-    } finally {
-      h.close();
-      peer.close();
-    }
+    });
   });
 
   it("recvmsg_into() refuses a buffer detached by the buffers iterable, and consumes nothing", () => {
-    const [a, b] = dgramPair();
-    try {
+    withSockets(dgramPair(), (a, b) => {
       b.send(new Uint8Array([1, 2, 3]));
       const g1 = guarded(8, 0), g2 = guarded(8, 0);
       raises(socket.ValueError, () => a.recvmsg_into(between(g1.view, () => transfer(g1.ab), g2.view)));
       assert.deepEqual(pending(a), new Uint8Array([1, 2, 3]));
       assert.ok(g2.intact());
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 
   it("recv_into() refuses a buffer detached by an options getter, and consumes nothing", () => {
-    const [a, b] = dgramPair();
-    try {
+    withSockets(dgramPair(), (a, b) => {
       b.send(new Uint8Array([1, 2, 3]));
       const g = guarded(8, 0, true);
       const opts = {
@@ -239,53 +213,38 @@ describe("overridden methods are never called by internals", () => {
       };
       raises(socket.ValueError, () => a.recv_into(g.view, opts));
       assert.deepEqual(pending(a), new Uint8Array([1, 2, 3]));
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 });
 
 describe("receiving nothing", () => {
   it("recv(0) and recv_into(empty) return at once on a blocking stream socket with no data", () => {
-    const [a, b] = socket.socketpair();
-    try {
+    withSockets(socket.socketpair(), (a, b) => {
       assert.equal(b.gettimeout(), null);
       assert.deepEqual(b.recv(0), new Uint8Array(0));
       assert.equal(b.recv_into(new Uint8Array(0)), 0);
       assert.equal(b.recv_into(new Uint8Array(0), 0), 0);
       assert.equal(b.recv_into(new ArrayBuffer(0)), 0);
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 
   it("recv(0) and recv_into(empty) leave a queued datagram queued", () => {
-    const a = udp(), tx = udp();
-    try {
+    withSockets([udp(), udp()], (a, tx) => {
       tx.sendto(new Uint8Array([4, 5]), a.getsockname() as [string, number]);
       assert.deepEqual(a.recv(0), new Uint8Array(0));
       assert.equal(a.recv_into(new Uint8Array(0)), 0);
       assert.deepEqual(a.recv(10), new Uint8Array([4, 5]));
-    } finally {
-      a.close();
-      tx.close();
-    }
+    });
   });
 
   it("recvfrom(0) reads the datagram, as CPython does", () => {
-    const a = udp(), tx = udp();
-    try {
+    withSockets([udp(), udp()], (a, tx) => {
       tx.sendto(new Uint8Array([4, 5]), a.getsockname() as [string, number]);
       const [data, addr] = a.recvfrom(0);
       assert.equal(data.length, 0);
       assert.deepEqual(addr, tx.getsockname() as [string, number]);
       assert.equal(pending(a), null);
-    } finally {
-      a.close();
-      tx.close();
-    }
+    });
   });
 
   it("recv(0) on a closed socket returns empty bytes, as CPython", () => {
@@ -298,8 +257,7 @@ describe("receiving nothing", () => {
 
 describe("results own their memory", () => {
   it("recv(), recvfrom() and recvmsg() results hold only their own bytes", () => {
-    const [a, b] = socket.socketpair();
-    try {
+    withSockets(socket.socketpair(), (a, b) => {
       const results: Uint8Array[] = [];
       for (let i = 1; i <= 6; i++) {
         a.send(new Uint8Array(i * 10).fill(i));
@@ -314,23 +272,16 @@ describe("results own their memory", () => {
       (results[2].buffer as unknown as { transfer(): ArrayBuffer }).transfer();
       assert.equal(results[2].length, 0);
       for (const [i, r] of results.entries()) if (i !== 2) assert.ok(r.every((x) => x === i + 1) && r.length > 0);
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 
   it("a large recv() result holds no other result's bytes", () => {
-    const [a, b] = socket.socketpair();
-    try {
+    withSockets(socket.socketpair(), (a, b) => {
       a.send(new Uint8Array(100).fill(7));
       const r = b.recv(200_000);
       assert.equal(r.length, 100);
       assert.ok(new Uint8Array(r.buffer).every((x) => x === 7));
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
   });
 });
 
@@ -338,17 +289,13 @@ describe("-0 is 0 wherever an integer is expected", () => {
   const z = -0;
   it("socket, socketpair, listen, shutdown, getsockopt, recv, recv_into, inet_pton, getnameinfo", () => {
     socket.socket(socket.AF_INET, socket.SOCK_DGRAM, z).close();
-    const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM, z);
-    try {
+    withSockets(socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM, z), (a, b) => {
       a.send(new Uint8Array([1, 2]), z);
       assert.deepEqual(b.recv(1, z), new Uint8Array([1]));
       assert.equal(b.recv_into(new Uint8Array(1), z, z), 1);
       assert.equal(a.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, z), socket.SOCK_STREAM);
       a.shutdown(z);
-    } finally {
-      a.close();
-      b.close();
-    }
+    });
     const l = socket.socket();
     try {
       l.bind(["127.0.0.1", z]);
@@ -365,14 +312,10 @@ describe("-0 is 0 wherever an integer is expected", () => {
   });
 
   it(`reaches FFI as 0 under ${RUNTIME} (sendto, setsockopt, recvmsg)`, () => {
-    const a = udp(), tx = udp();
-    try {
+    withSockets([udp(), udp()], (a, tx) => {
       tx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, z);
       tx.sendto(new Uint8Array([3]), z, a.getsockname() as [string, number]);
       assert.deepEqual(a.recvmsg(10, z, z)[0], new Uint8Array([3]));
-    } finally {
-      a.close();
-      tx.close();
-    }
+    });
   });
 });
