@@ -17,7 +17,7 @@ w1() {
 }
 micro() {
   for rt in deno bun; do
-    if [ "$rt" = deno ]; then json=$(deno run -A "$2/bench/owned_micro.ts" 0.4); else json=$(bun "$2/bench/owned_micro.ts" 0.4); fi
+    if [ "$rt" = deno ]; then json=$(deno run -A "$2/bench/owned_micro.ts" 100000); else json=$(bun "$2/bench/owned_micro.ts" 100000); fi
     echo "$json" | tr -d '{}"' | tr ',' '\n' | awk -v tree="$1" -v rt="$rt" -F: '{ print tree, $1 "-ns", rt, $2 }' | tee -a "$out"
   done
 }
