@@ -4,20 +4,19 @@
  * result's bytes (and, when the peer sent less than asked, zeros), and
  * transferring one result changes no other.
  *
- * Allocating is the whole cost (Deno spends ~300 ns on any new
- * `Uint8Array`, whatever its size), so there is exactly one allocation per
- * result: a small request (up to {@linkcode DIRECT} bytes, the usual
- * ping-pong case) receives straight into a buffer of its own; a larger one
- * receives into a module-global scratch buffer, never handed out, and the
- * result is an exact-size copy, so that `recv(65536)` returning 5 bytes does
- * not allocate 64 KiB. Requests larger than the scratch get a buffer of
+ * Allocating is the cost (Deno spends 0.3-1 µs on any new `Uint8Array`,
+ * whatever its size), so there is exactly one allocation per result: the
+ * kernel writes into a module-global scratch buffer, never handed out, and
+ * the result is an exact-size copy (`new` + `set`, cheaper than `slice()`),
+ * so that `recv(65536)` returning 5 bytes does not allocate 64 KiB. Receiving
+ * straight into a fresh buffer is no cheaper under Deno and much dearer under
+ * Bun, whose FFI must move a new small typed array out of the GC heap before
+ * it can pass its address. Requests larger than the scratch get a buffer of
  * their own. See `bench/RESULTS.md` ("Owned recv() results").
  *
  * @module
  */
 
-/** Requests up to this size receive into a buffer of their own. */
-const DIRECT = 1024;
 /** Requests up to this size land in the scratch buffer. */
 const SCRATCH_SIZE = 64 * 1024;
 const scratch = new Uint8Array(SCRATCH_SIZE);
@@ -32,7 +31,7 @@ let view = scratch.subarray(0, 0);
  * scratch.
  */
 export function room(n: number): Uint8Array {
-  if (n <= DIRECT || n > SCRATCH_SIZE) return new Uint8Array(n);
+  if (n > SCRATCH_SIZE) return new Uint8Array(n);
   if (view.length !== n) view = scratch.subarray(0, n);
   return view;
 }
@@ -51,5 +50,5 @@ export function take(buf: Uint8Array, got: number): Uint8Array {
     return out;
   }
   if (got === buf.length) return buf;
-  return got > buf.length >> 1 || buf.length <= DIRECT ? buf.subarray(0, got) : buf.slice(0, got);
+  return got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
 }
