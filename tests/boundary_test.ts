@@ -225,6 +225,9 @@ describe("receiving nothing", () => {
       assert.equal(b.recv_into(new Uint8Array(0)), 0);
       assert.equal(b.recv_into(new Uint8Array(0), 0), 0);
       assert.equal(b.recv_into(new ArrayBuffer(0)), 0);
+      // The stream is untouched: what is sent next is what the next read gets.
+      a.send(new Uint8Array([6]));
+      assert.deepEqual(b.recv(10), new Uint8Array([6]));
     });
   });
 
