@@ -332,3 +332,33 @@ describe("-0 is 0 wherever an integer is expected", () => {
     });
   });
 });
+
+describe("sendfile() read-and-send path", () => {
+  /** A file object whose `readSync` fills the block, then does `hostile` to it and reports `count(n)`. */
+  function file(hostile: (p: Uint8Array) => void, count: (n: number) => number) {
+    return {
+      readSync(p: Uint8Array): number {
+        p.fill(0x46);
+        hostile(p);
+        return count(p.length);
+      },
+      seekSync: () => 0,
+    };
+  }
+
+  it("raises ValueError when readSync reports more bytes than the block, and sends nothing", () => {
+    withSockets(socket.socketpair(), (a, b) => {
+      raises(socket.ValueError, () => a.sendfile(file(() => {}, (n) => n + 100_000), 0, 10));
+      b.setblocking(false);
+      raises(socket.BlockingIOError, () => b.recv(10));
+    });
+  });
+
+  it("raises ValueError when readSync detaches the block, and sends nothing", () => {
+    withSockets(socket.socketpair(), (a, b) => {
+      raises(socket.ValueError, () => a.sendfile(file((p) => transfer(p.buffer as ArrayBuffer), (n) => n), 0, 10));
+      b.setblocking(false);
+      raises(socket.BlockingIOError, () => b.recv(10));
+    });
+  });
+});
