@@ -127,6 +127,16 @@ const REGISTRY = new FinalizationRegistry<number>((fd) => {
 /** Listening sockets: kept reachable until closed or detached (see {@linkcode REGISTRY}). */
 const LISTENING = new Set<SocketType>();
 
+const SO_ACCEPTCONN = CONSTANTS.SO_ACCEPTCONN;
+
+/** Adds `sock` to {@linkcode LISTENING} when its descriptor listens (one adopted with `fileno` or `fromfd`). */
+function keepIfListening(sock: SocketType, fd: number): void {
+  if (SO_ACCEPTCONN === undefined) return;
+  OPT[0] = 0;
+  OPTLEN[0] = 4;
+  if (libc.getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, OPT, OPTLEN) === 0 && OPT[0] !== 0) LISTENING.add(sock);
+}
+
 const inspect = Symbol.for("Deno.customInspect");
 const nodeInspect = Symbol.for("nodejs.util.inspect.custom");
 
@@ -264,6 +274,8 @@ export class SocketType implements Disposable {
     this.#ctx = Object.freeze({ family, type: this.#type, proto });
     this.#fd = fd;
     REGISTRY.register(this, fd, this);
+    // An adopted descriptor may be a listener already (socket activation, a parent's socket).
+    if (fileno !== undefined && fileno !== null && (t === undefined || t === null)) keepIfListening(this, fd);
     if (SOCK_NONBLOCK && type & SOCK_NONBLOCK) {
       this.#timeout = 0;
     } else {
@@ -433,6 +445,7 @@ export class SocketType implements Disposable {
     try {
       const sock = new SocketType(this.#family, this.#type, this.#proto, nfd);
       sock.settimeout(this.#timeout);
+      if (LISTENING.has(this)) LISTENING.add(sock);
       return sock;
     } catch (e) {
       libc.close(nfd);
@@ -1148,7 +1161,9 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
   const nfd = libc.fcntl(f, F_DUPFD_CLOEXEC, 0);
   if (nfd < 0) throw osErrorFrom(errno());
   try {
-    return new SocketType(family, type, proto, nfd);
+    const sock = new SocketType(family, type, proto, nfd);
+    keepIfListening(sock, nfd);
+    return sock;
   } catch (e) {
     libc.close(nfd);
     throw e;

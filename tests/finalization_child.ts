@@ -1,6 +1,7 @@
 /**
  * Child process for tests/finalization_test.ts: holds a listening socket in
- * the way named by argv (`binding`, `closure`, `map`), then awaits and
+ * the way named by argv (`binding`, `closure`, `map`; `fromfd`, `adopted`
+ * (`socket({ fileno })`) and `dup` for a listener made elsewhere), then awaits and
  * forces collection several times, connecting after each; or (`dropped`)
  * drops one end of a socketpair and reports whether the other end sees EOF.
  * Prints one JSON line. Run with `--v8-flags=--expose-gc` under Deno.
@@ -55,6 +56,19 @@ if (shape === "dropped") {
     const srv = listener() as socket.SocketType;
     const hold = (): socket.SocketType => srv;
     addr = hold().getsockname() as [string, number];
+  } else if (shape === "fromfd") {
+    const orig = listener() as socket.SocketType;
+    const dup = socket.fromfd(orig.fileno(), socket.AF_INET, socket.SOCK_STREAM);
+    orig.close();
+    addr = dup.getsockname() as [string, number];
+  } else if (shape === "adopted") {
+    const s = socket.socket({ fileno: (listener() as socket.SocketType).detach() });
+    addr = s.getsockname() as [string, number];
+  } else if (shape === "dup") {
+    const orig = listener() as socket.SocketType;
+    const dup = orig.dup();
+    orig.close();
+    addr = dup.getsockname() as [string, number];
   } else {
     const m = new Map<string, socket.SocketType>([["srv", listener() as socket.SocketType]]);
     addr = m.get("srv")!.getsockname() as [string, number];

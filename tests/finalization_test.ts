@@ -25,8 +25,8 @@ function child(shape: string): Record<string, unknown> {
 }
 
 describe(`FinalizationRegistry under ${RUNTIME}`, () => {
-  for (const shape of ["binding", "closure", "map"]) {
-    it(`keeps a listening socket held by a module-level ${shape} open across awaits and collections`, () => {
+  for (const shape of ["binding", "closure", "map", "fromfd", "adopted", "dup"]) {
+    it(`keeps a listening socket (${shape}) open across awaits and collections when no code reads it again`, () => {
       const out = child(shape);
       assert.deepEqual(out.results, [0, 0, 0, 0, 0]);
     });
