@@ -1,42 +1,54 @@
 /**
- * Where `recv()` puts what it returns. Deno spends ~300 ns allocating a
- * small `Uint8Array`, more than the rest of a `recv` costs in JavaScript, so
- * small reads land in a shared slab and come back as views of it, the way
- * Node's `Buffer` pool works. A slab is never written twice: each result
- * owns its bytes, and a slab is freed once no result refers to it.
+ * Where `recv()` and its kin receive before they return. Every result owns
+ * its memory, as CPython's `bytes` do: a result's `.buffer` holds only that
+ * result's bytes (and, when the peer sent less than asked, zeros), and
+ * transferring one result changes no other.
+ *
+ * Allocating is the cost (Deno spends 0.3-1 µs on any new `Uint8Array`,
+ * whatever its size), so there is exactly one allocation per result: the
+ * kernel writes into a module-global scratch buffer, never handed out, and
+ * the result is an exact-size copy (`new` + `set`, cheaper than `slice()`),
+ * so that `recv(65536)` returning 5 bytes does not allocate 64 KiB. Receiving
+ * straight into a fresh buffer is no cheaper under Deno and much dearer under
+ * Bun, whose FFI must move a new small typed array out of the GC heap before
+ * it can pass its address. Requests larger than the scratch get a buffer of
+ * their own. See `bench/RESULTS.md` ("Owned recv() results").
  *
  * @module
  */
 
-/** Requests up to this size are served from the slab. */
-const POOLED = 64 * 1024;
-/** Slab size: room for at least four maximal requests. */
-const SLAB = 256 * 1024;
-
-let slab = new Uint8Array(SLAB);
-let used = 0;
+/** Requests up to this size land in the scratch buffer. */
+const SCRATCH_SIZE = 64 * 1024;
+const scratch = new Uint8Array(SCRATCH_SIZE);
+const SCRATCH_BUFFER = scratch.buffer;
+/** The last scratch view handed out, reused while the same size is asked for. */
+let view = scratch.subarray(0, 0);
 
 /**
- * A buffer with room for `n` bytes to receive into. Hand the count actually
- * received to {@linkcode take}, before any other call to `room`.
+ * A buffer of exactly `n` bytes to receive into (phase 2 of the boundary
+ * discipline, `lib/marshal.ts`). Hand it, with the count actually received,
+ * to {@linkcode take} before any other call to `room`: it may be the shared
+ * scratch.
  */
 export function room(n: number): Uint8Array {
-  if (n > POOLED) return new Uint8Array(n);
-  // A result's buffer may have been transferred away, detaching the slab.
-  if (used + n > slab.length || slab.byteLength === 0) {
-    slab = new Uint8Array(SLAB);
-    used = 0;
-  }
-  // Exactly `n` bytes: a full read (the usual case) is returned as is by take().
-  return slab.subarray(used, used + n);
+  if (n > SCRATCH_SIZE) return new Uint8Array(n);
+  if (view.length !== n) view = scratch.subarray(0, n);
+  return view;
 }
 
-/** The first `got` bytes of the buffer `room` returned, as the result. */
+/**
+ * The first `got` bytes of the buffer `room` returned, as a result that owns
+ * its memory: an exact-size copy out of the scratch, or the buffer itself
+ * when it was allocated for this call (a view of its first `got` bytes when
+ * at least half full; else a copy, so a large buffer is not kept for a few bytes).
+ */
 export function take(buf: Uint8Array, got: number): Uint8Array {
-  if (buf.buffer !== slab.buffer) {
-    // An unpooled buffer: keep it whole when nearly full, else copy out.
-    return got === buf.length ? buf : got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
+  if (buf.buffer === SCRATCH_BUFFER) {
+    // new + set: cheaper than slice(), which looks up a species constructor.
+    const out = new Uint8Array(got);
+    out.set(got === view.length ? view : scratch.subarray(0, got));
+    return out;
   }
-  used = (used + got + 7) & ~7;
-  return got === buf.length ? buf : buf.subarray(0, got);
+  if (got === buf.length) return buf;
+  return got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
 }
