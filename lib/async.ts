@@ -12,12 +12,34 @@
  * the socket usable. Closing a socket while operations wait rejects them
  * with `OSError(EBADF)`.
  *
+ * ## The boundary, across waits
+ *
+ * The discipline of STYLE.md §10 (the sync calls' write-up sits with their
+ * marshalling code, at the top of `lib/socket.ts` or `lib/marshal.ts`), with
+ * waits in the middle. Every `sock_*` function:
+ *
+ * 1. converts first ({@linkcode begin}, {@linkcode hold}, {@linkcode addressOf}):
+ *    the socket's mode, family, type and protocol through `SocketType`'s own
+ *    getters (a subclass may override the public ones and `gettimeout()`),
+ *    the options object read once, numbers normalised (`-0` is `0`), each
+ *    buffer held as a plain fixed-length view read through intrinsic
+ *    getters, and an address copied, resolved and encoded into a sockaddr of
+ *    its own (never the shared `SOCKADDR`, which any nested call overwrites);
+ * 2. just before each system call, takes the held view as it is now
+ *    ({@linkcode still}): a buffer detached, or shrunk below the length fixed
+ *    in step 1 (a resizable `ArrayBuffer`), rejects with CPython's class for
+ *    such input, before the call, so nothing is consumed from the socket and
+ *    no byte outside the caller's buffer is read or written;
+ * 3. calls, with no user-reachable JavaScript between 2 and 3. A wait on the
+ *    reactor lets any code run (timers, abort listeners), so after every wait
+ *    the loop goes back to step 2.
+ *
  * @module
  */
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS } from "../ffi/mod.ts";
-import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "./addr/mod.ts";
+import { type Address, type Ctx, fromSockaddr, newSockaddr, toSockaddr } from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, ValueError } from "./errors.ts";
 import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
@@ -71,10 +93,42 @@ function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
 }
 
-/** asyncio's check: a socket object in non-blocking mode, and a signal not yet aborted. */
-function check(sock: unknown, options: SockOptions | undefined): AbortSignal | undefined {
+/** A getter of `proto` as a plain function of the receiver, immune to later patching (Node's "primordials"). */
+function intrinsic<T>(proto: object, name: string): (self: unknown) => T {
+  const get = Object.getOwnPropertyDescriptor(proto, name)!.get!;
+  return Function.prototype.call.bind(get) as (self: unknown) => T;
+}
+
+const timeoutOf = intrinsic<number | null>(SocketType.prototype, "timeout");
+const familyOf = intrinsic<number>(SocketType.prototype, "family");
+const typeOf = intrinsic<number>(SocketType.prototype, "type");
+const protoOf = intrinsic<number>(SocketType.prototype, "proto");
+const TYPED = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const viewBuffer = intrinsic<ArrayBufferLike>(TYPED, "buffer");
+const viewOffset = intrinsic<number>(TYPED, "byteOffset");
+const viewLength = intrinsic<number>(TYPED, "byteLength");
+const dataBuffer = intrinsic<ArrayBufferLike>(DataView.prototype, "buffer");
+const dataOffset = intrinsic<number>(DataView.prototype, "byteOffset");
+const dataLength = intrinsic<number>(DataView.prototype, "byteLength");
+
+/** What step 1 fixes for the whole operation. */
+interface Call {
+  /** The socket. */
+  readonly sock: SocketType;
+  /** Its family, type and protocol, read once. */
+  readonly ctx: Ctx;
+  /** The caller's signal, if any. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * Step 1 for the socket and the options: asyncio's check (a socket object
+ * in non-blocking mode, a signal not yet aborted), reading the socket's
+ * state through its own getters and `options.signal` once.
+ */
+function begin(sock: unknown, options: SockOptions | undefined): Call {
   if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
-  if (sock.gettimeout() !== 0) throw new ValueError("the socket must be non-blocking");
+  if (timeoutOf(sock) !== 0) throw new ValueError("the socket must be non-blocking");
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(`options must be an object, not ${pyType(options)}`);
   }
@@ -83,7 +137,49 @@ function check(sock: unknown, options: SockOptions | undefined): AbortSignal | u
     throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
   }
   if (signal?.aborted) throw signal.reason;
-  return signal;
+  return { sock, ctx: { family: familyOf(sock), type: typeOf(sock), proto: protoOf(sock) }, signal };
+}
+
+/** An integer argument as a C `int`, `-0` as `0`. */
+function cint(v: unknown): number {
+  return toCInt(v) + 0;
+}
+
+/**
+ * Step 1 for a bytes-like argument: Python's checks and classes (a string
+ * or detached buffer refused), then the same memory as a plain `Uint8Array`
+ * of the length it has now, built from the intrinsic `buffer`, `byteOffset`
+ * and `byteLength` (a subclass's getters could lie about them). A fixed
+ * length view reads 0 bytes once its buffer is detached or has shrunk below
+ * it, which {@linkcode still} checks.
+ */
+function hold(v: unknown, writable: boolean): Uint8Array {
+  const b = writable ? toWritableBytes(v) : toBytes(v);
+  if (ArrayBuffer.isView(v) && v instanceof DataView) {
+    return new Uint8Array(dataBuffer(v), dataOffset(v), dataLength(v));
+  }
+  const src = ArrayBuffer.isView(v) ? v : b;
+  return new Uint8Array(viewBuffer(src), viewOffset(src), viewLength(src));
+}
+
+/** For {@linkcode still}: what a held receive buffer that has shrunk below `nbytes` is called. */
+const SMALL_INTO = "buffer too small for requested bytes";
+const SMALL_FROM_INTO = "nbytes is greater than the length of the buffer";
+const SMALL_SEND = "the buffer shrank while the operation waited";
+
+/**
+ * Step 2: `view` if it still has the `n` bytes fixed in step 1. Else the
+ * error CPython gives for such an argument: a detached buffer is
+ * `TypeError` for a buffer to write into (as `w*`), `ValueError` for one to
+ * send (as `y*`); a shrunk one is `ValueError(small)`.
+ */
+function still(view: Uint8Array, n: number, writable: boolean, small: string): Uint8Array {
+  if (viewLength(view) >= n) return view;
+  if ((viewBuffer(view) as { detached?: boolean }).detached === true) {
+    if (writable) throw new TypeError("argument must be read-write bytes-like object, not a detached buffer");
+    throw new ValueError("operation forbidden on a detached ArrayBuffer");
+  }
+  throw new ValueError(small);
 }
 
 /**
@@ -91,25 +187,25 @@ function check(sock: unknown, options: SockOptions | undefined): AbortSignal | u
  * Linux. (Unix stream reads also stop at a change of sender credentials or
  * at passed descriptors, and macOS is untested.)
  */
-function shortReadDrains(sock: SocketType): boolean {
-  return LINUX && sock.type === SOCK_STREAM && (sock.family === AF_INET || sock.family === AF_INET6);
+function shortReadDrains(ctx: Ctx): boolean {
+  return LINUX && ctx.type === SOCK_STREAM && (ctx.family === AF_INET || ctx.family === AF_INET6);
 }
 
 /** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. */
-async function ready(sock: SocketType, fd: number, writing: boolean, signal: AbortSignal | undefined): Promise<void> {
-  await waitReady(sock, fd, writing, signal);
-  if (signal?.aborted) throw signal.reason;
+async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
+  await waitReady(call.sock, fd, writing, call.signal);
+  if (call.signal?.aborted) throw call.signal.reason;
 }
 
 /**
  * Receives up to `nbytes` bytes, waiting until some arrive: asyncio's
  * `loop.sock_recv(sock, nbytes)`. An empty result means the peer closed
- * the connection.
+ * the connection; `nbytes` 0 resolves `b''` at once, without a system call.
  *
  * @param sock A socket in non-blocking mode.
  * @param nbytes The most bytes to receive.
  * @param options `{ signal }`.
- * @returns The bytes received (small results are views into a shared pool; see `recv`).
+ * @returns The bytes received, in memory of their own.
  * @throws {ValueError} When the socket is not non-blocking (the promise rejects).
  *
  * @example
@@ -126,18 +222,19 @@ async function ready(sock: SocketType, fd: number, writing: boolean, signal: Abo
  * ```
  */
 export async function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
-  const signal = check(sock, options);
-  const n = toCInt(nbytes);
+  const call = begin(sock, options);
+  const n = cint(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recv");
-  const stream = shortReadDrains(sock);
+  if (n === 0) return new Uint8Array(0);
+  const stream = shortReadDrains(call.ctx);
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     // Skip a call certain to fail: the reactor saw this stream drained and no data since.
-    if (mayBeReady(sock, fd, false)) {
+    if (mayBeReady(call.sock, fd, false)) {
       const buf = room(n);
       const got = libc.recv(fd, buf, n, 0);
       if (got >= 0) {
-        if (stream && got > 0 && got < n) drained(sock, fd);
+        if (stream && got > 0 && got < n) drained(call.sock, fd);
         return take(buf, got);
       }
       const e = errno();
@@ -146,30 +243,34 @@ export async function sock_recv(sock: SocketType, nbytes: number, options?: Sock
         continue;
       }
     }
-    await waitReady(sock, fd, false, signal);
-    if (signal?.aborted) throw signal.reason;
+    await ready(call, fd, false);
   }
 }
 
 /**
  * Receives into `buf`, waiting until some bytes arrive: asyncio's
- * `loop.sock_recv_into(sock, buf)`.
+ * `loop.sock_recv_into(sock, buf)`. An empty buffer resolves 0 at once,
+ * without a system call.
  *
  * @param sock A socket in non-blocking mode.
- * @param buf Where to write (up to its length).
+ * @param buf Where to write (up to its length when the call is made).
  * @param options `{ signal }`.
  * @returns The number of bytes received.
+ * @throws {TypeError} When `buf` is detached, also while the call waits.
+ * @throws {ValueError} When `buf` shrinks below its first length while the call waits.
  */
 export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
-  const signal = check(sock, options);
-  const b = toWritableBytes(buf);
-  const stream = shortReadDrains(sock);
+  const call = begin(sock, options);
+  const view = hold(buf, true);
+  const n = view.length;
+  if (n === 0) return 0;
+  const stream = shortReadDrains(call.ctx);
   for (;;) {
-    const fd = liveFd(sock);
-    if (mayBeReady(sock, fd, false)) {
-      const got = libc.recv(fd, b, b.length, 0);
+    const fd = liveFd(call.sock);
+    if (mayBeReady(call.sock, fd, false)) {
+      const got = libc.recv(fd, still(view, n, true, SMALL_INTO), n, 0);
       if (got >= 0) {
-        if (stream && got > 0 && got < b.length) drained(sock, fd);
+        if (stream && got > 0 && got < n) drained(call.sock, fd);
         return got;
       }
       const e = errno();
@@ -178,8 +279,7 @@ export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?:
         continue;
       }
     }
-    await waitReady(sock, fd, false, signal);
-    if (signal?.aborted) throw signal.reason;
+    await ready(call, fd, false);
   }
 }
 
@@ -197,20 +297,18 @@ export async function sock_recvfrom(
   bufsize: number,
   options?: SockOptions,
 ): Promise<[Uint8Array, Address | null]> {
-  const signal = check(sock, options);
-  const n = toCInt(bufsize);
+  const call = begin(sock, options);
+  const n = cint(bufsize);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom");
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     const buf = room(n);
     OUTLEN[0] = OUT.bytes.length;
     const got = libc.recvfrom(fd, buf, n, 0, OUT.bytes, OUTLEN);
-    if (got >= 0) return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], sock)];
+    if (got >= 0) return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], call.ctx)];
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, false, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, false);
+    else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
@@ -223,7 +321,8 @@ export async function sock_recvfrom(
  * @param nbytes The most bytes to receive; `0` (the default) means `buf`'s length.
  * @param options `{ signal }`.
  * @returns `[nbytes, address]`.
- * @throws {ValueError} When `nbytes` is negative or larger than the buffer.
+ * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait.
+ * @throws {TypeError} When `buf` is detached, also while the call waits.
  */
 export async function sock_recvfrom_into(
   sock: SocketType,
@@ -232,22 +331,21 @@ export async function sock_recvfrom_into(
   options?: SockOptions,
 ): Promise<[number, Address | null]> {
   if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
-  const signal = check(sock, options);
-  const b = toWritableBytes(buf);
-  let n = nbytes === undefined ? 0 : toCInt(nbytes);
+  const call = begin(sock, options);
+  const view = hold(buf, true);
+  let n = nbytes === undefined ? 0 : cint(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
-  if (n === 0) n = b.length;
-  if (n > b.length) throw new ValueError("nbytes is greater than the length of the buffer");
+  if (n === 0) n = view.length;
+  if (n > view.length) throw new ValueError(SMALL_FROM_INTO);
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
+    const into = still(view, n, true, SMALL_FROM_INTO);
     OUTLEN[0] = OUT.bytes.length;
-    const got = libc.recvfrom(fd, b, n, 0, OUT.bytes, OUTLEN);
-    if (got >= 0) return [got, fromSockaddr(OUT, OUTLEN[0], sock)];
+    const got = libc.recvfrom(fd, into, n, 0, OUT.bytes, OUTLEN);
+    if (got >= 0) return [got, fromSockaddr(OUT, OUTLEN[0], call.ctx)];
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, false, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, false);
+    else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
@@ -259,25 +357,39 @@ export async function sock_recvfrom_into(
  * @param data The bytes.
  * @param options `{ signal }` (an abort after a partial send leaves the rest unsent).
  * @returns Once everything is sent.
+ * @throws {ValueError} When `data` is detached or shrinks while the call waits (what was sent stays sent).
  */
 export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
-  const signal = check(sock, options);
-  const b = toBytes(data);
+  const call = begin(sock, options);
+  const view = hold(data, false);
+  await sendAll(call, view, view.length);
+}
+
+/** Sends the first `n` bytes of a held view, re-taking it after every wait. */
+async function sendAll(call: Call, view: Uint8Array, n: number): Promise<void> {
   let sent = 0;
   do {
-    const fd = liveFd(sock);
-    const part = sent === 0 ? b : b.subarray(sent);
+    const fd = liveFd(call.sock);
+    const whole = still(view, n, false, SMALL_SEND);
+    const part = sent === 0 && n === whole.length ? whole : whole.subarray(sent, n);
     const r = libc.send(fd, part, part.length, MSG_NOSIGNAL);
     if (r >= 0) {
       sent += r;
       continue;
     }
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, true, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR) throw osErrorFrom(e);
-  } while (sent < b.length);
+    if (again(e)) await ready(call, fd, true);
+    else if (e !== EINTR) throw osErrorFrom(e);
+  } while (sent < n);
+}
+
+/** An address's top level copied, each element read once: the caller's array may change while the call waits. */
+function snapshot(address: Address): Address {
+  if (!Array.isArray(address)) return address;
+  const length = address.length;
+  const out: unknown[] = new Array(length);
+  for (let i = 0; i < length; i++) out[i] = address[i];
+  return out;
 }
 
 /**
@@ -285,8 +397,8 @@ export async function sock_sendall(sock: SocketType, data: BytesLike, options?: 
  * {@linkcode getaddrinfo_async}, as asyncio's `_ensure_resolved` does, so
  * that encoding the address never blocks on DNS.
  */
-async function resolved(sock: SocketType, address: Address, signal: AbortSignal | undefined): Promise<Address> {
-  const family = sock.family;
+async function resolved(call: Call, address: Address): Promise<Address> {
+  const { family, type, proto } = call.ctx;
   if ((family !== AF_INET && family !== AF_INET6) || !Array.isArray(address) || address.length < 2) return address;
   const host = address[0];
   if (typeof host !== "string" || host === "" || host === "<broadcast>") return address;
@@ -301,7 +413,7 @@ async function resolved(sock: SocketType, address: Address, signal: AbortSignal 
     if (!(e instanceof OSError)) return address;
     // A name (or a scoped IPv6 address): resolve it off the main thread below.
   }
-  const infos = await getaddrinfo_async(host, port, family, sock.type, sock.proto, { signal });
+  const infos = await getaddrinfo_async(host, port, family, type, proto, { signal: call.signal });
   const [, , , , sa] = infos[0];
   const out = (sa as unknown[]).slice();
   if (family === AF_INET6) {
@@ -310,6 +422,34 @@ async function resolved(sock: SocketType, address: Address, signal: AbortSignal 
     if (address.length > 3) out[3] = address[3];
   }
   return out;
+}
+
+/** An encoded address in memory of its own, and the address it encodes. */
+interface Encoded {
+  /** The `sockaddr`. */
+  readonly bytes: Uint8Array;
+  /** Its length. */
+  readonly len: number;
+  /** The address as resolved, for messages. */
+  readonly address: Address;
+}
+
+/** Step 1 for an address: copied, resolved, then encoded into a `sockaddr` owned by this call. */
+async function addressOf(call: Call, address: Address, caller: string): Promise<Encoded> {
+  const resolvedAddress = await resolved(call, snapshot(address));
+  const sa = newSockaddr();
+  const len = toSockaddr(call.ctx, resolvedAddress, caller, sa);
+  return { bytes: sa.bytes, len, address: resolvedAddress };
+}
+
+/** `SO_ERROR` of a descriptor, read directly (a subclass may override `getsockopt`). */
+function soError(fd: number): number {
+  const value = new Int32Array(1);
+  const len = new Uint32Array([4]);
+  if (libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, new Uint8Array(value.buffer), new Uint8Array(len.buffer)) < 0) {
+    throw osErrorFrom(errno());
+  }
+  return value[0];
 }
 
 /**
@@ -324,19 +464,17 @@ async function resolved(sock: SocketType, address: Address, signal: AbortSignal 
  * @throws {OSError} `[Errno 111] Connect call failed ('127.0.0.1', 1)` and the like, as asyncio words it.
  */
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
-  const signal = check(sock, options);
-  const addr = await resolved(sock, address, signal);
-  const len = toSockaddr(sock, addr, "connect");
-  const fd = liveFd(sock);
-  if (libc.connect(fd, SOCKADDR.bytes, len) === 0) return;
+  const call = begin(sock, options);
+  const sa = await addressOf(call, address, "connect");
+  if (libc.connect(liveFd(call.sock), sa.bytes, sa.len) === 0) return;
   const e = errno();
   if (e !== EINPROGRESS && e !== EINTR && !again(e)) throw osErrorFrom(e);
   for (;;) {
-    await ready(sock, liveFd(sock), true, signal);
-    const err = sock.getsockopt(SOL_SOCKET, SO_ERROR);
+    await ready(call, liveFd(call.sock), true);
+    const err = soError(liveFd(call.sock));
     if (err === 0) return;
     if (err === EINPROGRESS || err === EINTR || again(err)) continue;
-    throw new OSError(err, `Connect call failed ${pyStr(addr)}`);
+    throw new OSError(err, `Connect call failed ${pyStr(sa.address)}`);
   }
 }
 
@@ -349,32 +487,33 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
  * @returns `[conn, address]`.
  */
 export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
-  const signal = check(sock, options);
+  const call = begin(sock, options);
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     OUTLEN[0] = OUT.bytes.length;
     const nfd = libc.accept4
       ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC | SOCK_NONBLOCK)
       : libc.accept(fd, OUT.bytes, OUTLEN);
-    if (nfd >= 0) {
-      try {
-        const address = fromSockaddr(OUT, OUTLEN[0], sock);
-        const conn = new SocketType(sock.family, sock.type | SOCK_NONBLOCK, sock.proto, nfd);
-        if (!libc.accept4) {
-          conn.set_inheritable(false);
-          conn.setblocking(false);
-        }
-        return [conn, address];
-      } catch (err) {
-        libc.close(nfd);
-        throw err;
-      }
-    }
+    if (nfd >= 0) return adopt(call.ctx, nfd);
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, false, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR && e !== ECONNABORTED) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, false);
+    else if (e !== EINTR && e !== ECONNABORTED) throw osErrorFrom(e);
+  }
+}
+
+/** An accepted descriptor as a non-blocking socket, with the peer's address in `OUT`; closed on failure. */
+function adopt(ctx: Ctx, nfd: number): [SocketType, Address | null] {
+  try {
+    const address = fromSockaddr(OUT, OUTLEN[0], ctx);
+    const conn = new SocketType(ctx.family, ctx.type | SOCK_NONBLOCK, ctx.proto, nfd);
+    if (!libc.accept4) {
+      conn.set_inheritable(false);
+      conn.setblocking(false);
+    }
+    return [conn, address];
+  } catch (err) {
+    libc.close(nfd);
+    throw err;
   }
 }
 
@@ -388,6 +527,7 @@ export async function sock_accept(sock: SocketType, options?: SockOptions): Prom
  * @param address The destination.
  * @param options `{ signal }`.
  * @returns The number of bytes sent.
+ * @throws {ValueError} When `data` is detached or shrinks while the call waits.
  */
 export async function sock_sendto(
   sock: SocketType,
@@ -395,29 +535,25 @@ export async function sock_sendto(
   address: Address,
   options?: SockOptions,
 ): Promise<number> {
-  const signal = check(sock, options);
-  const b = toBytes(data);
-  const addr = await resolved(sock, address, signal);
-  const len = toSockaddr(sock, addr, "sendto");
-  let sa = SOCKADDR.bytes;
+  const call = begin(sock, options);
+  const view = hold(data, false);
+  const n = view.length;
+  const sa = await addressOf(call, address, "sendto");
   for (;;) {
-    const fd = liveFd(sock);
-    const r = libc.sendto(fd, b, b.length, MSG_NOSIGNAL, sa, len);
+    const fd = liveFd(call.sock);
+    const r = libc.sendto(fd, still(view, n, false, SMALL_SEND), n, MSG_NOSIGNAL, sa.bytes, sa.len);
     if (r >= 0) return r;
     const e = errno();
-    if (again(e)) {
-      // SOCKADDR is shared scratch: keep this address across the wait.
-      if (sa === SOCKADDR.bytes) sa = sa.slice(0, len);
-      await ready(sock, fd, true, signal);
-    } else if (e !== EINTR) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, true);
+    else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
 /** asyncio's `_check_sendfile_params`. */
-function sendfileParams(sock: SocketType, file: unknown, offset: unknown, count: unknown): [number, number | null] {
+function sendfileParams(ctx: Ctx, file: unknown, offset: unknown, count: unknown): [number, number | null] {
   const mode = typeof file === "object" && file !== null ? (file as { mode?: unknown }).mode : undefined;
   if (typeof mode === "string" && !mode.includes("b")) throw new ValueError("file should be opened in binary mode");
-  if (sock.type !== SOCK_STREAM) throw new ValueError("only SOCK_STREAM type sockets are supported");
+  if (ctx.type !== SOCK_STREAM) throw new ValueError("only SOCK_STREAM type sockets are supported");
   let n: number | null = null;
   if (count !== null && count !== undefined) {
     if (typeof count !== "number" || !Number.isInteger(count)) {
@@ -430,7 +566,7 @@ function sendfileParams(sock: SocketType, file: unknown, offset: unknown, count:
     throw new TypeError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
   }
   if (offset < 0) throw new ValueError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
-  return [offset, n];
+  return [offset + 0, n];
 }
 
 const CHUNK = 256 * 1024;
@@ -449,6 +585,7 @@ const CHUNK = 256 * 1024;
  * @param count How many bytes at most (default: to the end of the file).
  * @param options `{ signal }`.
  * @returns The total number of bytes sent.
+ * @throws {OSError} When the file object's `read` reports a count outside the buffer it was given.
  */
 export async function sock_sendfile(
   sock: SocketType,
@@ -457,18 +594,18 @@ export async function sock_sendfile(
   count: number | null = null,
   options?: SockOptions,
 ): Promise<number> {
-  const signal = check(sock, options);
-  const [start, limit] = sendfileParams(sock, file, offset, count);
+  const call = begin(sock, options);
+  const [start, limit] = sendfileParams(call.ctx, file, offset, count);
   const infd = descriptorOf(file);
   if (infd !== undefined) {
     let total = 0;
-    const native = libc.sendfile ? await sendfileNative(sock, infd, start, limit, signal) : null;
+    const native = libc.sendfile ? await sendfileNative(call, infd, start, limit) : null;
     if (native !== null) total = native;
-    else total = await sendfileRead(sock, (buf, at) => pread(infd, buf, at), start, limit, signal);
+    else total = await sendfileRead(call, (buf, at) => pread(infd, buf, at), start, limit);
     if (total > 0 && libc.lseek(infd, start + total, SEEK_SET) < 0) throw osErrorFrom(errno());
     return total;
   }
-  let read: (buf: Uint8Array) => Promise<number>, seek: (pos: number) => Promise<unknown>;
+  let read: (buf: Uint8Array) => Promise<unknown>, seek: (pos: number) => Promise<unknown>;
   const f = file as Partial<AsyncFile & SyncFile>;
   if (typeof f.read === "function" && typeof f.seek === "function") {
     read = async (buf) => (await f.read!(buf)) ?? 0;
@@ -480,21 +617,22 @@ export async function sock_sendfile(
     throw new TypeError(`file must be a file descriptor or a file object, not ${pyType(file)}`);
   }
   await seek(start);
-  const total = await sendfileRead(sock, read, start, limit, signal);
+  const total = await sendfileRead(call, read, start, limit);
   if (total > 0) await seek(start + total);
   return total;
 }
 
 /** The descriptor of a source that has one: a number, an `fd` property, or a `fileno()` method. */
 function descriptorOf(file: unknown): number | undefined {
-  if (typeof file === "number") return toInt(file);
+  if (typeof file === "number") return toInt(file) + 0;
   if (typeof file !== "object" || file === null) return undefined;
   const f = file as { fd?: unknown; fileno?: unknown };
   if (typeof f.fileno === "function") {
     const n = (f.fileno as () => unknown).call(file);
-    return typeof n === "number" ? n : undefined;
+    return typeof n === "number" ? n + 0 : undefined;
   }
-  return typeof f.fd === "number" ? f.fd : undefined;
+  const fd = f.fd;
+  return typeof fd === "number" ? fd + 0 : undefined;
 }
 
 function pread(fd: number, buf: Uint8Array, at: number): number {
@@ -507,19 +645,13 @@ function pread(fd: number, buf: Uint8Array, at: number): number {
 }
 
 /** `sendfile(2)` until `limit` or the end of the file; `null` if the kernel refuses this pair of descriptors. */
-async function sendfileNative(
-  sock: SocketType,
-  infd: number,
-  start: number,
-  limit: number | null,
-  signal: AbortSignal | undefined,
-): Promise<number | null> {
+async function sendfileNative(call: Call, infd: number, start: number, limit: number | null): Promise<number | null> {
   const off = new BigInt64Array([BigInt(start)]);
   let total = 0;
   for (;;) {
     const want = limit === null ? 0x40000000 : Math.min(limit - total, 0x40000000);
     if (want <= 0) return total;
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     const r = libc.sendfile!(fd, infd, off, want);
     if (r > 0) {
       total += r;
@@ -527,30 +659,45 @@ async function sendfileNative(
     }
     if (r === 0) return total;
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, true, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if ((e === EINVAL || e === ENOSYS || e === EOPNOTSUPP) && total === 0) return null;
+    if (again(e)) await ready(call, fd, true);
+    else if ((e === EINVAL || e === ENOSYS || e === EOPNOTSUPP) && total === 0) return null;
     else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
-/** Reads chunks with `read(buf, position)` and sends them, until `limit` or the end. */
+/**
+ * A file object's count for a read into `want` bytes: an integer in
+ * `[0, want]`, else `OSError` as Python's `io` words it for `readinto`.
+ */
+function readCount(got: unknown, want: number): number {
+  const n = toInt(got);
+  if (n < 0 || n > want) {
+    throw new OSError(`raw readinto() returned invalid length ${n} (should have been between 0 and ${want})`);
+  }
+  return n + 0;
+}
+
+/**
+ * Reads chunks with `read(buf, position)` and sends them, until `limit` or
+ * the end. The chunk goes to the file object's `read`, which may detach it:
+ * each send re-takes it ({@linkcode sendAll}).
+ */
 async function sendfileRead(
-  sock: SocketType,
-  read: (buf: Uint8Array, at: number) => number | Promise<number>,
+  call: Call,
+  read: (buf: Uint8Array, at: number) => unknown,
   start: number,
   limit: number | null,
-  signal: AbortSignal | undefined,
 ): Promise<number> {
   const buf = new Uint8Array(limit === null ? CHUNK : Math.min(CHUNK, limit));
+  const size = buf.length;
   let total = 0;
   for (;;) {
-    const want = limit === null ? buf.length : Math.min(buf.length, limit - total);
+    const want = limit === null ? size : Math.min(size, limit - total);
     if (want <= 0) return total;
-    const got = await read(want === buf.length ? buf : buf.subarray(0, want), start + total);
+    const into = still(buf, want, true, SMALL_INTO);
+    const got = readCount(await read(want === size ? into : into.subarray(0, want), start + total), want);
     if (got === 0) return total;
-    await sock_sendall(sock, buf.subarray(0, got), { signal });
+    await sendAll(call, buf, got);
     total += got;
   }
 }

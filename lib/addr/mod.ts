@@ -89,14 +89,16 @@ export function codecFor(family: number): Codec | undefined {
 }
 
 /**
- * Encodes `addr` for a socket described by `ctx` into {@linkcode SOCKADDR}
- * and returns the length (CPython's `getsockaddrarg`).
+ * Encodes `addr` for a socket described by `ctx` into `out` (by default
+ * {@linkcode SOCKADDR}) and returns the length (CPython's `getsockaddrarg`).
+ * A call that waits between encoding and its system call passes its own
+ * `out` (see {@linkcode newSockaddr}): a nested call would overwrite SOCKADDR.
  */
-export function toSockaddr(ctx: Ctx, addr: unknown, caller: string): number {
+export function toSockaddr(ctx: Ctx, addr: unknown, caller: string, out: Sockaddr = SOCKADDR): number {
   const codec = CODECS.get(ctx.family);
   if (!codec) throw new OSError(`${caller}(): bad family`);
-  SOCKADDR.bytes.fill(0);
-  return codec.encode(addr, SOCKADDR, ctx, caller);
+  out.bytes.fill(0);
+  return codec.encode(addr, out, ctx, caller);
 }
 
 /**
