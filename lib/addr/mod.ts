@@ -89,16 +89,14 @@ export function codecFor(family: number): Codec | undefined {
 }
 
 /**
- * Encodes `addr` for a socket described by `ctx` into `out` (by default
- * {@linkcode SOCKADDR}) and returns the length (CPython's `getsockaddrarg`).
- * A call that waits between encoding and its system call passes its own
- * `out` (see {@linkcode newSockaddr}): a nested call would overwrite SOCKADDR.
+ * Encodes `addr` for a socket described by `ctx` into {@linkcode SOCKADDR}
+ * and returns the length (CPython's `getsockaddrarg`).
  */
-export function toSockaddr(ctx: Ctx, addr: unknown, caller: string, out: Sockaddr = SOCKADDR): number {
+export function toSockaddr(ctx: Ctx, addr: unknown, caller: string): number {
   const codec = CODECS.get(ctx.family);
   if (!codec) throw new OSError(`${caller}(): bad family`);
-  out.bytes.fill(0);
-  return codec.encode(addr, out, ctx, caller);
+  SOCKADDR.bytes.fill(0);
+  return codec.encode(addr, SOCKADDR, ctx, caller);
 }
 
 /**
