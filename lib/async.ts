@@ -14,22 +14,23 @@
  *
  * ## The boundary, across waits
  *
- * The discipline of STYLE.md §10 (the sync calls' write-up sits with their
- * marshalling code, at the top of `lib/socket.ts` or `lib/marshal.ts`), with
+ * The discipline written down in `lib/marshal.ts` (STYLE.md §10), with
  * waits in the middle. Every `sock_*` function:
  *
- * 1. converts first ({@linkcode begin}, {@linkcode hold}, {@linkcode addressOf}):
- *    the socket's mode, family, type and protocol through `SocketType`'s own
- *    getters (a subclass may override the public ones and `gettimeout()`),
- *    the options object read once, numbers normalised (`-0` is `0`), each
- *    buffer held as a plain fixed-length view read through intrinsic
- *    getters, and an address copied, resolved and encoded into a sockaddr of
- *    its own (never the shared `SOCKADDR`, which any nested call overwrites);
- * 2. just before each system call, takes the held view as it is now
- *    ({@linkcode still}): a buffer detached, or shrunk below the length fixed
- *    in step 1 (a resizable `ArrayBuffer`), rejects with CPython's class for
- *    such input, before the call, so nothing is consumed from the socket and
- *    no byte outside the caller's buffer is read or written;
+ * 1. converts first (`begin`, `addressOf`): the socket's mode, family, type
+ *    and protocol from its private state (`timeoutOf`, `ctxOf`: a subclass
+ *    may override `gettimeout()` and the public getters), the options object
+ *    read once, numbers normalised (`-0` is `0`), each buffer as a plain
+ *    view (`toBytes`) whose length is noted through the built-in getter
+ *    (`lengthOf`), and an address copied, then resolved, then encoded
+ *    (`addressArg`);
+ * 2. just before each system call, takes the buffer as it is now (`still`)
+ *    and the address (`sockaddrOf` encodes the copy again if a nested call
+ *    used the shared `SOCKADDR` meanwhile): a buffer detached, or shrunk
+ *    below the length noted in step 1 (a resizable `ArrayBuffer`), rejects
+ *    with CPython's class for such input, before the call, so nothing is
+ *    consumed from the socket and no byte outside the caller's buffer is
+ *    read or written;
  * 3. calls, with no user-reachable JavaScript between 2 and 3. A wait on the
  *    reactor lets any code run (timers, abort listeners), so after every wait
  *    the loop goes back to step 2.
@@ -39,14 +40,24 @@
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS } from "../ffi/mod.ts";
-import { type Address, type Ctx, fromSockaddr, newSockaddr, toSockaddr } from "./addr/mod.ts";
+import {
+  type Address,
+  type AddressArg,
+  addressArg,
+  type Ctx,
+  fromSockaddr,
+  newSockaddr,
+  snapshotAddress,
+  sockaddrOf,
+} from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, ValueError } from "./errors.ts";
 import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
-import { liveFd, SocketType } from "./socket.ts";
+import { ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
+import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
@@ -93,24 +104,6 @@ function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
 }
 
-/** A getter of `proto` as a plain function of the receiver, immune to later patching (Node's "primordials"). */
-function intrinsic<T>(proto: object, name: string): (self: unknown) => T {
-  const get = Object.getOwnPropertyDescriptor(proto, name)!.get!;
-  return Function.prototype.call.bind(get) as (self: unknown) => T;
-}
-
-const timeoutOf = intrinsic<number | null>(SocketType.prototype, "timeout");
-const familyOf = intrinsic<number>(SocketType.prototype, "family");
-const typeOf = intrinsic<number>(SocketType.prototype, "type");
-const protoOf = intrinsic<number>(SocketType.prototype, "proto");
-const TYPED = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const viewBuffer = intrinsic<ArrayBufferLike>(TYPED, "buffer");
-const viewOffset = intrinsic<number>(TYPED, "byteOffset");
-const viewLength = intrinsic<number>(TYPED, "byteLength");
-const dataBuffer = intrinsic<ArrayBufferLike>(DataView.prototype, "buffer");
-const dataOffset = intrinsic<number>(DataView.prototype, "byteOffset");
-const dataLength = intrinsic<number>(DataView.prototype, "byteLength");
-
 /** What step 1 fixes for the whole operation. */
 interface Call {
   /** The socket. */
@@ -124,7 +117,7 @@ interface Call {
 /**
  * Step 1 for the socket and the options: asyncio's check (a socket object
  * in non-blocking mode, a signal not yet aborted), reading the socket's
- * state through its own getters and `options.signal` once.
+ * private state and `options.signal` once.
  */
 function begin(sock: unknown, options: SockOptions | undefined): Call {
   if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
@@ -137,47 +130,24 @@ function begin(sock: unknown, options: SockOptions | undefined): Call {
     throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
   }
   if (signal?.aborted) throw signal.reason;
-  return { sock, ctx: { family: familyOf(sock), type: typeOf(sock), proto: protoOf(sock) }, signal };
+  return { sock, ctx: ctxOf(sock), signal };
 }
 
-/** An integer argument as a C `int`, `-0` as `0`. */
-function cint(v: unknown): number {
-  return toCInt(v) + 0;
-}
-
-/**
- * Step 1 for a bytes-like argument: Python's checks and classes (a string
- * or detached buffer refused), then the same memory as a plain `Uint8Array`
- * of the length it has now, built from the intrinsic `buffer`, `byteOffset`
- * and `byteLength` (a subclass's getters could lie about them). A fixed
- * length view reads 0 bytes once its buffer is detached or has shrunk below
- * it, which {@linkcode still} checks.
- */
-function hold(v: unknown, writable: boolean): Uint8Array {
-  const b = writable ? toWritableBytes(v) : toBytes(v);
-  if (ArrayBuffer.isView(v) && v instanceof DataView) {
-    return new Uint8Array(dataBuffer(v), dataOffset(v), dataLength(v));
-  }
-  const src = ArrayBuffer.isView(v) ? v : b;
-  return new Uint8Array(viewBuffer(src), viewOffset(src), viewLength(src));
-}
-
-/** For {@linkcode still}: what a held receive buffer that has shrunk below `nbytes` is called. */
+/** For {@linkcode still}: CPython's words for a buffer shorter than the bytes asked for. */
 const SMALL_INTO = "buffer too small for requested bytes";
 const SMALL_FROM_INTO = "nbytes is greater than the length of the buffer";
-const SMALL_SEND = "the buffer shrank while the operation waited";
 
 /**
- * Step 2: `view` if it still has the `n` bytes fixed in step 1. Else the
- * error CPython gives for such an argument: a detached buffer is
- * `TypeError` for a buffer to write into (as `w*`), `ValueError` for one to
- * send (as `y*`); a shrunk one is `ValueError(small)`.
+ * Step 2 for a buffer to receive into: `view` if it still has the `n` bytes
+ * noted in step 1. Else CPython's error for such an argument: a detached
+ * buffer is `TypeError` (as `w*` refuses a released `memoryview`), a shrunk
+ * one `ValueError(small)`. (A buffer to send from goes through `held`,
+ * whose `ValueError` is `y*`'s class.)
  */
-function still(view: Uint8Array, n: number, writable: boolean, small: string): Uint8Array {
-  if (viewLength(view) >= n) return view;
-  if ((viewBuffer(view) as { detached?: boolean }).detached === true) {
-    if (writable) throw new TypeError("argument must be read-write bytes-like object, not a detached buffer");
-    throw new ValueError("operation forbidden on a detached ArrayBuffer");
+function still(view: Uint8Array, n: number, small: string): Uint8Array {
+  if (lengthOf(view) >= n) return view;
+  if ((TA_BUFFER.call(view) as { detached?: boolean }).detached === true) {
+    throw new TypeError("argument must be read-write bytes-like object, not a detached buffer");
   }
   throw new ValueError(small);
 }
@@ -223,7 +193,7 @@ async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
  */
 export async function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
   const call = begin(sock, options);
-  const n = cint(nbytes);
+  const n = toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recv");
   if (n === 0) return new Uint8Array(0);
   const stream = shortReadDrains(call.ctx);
@@ -261,14 +231,14 @@ export async function sock_recv(sock: SocketType, nbytes: number, options?: Sock
  */
 export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
   const call = begin(sock, options);
-  const view = hold(buf, true);
-  const n = view.length;
+  const view = toWritableBytes(buf);
+  const n = lengthOf(view);
   if (n === 0) return 0;
   const stream = shortReadDrains(call.ctx);
   for (;;) {
     const fd = liveFd(call.sock);
     if (mayBeReady(call.sock, fd, false)) {
-      const got = libc.recv(fd, still(view, n, true, SMALL_INTO), n, 0);
+      const got = libc.recv(fd, still(view, n, SMALL_INTO), n, 0);
       if (got >= 0) {
         if (stream && got > 0 && got < n) drained(call.sock, fd);
         return got;
@@ -298,7 +268,7 @@ export async function sock_recvfrom(
   options?: SockOptions,
 ): Promise<[Uint8Array, Address | null]> {
   const call = begin(sock, options);
-  const n = cint(bufsize);
+  const n = toCInt(bufsize);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom");
   for (;;) {
     const fd = liveFd(call.sock);
@@ -332,14 +302,15 @@ export async function sock_recvfrom_into(
 ): Promise<[number, Address | null]> {
   if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
   const call = begin(sock, options);
-  const view = hold(buf, true);
-  let n = nbytes === undefined ? 0 : cint(nbytes);
+  const view = toWritableBytes(buf);
+  const length = lengthOf(view);
+  let n = nbytes === undefined ? 0 : toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
-  if (n === 0) n = view.length;
-  if (n > view.length) throw new ValueError(SMALL_FROM_INTO);
+  if (n === 0) n = length;
+  if (n > length) throw new ValueError(SMALL_FROM_INTO);
   for (;;) {
     const fd = liveFd(call.sock);
-    const into = still(view, n, true, SMALL_FROM_INTO);
+    const into = still(view, n, SMALL_FROM_INTO);
     OUTLEN[0] = OUT.bytes.length;
     const got = libc.recvfrom(fd, into, n, 0, OUT.bytes, OUTLEN);
     if (got >= 0) return [got, fromSockaddr(OUT, OUTLEN[0], call.ctx)];
@@ -361,8 +332,8 @@ export async function sock_recvfrom_into(
  */
 export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
-  const view = hold(data, false);
-  await sendAll(call, view, view.length);
+  const view = toBytes(data);
+  await sendAll(call, view, lengthOf(view));
 }
 
 /** Sends the first `n` bytes of a held view, re-taking it after every wait. */
@@ -370,9 +341,9 @@ async function sendAll(call: Call, view: Uint8Array, n: number): Promise<void> {
   let sent = 0;
   do {
     const fd = liveFd(call.sock);
-    const whole = still(view, n, false, SMALL_SEND);
-    const part = sent === 0 && n === whole.length ? whole : whole.subarray(sent, n);
-    const r = libc.send(fd, part, part.length, MSG_NOSIGNAL);
+    const end = held(view, n);
+    const part = sent === 0 ? view : span(view, sent, end);
+    const r = libc.send(fd, part, end - sent, MSG_NOSIGNAL);
     if (r >= 0) {
       sent += r;
       continue;
@@ -381,15 +352,6 @@ async function sendAll(call: Call, view: Uint8Array, n: number): Promise<void> {
     if (again(e)) await ready(call, fd, true);
     else if (e !== EINTR) throw osErrorFrom(e);
   } while (sent < n);
-}
-
-/** An address's top level copied, each element read once: the caller's array may change while the call waits. */
-function snapshot(address: Address): Address {
-  if (!Array.isArray(address)) return address;
-  const length = address.length;
-  const out: unknown[] = new Array(length);
-  for (let i = 0; i < length; i++) out[i] = address[i];
-  return out;
 }
 
 /**
@@ -424,22 +386,12 @@ async function resolved(call: Call, address: Address): Promise<Address> {
   return out;
 }
 
-/** An encoded address in memory of its own, and the address it encodes. */
-interface Encoded {
-  /** The `sockaddr`. */
-  readonly bytes: Uint8Array;
-  /** Its length. */
-  readonly len: number;
-  /** The address as resolved, for messages. */
-  readonly address: Address;
-}
-
-/** Step 1 for an address: copied, resolved, then encoded into a `sockaddr` owned by this call. */
-async function addressOf(call: Call, address: Address, caller: string): Promise<Encoded> {
-  const resolvedAddress = await resolved(call, snapshot(address));
-  const sa = newSockaddr();
-  const len = toSockaddr(call.ctx, resolvedAddress, caller, sa);
-  return { bytes: sa.bytes, len, address: resolvedAddress };
+/**
+ * Step 1 for an address: copied (each element read once), then a host name
+ * resolved off the main thread, then validated and encoded.
+ */
+async function addressOf(call: Call, address: Address, caller: string): Promise<AddressArg> {
+  return addressArg(call.ctx, await resolved(call, snapshotAddress(address) as Address), caller);
 }
 
 /** `SO_ERROR` of a descriptor, read directly (a subclass may override `getsockopt`). */
@@ -465,8 +417,8 @@ function soError(fd: number): number {
  */
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
-  const sa = await addressOf(call, address, "connect");
-  if (libc.connect(liveFd(call.sock), sa.bytes, sa.len) === 0) return;
+  const a = await addressOf(call, address, "connect");
+  if (libc.connect(liveFd(call.sock), sockaddrOf(a), a.len) === 0) return;
   const e = errno();
   if (e !== EINPROGRESS && e !== EINTR && !again(e)) throw osErrorFrom(e);
   for (;;) {
@@ -474,7 +426,7 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
     const err = soError(liveFd(call.sock));
     if (err === 0) return;
     if (err === EINPROGRESS || err === EINTR || again(err)) continue;
-    throw new OSError(err, `Connect call failed ${pyStr(sa.address)}`);
+    throw new OSError(err, `Connect call failed ${pyStr(a.snapshot)}`);
   }
 }
 
@@ -536,12 +488,12 @@ export async function sock_sendto(
   options?: SockOptions,
 ): Promise<number> {
   const call = begin(sock, options);
-  const view = hold(data, false);
-  const n = view.length;
-  const sa = await addressOf(call, address, "sendto");
+  const view = toBytes(data);
+  const n = lengthOf(view);
+  const a = await addressOf(call, address, "sendto");
   for (;;) {
     const fd = liveFd(call.sock);
-    const r = libc.sendto(fd, still(view, n, false, SMALL_SEND), n, MSG_NOSIGNAL, sa.bytes, sa.len);
+    const r = libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a), a.len);
     if (r >= 0) return r;
     const e = errno();
     if (again(e)) await ready(call, fd, true);
@@ -624,7 +576,7 @@ export async function sock_sendfile(
 
 /** The descriptor of a source that has one: a number, an `fd` property, or a `fileno()` method. */
 function descriptorOf(file: unknown): number | undefined {
-  if (typeof file === "number") return toInt(file) + 0;
+  if (typeof file === "number") return toInt(file);
   if (typeof file !== "object" || file === null) return undefined;
   const f = file as { fd?: unknown; fileno?: unknown };
   if (typeof f.fileno === "function") {
@@ -674,7 +626,7 @@ function readCount(got: unknown, want: number): number {
   if (n < 0 || n > want) {
     throw new OSError(`raw readinto() returned invalid length ${n} (should have been between 0 and ${want})`);
   }
-  return n + 0;
+  return n;
 }
 
 /**
@@ -694,8 +646,8 @@ async function sendfileRead(
   for (;;) {
     const want = limit === null ? size : Math.min(size, limit - total);
     if (want <= 0) return total;
-    const into = still(buf, want, true, SMALL_INTO);
-    const got = readCount(await read(want === size ? into : into.subarray(0, want), start + total), want);
+    const into = still(buf, want, SMALL_INTO);
+    const got = readCount(await read(want === size ? into : span(into, 0, want), start + total), want);
     if (got === 0) return total;
     await sendAll(call, buf, got);
     total += got;
