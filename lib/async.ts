@@ -100,12 +100,13 @@ const LINUX = OS === "linux";
 const OUT = newSockaddr();
 const OUTLEN = new Uint32Array(1);
 
-function again(e: number): boolean {
+/** Whether `e` means "try again when ready". Internal to the module. */
+export function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
 }
 
-/** What step 1 fixes for the whole operation. */
-interface Call {
+/** What step 1 fixes for the whole operation. Internal to the module. */
+export interface Call {
   /** The socket. */
   readonly sock: SocketType;
   /** Its family, type and protocol, read once. */
@@ -117,9 +118,9 @@ interface Call {
 /**
  * Step 1 for the socket and the options: asyncio's check (a socket object
  * in non-blocking mode, a signal not yet aborted), reading the socket's
- * private state and `options.signal` once.
+ * private state and `options.signal` once. Internal to the module.
  */
-function begin(sock: unknown, options: SockOptions | undefined): Call {
+export function begin(sock: unknown, options: SockOptions | undefined): Call {
   if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
   if (timeoutOf(sock) !== 0) throw new ValueError("the socket must be non-blocking");
   if (options !== undefined && (typeof options !== "object" || options === null)) {
@@ -142,9 +143,9 @@ const SMALL_FROM_INTO = "nbytes is greater than the length of the buffer";
  * noted in step 1. Else CPython's error for such an argument: a detached
  * buffer is `TypeError` (as `w*` refuses a released `memoryview`), a shrunk
  * one `ValueError(small)`. (A buffer to send from goes through `held`,
- * whose `ValueError` is `y*`'s class.)
+ * whose `ValueError` is `y*`'s class.) Internal to the module.
  */
-function still(view: Uint8Array, n: number, small: string): Uint8Array {
+export function still(view: Uint8Array, n: number, small: string): Uint8Array {
   if (lengthOf(view) >= n) return view;
   if ((TA_BUFFER.call(view) as { detached?: boolean }).detached === true) {
     throw new TypeError("argument must be read-write bytes-like object, not a detached buffer");
@@ -161,8 +162,8 @@ function shortReadDrains(ctx: Ctx): boolean {
   return LINUX && ctx.type === SOCK_STREAM && (ctx.family === AF_INET || ctx.family === AF_INET6);
 }
 
-/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. */
-async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
+/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. Internal to the module. */
+export async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
   await waitReady(call.sock, fd, writing, call.signal);
   if (call.signal?.aborted) throw call.signal.reason;
 }
@@ -357,9 +358,9 @@ async function sendAll(call: Call, view: Uint8Array, n: number): Promise<void> {
 /**
  * Host names in IPv4/IPv6 addresses resolved with
  * {@linkcode getaddrinfo_async}, as asyncio's `_ensure_resolved` does, so
- * that encoding the address never blocks on DNS.
+ * that encoding the address never blocks on DNS. Internal to the module.
  */
-async function resolved(call: Call, address: Address): Promise<Address> {
+export async function resolved(call: Call, address: Address): Promise<Address> {
   const { family, type, proto } = call.ctx;
   if ((family !== AF_INET && family !== AF_INET6) || !Array.isArray(address) || address.length < 2) return address;
   const host = address[0];
