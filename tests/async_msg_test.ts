@@ -12,24 +12,9 @@ import { readdirSync } from "node:fs";
 import { describe, test } from "node:test";
 import * as socket from "../mod.ts";
 import { tempDir } from "./helpers.ts";
+import { pair, state } from "./async_helpers.ts";
 
 const { AF_UNIX, SOCK_DGRAM, SOCK_STREAM, SOL_SOCKET, SCM_RIGHTS } = socket;
-
-/** A non-blocking Unix socketpair. */
-function pair(type: number = SOCK_STREAM): [socket.SocketType, socket.SocketType] {
-  const [a, b] = socket.socketpair(AF_UNIX, type);
-  a.setblocking(false);
-  b.setblocking(false);
-  return [a, b];
-}
-
-/** Settles to "pending" if `p` has not settled after a few turns of the loop. */
-async function state(p: Promise<unknown>): Promise<"pending" | "settled"> {
-  let s: "pending" | "settled" = "pending";
-  p.then(() => s = "settled", () => s = "settled");
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 1));
-  return s;
-}
 
 function openFds(): number {
   return readdirSync("/proc/self/fd").length;
@@ -127,21 +112,17 @@ describe("sock_sendmsg / sock_recvmsg / sock_recvmsg_into", () => {
   });
 
   test("a waiting sock_recvmsg_into scatters into the buffers as recvmsg_into does", async () => {
-    const [a, b] = pair(SOCK_DGRAM);
-    try {
-      const head = new Uint8Array(2), rest = new Uint8Array(4);
-      const got = socket.sock_recvmsg_into(b, [head, rest], 0, 0);
-      assert.equal(await state(got), "pending");
-      a.send(new Uint8Array([1, 2, 3, 4, 5, 6, 7]));
-      const [n, ancdata, flags] = await got;
-      assert.equal(n, 6);
-      assert.deepEqual(ancdata, []);
-      assert.equal(flags & socket.MSG_TRUNC, socket.MSG_TRUNC);
-      assert.deepEqual([...head, ...rest], [1, 2, 3, 4, 5, 6]);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(SOCK_DGRAM);
+    const [a, b] = ends;
+    const head = new Uint8Array(2), rest = new Uint8Array(4);
+    const got = socket.sock_recvmsg_into(b, [head, rest], 0, 0);
+    assert.equal(await state(got), "pending");
+    a.send(new Uint8Array([1, 2, 3, 4, 5, 6, 7]));
+    const [n, ancdata, flags] = await got;
+    assert.equal(n, 6);
+    assert.deepEqual(ancdata, []);
+    assert.equal(flags & socket.MSG_TRUNC, socket.MSG_TRUNC);
+    assert.deepEqual([...head, ...rest], [1, 2, 3, 4, 5, 6]);
   });
 
   test("sock_sendmsg waits while the peer is full, walks its generators once, then sends", async () => {
@@ -216,8 +197,9 @@ describe("sock_send_fds / sock_recv_fds", () => {
 
   test("an abort while waiting rejects with the reason and leaves the message queued", async () => {
     const before = openFds();
-    const [a, b] = pair();
-    try {
+    {
+      using ends = pair();
+      const [a, b] = ends;
       const ac = new AbortController();
       const got = socket.sock_recv_fds(b, 10, 1, { signal: ac.signal });
       assert.equal(await state(got), "pending");
@@ -228,9 +210,6 @@ describe("sock_send_fds / sock_recv_fds", () => {
       const [data, fds] = await socket.sock_recv_fds(b, 10, 1);
       assert.deepEqual(data, new Uint8Array([3]));
       for (const fd of fds) socket.close(fd);
-    } finally {
-      a.close();
-      b.close();
     }
     assert.equal(openFds(), before);
   });
@@ -238,21 +217,17 @@ describe("sock_send_fds / sock_recv_fds", () => {
 
 describe("the boundary across a message wait", () => {
   test("sock_recvmsg_into: a buffer detached while waiting is TypeError; the message stays queued", async () => {
-    const [a, b] = pair(SOCK_DGRAM);
-    try {
-      const first = new Uint8Array(4), second = new Uint8Array(new ArrayBuffer(8), 0, 8);
-      const got = socket.sock_recvmsg_into(b, [first, second]);
-      assert.equal(await state(got), "pending");
-      const moved = (second.buffer as unknown as { transfer(): ArrayBuffer }).transfer();
-      a.send(new Uint8Array(12).fill(0x41));
-      await assert.rejects(got, TypeError);
-      assert.ok(new Uint8Array(moved).every((x) => x === 0), "the kernel wrote into the transferred memory");
-      assert.deepEqual(first, new Uint8Array(4));
-      assert.deepEqual(b.recv(100, socket.MSG_DONTWAIT), new Uint8Array(12).fill(0x41));
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(SOCK_DGRAM);
+    const [a, b] = ends;
+    const first = new Uint8Array(4), second = new Uint8Array(new ArrayBuffer(8), 0, 8);
+    const got = socket.sock_recvmsg_into(b, [first, second]);
+    assert.equal(await state(got), "pending");
+    const moved = (second.buffer as unknown as { transfer(): ArrayBuffer }).transfer();
+    a.send(new Uint8Array(12).fill(0x41));
+    await assert.rejects(got, TypeError);
+    assert.ok(new Uint8Array(moved).every((x) => x === 0), "the kernel wrote into the transferred memory");
+    assert.deepEqual(first, new Uint8Array(4));
+    assert.deepEqual(b.recv(100, socket.MSG_DONTWAIT), new Uint8Array(12).fill(0x41));
   });
 
   test("sock_sendmsg: data or ancillary data detached while waiting is ValueError; nothing foreign is sent", async () => {

@@ -15,6 +15,7 @@ import * as assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as socket from "../mod.ts";
 import { tempDir } from "./helpers.ts";
+import { pair, state } from "./async_helpers.ts";
 
 const CANARY = 0xcc;
 const FILL = 0x11;
@@ -52,14 +53,6 @@ function untouched(memory: ArrayBuffer, n: number): boolean {
   return all.every((b, i) => b === (i >= 16 && i < 16 + n ? FILL : CANARY));
 }
 
-/** A non-blocking Unix socketpair. */
-function pair(type: number): [socket.SocketType, socket.SocketType] {
-  const [a, b] = socket.socketpair(socket.AF_UNIX, type);
-  a.setblocking(false);
-  b.setblocking(false);
-  return [a, b];
-}
-
 /** Runs `fn` from a timer once the loop has turned a few times (operations started before are waiting by then). */
 function later(fn: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -75,14 +68,6 @@ function later(fn: () => void): Promise<void> {
     };
     setTimeout(tick, 1);
   });
-}
-
-/** Settles to "pending" if `p` has not settled after a few turns of the loop. */
-async function state(p: Promise<unknown>): Promise<"pending" | "settled"> {
-  let s: "pending" | "settled" = "pending";
-  p.then(() => s = "settled", () => s = "settled");
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 1));
-  return s;
 }
 
 /** Awaits `p`, which must reject with `cls` (and `message`, when given). */
@@ -154,147 +139,119 @@ describe("sock_recv_into / sock_recvfrom_into: the buffer changes during the wai
       fn === "sock_recv_into" ? socket.sock_recv_into(s, v) : socket.sock_recvfrom_into(s, v, n ?? 0);
 
     test(`${fn}: detached while waiting is TypeError; the datagram stays queued and the memory unwritten`, async () => {
-      const [a, b] = pair(socket.SOCK_DGRAM);
-      try {
-        const { ab, view } = guarded(64);
-        const p = call(b, view);
-        let moved: ArrayBuffer | undefined;
-        await later(() => {
-          moved = transfer(ab);
-          a.send(new Uint8Array(64).fill(0x41));
-        });
-        await rejectsWith(p, TypeError);
-        assert.ok(untouched(moved!, 64), "the kernel wrote into the transferred memory");
-        assert.deepEqual(queued(b), new Uint8Array(64).fill(0x41));
-      } finally {
-        a.close();
-        b.close();
-      }
+      using ends = pair(socket.SOCK_DGRAM);
+      const [a, b] = ends;
+      const { ab, view } = guarded(64);
+      const p = call(b, view);
+      let moved: ArrayBuffer | undefined;
+      await later(() => {
+        moved = transfer(ab);
+        a.send(new Uint8Array(64).fill(0x41));
+      });
+      await rejectsWith(p, TypeError);
+      assert.ok(untouched(moved!, 64), "the kernel wrote into the transferred memory");
+      assert.deepEqual(queued(b), new Uint8Array(64).fill(0x41));
     });
 
     test(`${fn}: shrunk below its length while waiting is ValueError; nothing written past the end`, async () => {
-      const [a, b] = pair(socket.SOCK_DGRAM);
-      try {
-        const { ab, view } = guarded(64, true);
-        const p = call(b, view);
-        await later(() => {
-          (ab as Resizable).resize(16 + 8); // the view (16..80) is now out of bounds
-          a.send(new Uint8Array(64).fill(0x41));
-        });
-        await rejectsWith(
-          p,
-          socket.ValueError,
-          fn === "sock_recv_into"
-            ? "buffer too small for requested bytes"
-            : "nbytes is greater than the length of the buffer",
-        );
-        assert.ok(untouched(ab.slice(0, 24), 8));
-        assert.deepEqual(queued(b), new Uint8Array(64).fill(0x41));
-      } finally {
-        a.close();
-        b.close();
-      }
+      using ends = pair(socket.SOCK_DGRAM);
+      const [a, b] = ends;
+      const { ab, view } = guarded(64, true);
+      const p = call(b, view);
+      await later(() => {
+        (ab as Resizable).resize(16 + 8); // the view (16..80) is now out of bounds
+        a.send(new Uint8Array(64).fill(0x41));
+      });
+      await rejectsWith(
+        p,
+        socket.ValueError,
+        fn === "sock_recv_into"
+          ? "buffer too small for requested bytes"
+          : "nbytes is greater than the length of the buffer",
+      );
+      assert.ok(untouched(ab.slice(0, 24), 8));
+      assert.deepEqual(queued(b), new Uint8Array(64).fill(0x41));
     });
   }
 
   test("sock_recvfrom_into(buf, 4096) with a length-tracking view shrunk to 16 bytes: ValueError, 0 bytes written", async () => {
-    const [a, b] = pair(socket.SOCK_DGRAM);
-    try {
-      const ab = resizable(16 + 4096, 16 + 8192);
-      new Uint8Array(ab).fill(CANARY);
-      const view = new Uint8Array(ab, 16); // follows the buffer's length
-      view.fill(FILL);
-      const p = socket.sock_recvfrom_into(b, view, 4096);
-      await later(() => {
-        ab.resize(32);
-        a.send(new Uint8Array(4096).fill(0x41));
-      });
-      await rejectsWith(p, socket.ValueError, "nbytes is greater than the length of the buffer");
-      assert.ok(untouched(ab.slice(0), 16));
-      assert.equal(queued(b)?.length, 4096);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_DGRAM);
+    const [a, b] = ends;
+    const ab = resizable(16 + 4096, 16 + 8192);
+    new Uint8Array(ab).fill(CANARY);
+    const view = new Uint8Array(ab, 16); // follows the buffer's length
+    view.fill(FILL);
+    const p = socket.sock_recvfrom_into(b, view, 4096);
+    await later(() => {
+      ab.resize(32);
+      a.send(new Uint8Array(4096).fill(0x41));
+    });
+    await rejectsWith(p, socket.ValueError, "nbytes is greater than the length of the buffer");
+    assert.ok(untouched(ab.slice(0), 16));
+    assert.equal(queued(b)?.length, 4096);
   });
 
   test("a buffer that grew during the wait gets at most the bytes asked for", async () => {
-    const [a, b] = pair(socket.SOCK_DGRAM);
-    try {
-      const { ab, view } = guarded(8, true);
-      const p = socket.sock_recv_into(b, view);
-      await later(() => {
-        (ab as Resizable).resize(80); // its maximum
-        a.send(new Uint8Array(64).fill(0x41));
-      });
-      assert.equal(await p, 8);
-      const all = new Uint8Array(ab);
-      assert.deepEqual(all.subarray(16, 24), new Uint8Array(8).fill(0x41));
-      assert.ok(all.subarray(0, 16).every((x) => x === CANARY), "canary before the view written");
-      assert.ok(all.subarray(24).every((x) => x !== 0x41), "bytes past the view written");
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_DGRAM);
+    const [a, b] = ends;
+    const { ab, view } = guarded(8, true);
+    const p = socket.sock_recv_into(b, view);
+    await later(() => {
+      (ab as Resizable).resize(80); // its maximum
+      a.send(new Uint8Array(64).fill(0x41));
+    });
+    assert.equal(await p, 8);
+    const all = new Uint8Array(ab);
+    assert.deepEqual(all.subarray(16, 24), new Uint8Array(8).fill(0x41));
+    assert.ok(all.subarray(0, 16).every((x) => x === CANARY), "canary before the view written");
+    assert.ok(all.subarray(24).every((x) => x !== 0x41), "bytes past the view written");
   });
 
   test("a buffer already detached is TypeError before any call; no datagram consumed", async () => {
-    const [a, b] = pair(socket.SOCK_DGRAM);
-    try {
-      a.send(new Uint8Array([1, 2, 3]));
-      const { ab, view } = guarded(16);
-      transfer(ab);
-      await rejectsWith(socket.sock_recv_into(b, view), TypeError);
-      await rejectsWith(socket.sock_recvfrom_into(b, view), TypeError);
-      assert.deepEqual(queued(b), new Uint8Array([1, 2, 3]));
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_DGRAM);
+    const [a, b] = ends;
+    a.send(new Uint8Array([1, 2, 3]));
+    const { ab, view } = guarded(16);
+    transfer(ab);
+    await rejectsWith(socket.sock_recv_into(b, view), TypeError);
+    await rejectsWith(socket.sock_recvfrom_into(b, view), TypeError);
+    assert.deepEqual(queued(b), new Uint8Array([1, 2, 3]));
   });
 });
 
 describe("sock_sendall / sock_sendto: the data changes during the wait", () => {
   test("sock_sendall: 4 MiB detached mid-way rejects with ValueError; only the caller's bytes went out", async () => {
-    const [a, b] = pair(socket.SOCK_STREAM);
-    try {
-      const total = 4 << 20;
-      const data = pattern(total);
-      const p = socket.sock_sendall(a, data);
-      assert.equal(await state(p), "pending", "4 MiB should not fit the socket buffer");
-      await later(() => {
-        new Uint8Array(transfer(data.buffer)).fill(FOREIGN);
-        new Uint8Array(total).fill(FOREIGN); // and fresh memory that might take the old place
-      });
-      const parts = await drainWhile(p, b);
-      await rejectsWith(p, socket.ValueError, "operation forbidden on a detached ArrayBuffer");
-      const got = concat(parts);
-      assert.ok(got.length < total, "the whole buffer cannot have been sent");
-      assertPatternPrefix(got, total);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_STREAM);
+    const [a, b] = ends;
+    const total = 4 << 20;
+    const data = pattern(total);
+    const p = socket.sock_sendall(a, data);
+    assert.equal(await state(p), "pending", "4 MiB should not fit the socket buffer");
+    await later(() => {
+      new Uint8Array(transfer(data.buffer)).fill(FOREIGN);
+      new Uint8Array(total).fill(FOREIGN); // and fresh memory that might take the old place
+    });
+    const parts = await drainWhile(p, b);
+    await rejectsWith(p, socket.ValueError, "operation forbidden on a detached ArrayBuffer");
+    const got = concat(parts);
+    assert.ok(got.length < total, "the whole buffer cannot have been sent");
+    assertPatternPrefix(got, total);
   });
 
   test("sock_sendall: a resizable buffer shrunk mid-way rejects with ValueError; nothing past the new end sent", async () => {
-    const [a, b] = pair(socket.SOCK_STREAM);
-    try {
-      const total = 4 << 20;
-      const ab = resizable(total, total);
-      const data = pattern(total, new Uint8Array(ab));
-      const p = socket.sock_sendall(a, data);
-      assert.equal(await state(p), "pending");
-      await later(() => ab.resize(1000));
-      const parts = await drainWhile(p, b);
-      await rejectsWith(p, socket.ValueError);
-      const got = concat(parts);
-      assert.ok(got.length < total);
-      assertPatternPrefix(got, total);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_STREAM);
+    const [a, b] = ends;
+    const total = 4 << 20;
+    const ab = resizable(total, total);
+    const data = pattern(total, new Uint8Array(ab));
+    const p = socket.sock_sendall(a, data);
+    assert.equal(await state(p), "pending");
+    await later(() => ab.resize(1000));
+    const parts = await drainWhile(p, b);
+    await rejectsWith(p, socket.ValueError);
+    const got = concat(parts);
+    assert.ok(got.length < total);
+    assertPatternPrefix(got, total);
   });
 
   test("sock_sendto: data detached while a host name resolves sends nothing (no empty datagram)", async () => {
@@ -386,93 +343,73 @@ describe("sock_sendfile: a file object's read is user code", () => {
   }
 
   test("a read that transfers the chunk it was given: ValueError, no foreign byte sent", async () => {
-    const [a, b] = pair(socket.SOCK_STREAM);
-    try {
-      let calls = 0;
-      const size = 300_000; // more than one chunk
-      const f = file(size, (p) => {
-        if (++calls === 2) new Uint8Array(transfer(p.buffer)).fill(FOREIGN);
-        return undefined;
-      });
-      const p = socket.sock_sendfile(a, f, 0, null);
-      const got = concat(await drainWhile(p, b));
-      await rejectsWith(p, socket.ValueError, "operation forbidden on a detached ArrayBuffer");
-      assert.ok(got.length > 0 && got.length < size);
-      assertPatternPrefix(got, size);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_STREAM);
+    const [a, b] = ends;
+    let calls = 0;
+    const size = 300_000; // more than one chunk
+    const f = file(size, (p) => {
+      if (++calls === 2) new Uint8Array(transfer(p.buffer)).fill(FOREIGN);
+      return undefined;
+    });
+    const p = socket.sock_sendfile(a, f, 0, null);
+    const got = concat(await drainWhile(p, b));
+    await rejectsWith(p, socket.ValueError, "operation forbidden on a detached ArrayBuffer");
+    assert.ok(got.length > 0 && got.length < size);
+    assertPatternPrefix(got, size);
   });
 
   test("a read that reports more bytes than the chunk holds: OSError, as io's readinto check words it", async () => {
-    const [a, b] = pair(socket.SOCK_STREAM);
-    try {
-      const f = file(100, (p) => p.length + 1);
-      await rejectsWith(
-        socket.sock_sendfile(a, f, 0, 100),
-        socket.OSError,
-        "raw readinto() returned invalid length 101 (should have been between 0 and 100)",
-      );
-      assert.equal(queued(b), null);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_STREAM);
+    const [a, b] = ends;
+    const f = file(100, (p) => p.length + 1);
+    await rejectsWith(
+      socket.sock_sendfile(a, f, 0, 100),
+      socket.OSError,
+      "raw readinto() returned invalid length 101 (should have been between 0 and 100)",
+    );
+    assert.equal(queued(b), null);
   });
 });
 
 describe("sock_recv(0) and sock_recv_into(empty): b'' / 0 at once, without the kernel", () => {
   test("on a datagram socket the queued datagram stays", async () => {
-    const [a, b] = pair(socket.SOCK_DGRAM);
-    try {
-      a.send(new Uint8Array([9, 8, 7]));
-      assert.deepEqual(await socket.sock_recv(b, 0), new Uint8Array(0));
-      assert.deepEqual(await socket.sock_recv(b, -0), new Uint8Array(0));
-      assert.equal(await socket.sock_recv_into(b, new Uint8Array(0)), 0);
-      assert.equal(await socket.sock_recv_into(b, new ArrayBuffer(0)), 0);
-      assert.deepEqual(queued(b), new Uint8Array([9, 8, 7]));
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_DGRAM);
+    const [a, b] = ends;
+    a.send(new Uint8Array([9, 8, 7]));
+    assert.deepEqual(await socket.sock_recv(b, 0), new Uint8Array(0));
+    assert.deepEqual(await socket.sock_recv(b, -0), new Uint8Array(0));
+    assert.equal(await socket.sock_recv_into(b, new Uint8Array(0)), 0);
+    assert.equal(await socket.sock_recv_into(b, new ArrayBuffer(0)), 0);
+    assert.deepEqual(queued(b), new Uint8Array([9, 8, 7]));
   });
 
   test("on a stream socket with no data they resolve (CPython's recv(0) returns at once)", async () => {
-    const [a, b] = pair(socket.SOCK_STREAM);
-    try {
-      assert.deepEqual(await socket.sock_recv(b, 0), new Uint8Array(0));
-      assert.equal(await socket.sock_recv_into(b, new Uint8Array(0)), 0);
-    } finally {
-      a.close();
-      b.close();
-    }
+    using ends = pair(socket.SOCK_STREAM);
+    const [, b] = ends;
+    assert.deepEqual(await socket.sock_recv(b, 0), new Uint8Array(0));
+    assert.equal(await socket.sock_recv_into(b, new Uint8Array(0)), 0);
   });
 });
 
 describe("sock_recv / sock_recvfrom results own their memory", () => {
   test("a small result's buffer holds only its bytes; transferring one leaves the others", async () => {
-    const [a, b] = pair(socket.SOCK_DGRAM);
-    try {
-      const results: Uint8Array[] = [];
-      for (let i = 0; i < 4; i++) {
-        a.send(new Uint8Array([i, i, i]));
-        results.push(await socket.sock_recv(b, 100));
-      }
-      a.send(new Uint8Array([5, 5]));
-      const [fromResult] = await socket.sock_recvfrom(b, 100);
-      results.push(fromResult);
-      for (const r of results) {
-        assert.equal(r.buffer.byteLength, r.length, "the result's buffer holds more than the result");
-        assert.equal(r.byteOffset, 0);
-      }
-      transfer(results[0].buffer);
-      assert.deepEqual(results[1], new Uint8Array([1, 1, 1]));
-      assert.deepEqual(results[4], new Uint8Array([5, 5]));
-    } finally {
-      a.close();
-      b.close();
+    using ends = pair(socket.SOCK_DGRAM);
+    const [a, b] = ends;
+    const results: Uint8Array[] = [];
+    for (let i = 0; i < 4; i++) {
+      a.send(new Uint8Array([i, i, i]));
+      results.push(await socket.sock_recv(b, 100));
     }
+    a.send(new Uint8Array([5, 5]));
+    const [fromResult] = await socket.sock_recvfrom(b, 100);
+    results.push(fromResult);
+    for (const r of results) {
+      assert.equal(r.buffer.byteLength, r.length, "the result's buffer holds more than the result");
+      assert.equal(r.byteOffset, 0);
+    }
+    transfer(results[0].buffer);
+    assert.deepEqual(results[1], new Uint8Array([1, 1, 1]));
+    assert.deepEqual(results[4], new Uint8Array([5, 5]));
   });
 });
 
