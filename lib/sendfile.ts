@@ -173,8 +173,9 @@ function useSend(
       if (!Number.isInteger(got) || got < 0 || got > blocksize) {
         throw new ValueError(`read() returned ${pyRepr(got)}, outside 0-${blocksize}`);
       }
+      // A block detached by the read is an error, even when the read reports the end of the file.
+      held(buf, blocksize);
       if (got === 0) break;
-      held(buf, got);
       let data = buf.subarray(0, got);
       for (;;) {
         let sent: number;

@@ -712,7 +712,7 @@ export class SocketType implements Disposable {
     const fd = this.#live();
     if (this.#timeout === null) {
       for (;;) {
-        const sent = libc.send(fd, b, n, f);
+        const sent = libc.send(fd, b, held(b, n), f);
         if (sent >= 0) return sent;
         const e = errno();
         if (e !== EINTR) throw osErrorFrom(e);
@@ -739,7 +739,7 @@ export class SocketType implements Disposable {
       // Blocking mode, the hot path: no closure per send.
       let part = b;
       for (;;) {
-        const r = libc.send(fd, part, n - sent, f);
+        const r = libc.send(fd, part, held(b, n) - sent, f);
         if (r < 0) {
           const e = errno();
           if (e !== EINTR) throw osErrorFrom(e);

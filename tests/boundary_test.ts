@@ -225,6 +225,9 @@ describe("receiving nothing", () => {
       assert.equal(b.recv_into(new Uint8Array(0)), 0);
       assert.equal(b.recv_into(new Uint8Array(0), 0), 0);
       assert.equal(b.recv_into(new ArrayBuffer(0)), 0);
+      // The stream is untouched: what is sent next is what the next read gets.
+      a.send(new Uint8Array([6]));
+      assert.deepEqual(b.recv(10), new Uint8Array([6]));
     });
   });
 
@@ -265,13 +268,23 @@ describe("results own their memory", () => {
       }
       for (const [i, r] of results.entries()) {
         assert.equal(r.length, (i + 1) * 10);
-        assert.equal(r.buffer.byteLength, r.length);
-        assert.ok(new Uint8Array(r.buffer).every((x) => x === i + 1));
+        // The buffer holds this result's bytes and, past them, only zeros (a short read into its own buffer).
+        const all = new Uint8Array(r.buffer);
+        assert.ok(all.every((x, j) => j >= r.byteOffset && j < r.byteOffset + r.length ? x === i + 1 : x === 0));
       }
       // Transferring one result leaves the others intact.
       (results[2].buffer as unknown as { transfer(): ArrayBuffer }).transfer();
       assert.equal(results[2].length, 0);
       for (const [i, r] of results.entries()) if (i !== 2) assert.ok(r.every((x) => x === i + 1) && r.length > 0);
+    });
+  });
+
+  it("a result from the scratch path is an exact-size copy", () => {
+    withSockets(socket.socketpair(), (a, b) => {
+      a.send(new Uint8Array(100).fill(7));
+      const r = b.recv(8192);
+      assert.equal(r.length, 100);
+      assert.equal(r.buffer.byteLength, 100);
     });
   });
 
@@ -316,6 +329,36 @@ describe("-0 is 0 wherever an integer is expected", () => {
       tx.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, z);
       tx.sendto(new Uint8Array([3]), z, a.getsockname() as [string, number]);
       assert.deepEqual(a.recvmsg(10, z, z)[0], new Uint8Array([3]));
+    });
+  });
+});
+
+describe("sendfile() read-and-send path", () => {
+  /** A file object whose `readSync` fills the block, then does `hostile` to it and reports `count(n)`. */
+  function file(hostile: (p: Uint8Array) => void, count: (n: number) => number) {
+    return {
+      readSync(p: Uint8Array): number {
+        p.fill(0x46);
+        hostile(p);
+        return count(p.length);
+      },
+      seekSync: () => 0,
+    };
+  }
+
+  it("raises ValueError when readSync reports more bytes than the block, and sends nothing", () => {
+    withSockets(socket.socketpair(), (a, b) => {
+      raises(socket.ValueError, () => a.sendfile(file(() => {}, (n) => n + 100_000), 0, 10));
+      b.setblocking(false);
+      raises(socket.BlockingIOError, () => b.recv(10));
+    });
+  });
+
+  it("raises ValueError when readSync detaches the block, and sends nothing", () => {
+    withSockets(socket.socketpair(), (a, b) => {
+      raises(socket.ValueError, () => a.sendfile(file((p) => transfer(p.buffer as ArrayBuffer), (n) => n), 0, 10));
+      b.setblocking(false);
+      raises(socket.BlockingIOError, () => b.recv(10));
     });
   });
 });
