@@ -538,7 +538,7 @@ const CHUNK = 256 * 1024;
  * @param count How many bytes at most (default: to the end of the file).
  * @param options `{ signal }`.
  * @returns The total number of bytes sent.
- * @throws {OSError} When the file object's `read` reports a count outside the buffer it was given.
+ * @throws {ValueError} When the file object's `read` reports a count outside the buffer it was given, or detaches it.
  */
 export async function sock_sendfile(
   sock: SocketType,
@@ -620,14 +620,13 @@ async function sendfileNative(call: Call, infd: number, start: number, limit: nu
 
 /**
  * A file object's count for a read into `want` bytes: an integer in
- * `[0, want]`, else `OSError` as Python's `io` words it for `readinto`.
+ * `[0, want]`, else `ValueError` (worded as `socket.sendfile()`'s).
  */
 function readCount(got: unknown, want: number): number {
-  const n = toInt(got);
-  if (n < 0 || n > want) {
-    throw new OSError(`raw readinto() returned invalid length ${n} (should have been between 0 and ${want})`);
+  if (typeof got !== "number" || !Number.isInteger(got) || got < 0 || got > want) {
+    throw new ValueError(`read() returned ${pyRepr(got)}, outside 0-${want}`);
   }
-  return n;
+  return got + 0;
 }
 
 /**
@@ -647,8 +646,10 @@ async function sendfileRead(
   for (;;) {
     const want = limit === null ? size : Math.min(size, limit - total);
     if (want <= 0) return total;
-    const into = still(buf, want, SMALL_INTO);
-    const got = readCount(await read(want === size ? into : span(into, 0, want), start + total), want);
+    const into = want === size ? buf : span(buf, 0, held(buf, want));
+    const got = readCount(await read(into, start + total), want);
+    // A chunk detached by the read is an error, even when the read reports the end of the file.
+    held(buf, want);
     if (got === 0) return total;
     await sendAll(call, buf, got);
     total += got;

@@ -358,14 +358,25 @@ describe("sock_sendfile: a file object's read is user code", () => {
     assertPatternPrefix(got, size);
   });
 
-  test("a read that reports more bytes than the chunk holds: OSError, as io's readinto check words it", async () => {
+  test("a read that transfers the chunk and reports the end of the file: ValueError all the same", async () => {
+    using ends = pair(socket.SOCK_STREAM);
+    const [a, b] = ends;
+    const f = file(0, (p) => {
+      transfer(p.buffer);
+      return 0;
+    });
+    await rejectsWith(socket.sock_sendfile(a, f), socket.ValueError, "operation forbidden on a detached ArrayBuffer");
+    assert.equal(queued(b), null);
+  });
+
+  test("a read that reports more bytes than the chunk holds: ValueError, as socket.sendfile() words it", async () => {
     using ends = pair(socket.SOCK_STREAM);
     const [a, b] = ends;
     const f = file(100, (p) => p.length + 1);
     await rejectsWith(
       socket.sock_sendfile(a, f, 0, 100),
-      socket.OSError,
-      "raw readinto() returned invalid length 101 (should have been between 0 and 100)",
+      socket.ValueError,
+      "read() returned 101, outside 0-100",
     );
     assert.equal(queued(b), null);
   });
