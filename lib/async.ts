@@ -334,25 +334,39 @@ export async function sock_recvfrom_into(
 export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
   const view = toBytes(data);
-  await sendAll(call, view, lengthOf(view));
+  const n = lengthOf(view);
+  // The usual case, everything at once, settles without a second promise.
+  const sent = sendNow(call, view, n, 0);
+  if (sent < n) await sendRest(call, view, n, sent);
 }
 
-/** Sends the first `n` bytes of a held view, re-taking it after every wait. */
-async function sendAll(call: Call, view: Uint8Array, n: number): Promise<void> {
-  let sent = 0;
-  do {
-    const fd = liveFd(call.sock);
+/**
+ * Sends bytes `sent` to `n` of a view while the socket takes them, taking
+ * the view as it is now first (`held`). Returns the new count, short of `n`
+ * when the socket would block.
+ */
+function sendNow(call: Call, view: Uint8Array, n: number, sent: number): number {
+  for (;;) {
     const end = held(view, n);
     const part = sent === 0 ? view : span(view, sent, end);
-    const r = libc.send(fd, part, end - sent, MSG_NOSIGNAL);
+    const r = libc.send(liveFd(call.sock), part, end - sent, MSG_NOSIGNAL);
     if (r >= 0) {
       sent += r;
+      if (sent >= n) return sent;
       continue;
     }
     const e = errno();
-    if (again(e)) await ready(call, fd, true);
-    else if (e !== EINTR) throw osErrorFrom(e);
-  } while (sent < n);
+    if (again(e)) return sent;
+    if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/** Sends the rest of a view from `sent` on, waiting whenever the socket is full. */
+async function sendRest(call: Call, view: Uint8Array, n: number, sent: number): Promise<void> {
+  while (sent < n) {
+    await ready(call, liveFd(call.sock), true);
+    sent = sendNow(call, view, n, sent);
+  }
 }
 
 /**
@@ -632,7 +646,7 @@ function readCount(got: unknown, want: number): number {
 /**
  * Reads chunks with `read(buf, position)` and sends them, until `limit` or
  * the end. The chunk goes to the file object's `read`, which may detach it:
- * each send re-takes it ({@linkcode sendAll}).
+ * each send re-takes it (`sendNow`).
  */
 async function sendfileRead(
   call: Call,
@@ -651,7 +665,7 @@ async function sendfileRead(
     // A chunk detached by the read is an error, even when the read reports the end of the file.
     held(buf, want);
     if (got === 0) return total;
-    await sendAll(call, buf, got);
+    await sendRest(call, buf, got, sendNow(call, buf, got, 0));
     total += got;
   }
 }
