@@ -24,16 +24,23 @@
  *    view (`toBytes`) whose length is noted through the built-in getter
  *    (`lengthOf`), and an address copied, then resolved, then encoded
  *    (`addressArg`);
- * 2. just before each system call, takes the buffer as it is now (`still`)
- *    and the address (`sockaddrOf` encodes the copy again if a nested call
- *    used the shared `SOCKADDR` meanwhile): a buffer detached, or shrunk
- *    below the length noted in step 1 (a resizable `ArrayBuffer`), rejects
- *    with CPython's class for such input, before the call, so nothing is
+ * 2. just before each system call, takes the buffer as it is now (`still`
+ *    for a buffer to receive into, `held` for one to send) and the address
+ *    (`sockaddrOf` encodes the copy again if a nested call used the shared
+ *    `SOCKADDR` meanwhile): a buffer detached, or shrunk below the length
+ *    noted in step 1 (a resizable `ArrayBuffer`), rejects with CPython's
+ *    class for such input (`TypeError` for a detached buffer to receive
+ *    into, as `w*`; else `ValueError`), before the call, so nothing is
  *    consumed from the socket and no byte outside the caller's buffer is
  *    read or written;
  * 3. calls, with no user-reachable JavaScript between 2 and 3. A wait on the
  *    reactor lets any code run (timers, abort listeners), so after every wait
  *    the loop goes back to step 2.
+ *
+ * Results own their memory (`lib/pool.ts`); `sock_recv(sock, 0)` and
+ * `sock_recv_into` with an empty buffer resolve at once without a system
+ * call, as CPython's `recv` does. The message calls follow the same rules
+ * in `lib/async_msg.ts`.
  *
  * @module
  */
