@@ -155,3 +155,4 @@ export {
   sock_sendto,
   type SockOptions,
 } from "./lib/async.ts";
+export { sock_recv_fds, sock_recvmsg, sock_recvmsg_into, sock_send_fds, sock_sendmsg } from "./lib/async_msg.ts";

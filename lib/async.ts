@@ -12,19 +12,59 @@
  * the socket usable. Closing a socket while operations wait rejects them
  * with `OSError(EBADF)`.
  *
+ * ## The boundary, across waits
+ *
+ * The discipline written down in `lib/marshal.ts` (STYLE.md §10), with
+ * waits in the middle. Every `sock_*` function:
+ *
+ * 1. converts first (`begin`, `addressOf`): the socket's mode, family, type
+ *    and protocol from its private state (`timeoutOf`, `ctxOf`: a subclass
+ *    may override `gettimeout()` and the public getters), the options object
+ *    read once, numbers normalised (`-0` is `0`), each buffer as a plain
+ *    view (`toBytes`) whose length is noted through the built-in getter
+ *    (`lengthOf`), and an address copied, then resolved, then encoded
+ *    (`addressArg`);
+ * 2. just before each system call, takes the buffer as it is now (`still`
+ *    for a buffer to receive into, `held` for one to send) and the address
+ *    (`sockaddrOf` encodes the copy again if a nested call used the shared
+ *    `SOCKADDR` meanwhile): a buffer detached, or shrunk below the length
+ *    noted in step 1 (a resizable `ArrayBuffer`), rejects with CPython's
+ *    class for such input (`TypeError` for a detached buffer to receive
+ *    into, as `w*`; else `ValueError`), before the call, so nothing is
+ *    consumed from the socket and no byte outside the caller's buffer is
+ *    read or written;
+ * 3. calls, with no user-reachable JavaScript between 2 and 3. A wait on the
+ *    reactor lets any code run (timers, abort listeners), so after every wait
+ *    the loop goes back to step 2.
+ *
+ * Results own their memory (`lib/pool.ts`); `sock_recv(sock, 0)` and
+ * `sock_recv_into` with an empty buffer resolve at once without a system
+ * call, as CPython's `recv` does. The message calls follow the same rules
+ * in `lib/async_msg.ts`.
+ *
  * @module
  */
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS } from "../ffi/mod.ts";
-import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "./addr/mod.ts";
+import {
+  type Address,
+  type AddressArg,
+  addressArg,
+  type Ctx,
+  fromSockaddr,
+  newSockaddr,
+  snapshotAddress,
+  sockaddrOf,
+} from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, ValueError } from "./errors.ts";
 import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
-import { liveFd, SocketType } from "./socket.ts";
+import { ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
+import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
@@ -67,14 +107,29 @@ const LINUX = OS === "linux";
 const OUT = newSockaddr();
 const OUTLEN = new Uint32Array(1);
 
-function again(e: number): boolean {
+/** Whether `e` means "try again when ready". Internal to the module. */
+export function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
 }
 
-/** asyncio's check: a socket object in non-blocking mode, and a signal not yet aborted. */
-function check(sock: unknown, options: SockOptions | undefined): AbortSignal | undefined {
+/** What step 1 fixes for the whole operation. Internal to the module. */
+export interface Call {
+  /** The socket. */
+  readonly sock: SocketType;
+  /** Its family, type and protocol, read once. */
+  readonly ctx: Ctx;
+  /** The caller's signal, if any. */
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * Step 1 for the socket and the options: asyncio's check (a socket object
+ * in non-blocking mode, a signal not yet aborted), reading the socket's
+ * private state and `options.signal` once. Internal to the module.
+ */
+export function begin(sock: unknown, options: SockOptions | undefined): Call {
   if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
-  if (sock.gettimeout() !== 0) throw new ValueError("the socket must be non-blocking");
+  if (timeoutOf(sock) !== 0) throw new ValueError("the socket must be non-blocking");
   if (options !== undefined && (typeof options !== "object" || options === null)) {
     throw new TypeError(`options must be an object, not ${pyType(options)}`);
   }
@@ -83,7 +138,26 @@ function check(sock: unknown, options: SockOptions | undefined): AbortSignal | u
     throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
   }
   if (signal?.aborted) throw signal.reason;
-  return signal;
+  return { sock, ctx: ctxOf(sock), signal };
+}
+
+/** For {@linkcode still}: CPython's words for a buffer shorter than the bytes asked for. */
+const SMALL_INTO = "buffer too small for requested bytes";
+const SMALL_FROM_INTO = "nbytes is greater than the length of the buffer";
+
+/**
+ * Step 2 for a buffer to receive into: `view` if it still has the `n` bytes
+ * noted in step 1. Else CPython's error for such an argument: a detached
+ * buffer is `TypeError` (as `w*` refuses a released `memoryview`), a shrunk
+ * one `ValueError(small)`. (A buffer to send from goes through `held`,
+ * whose `ValueError` is `y*`'s class.) Internal to the module.
+ */
+export function still(view: Uint8Array, n: number, small: string): Uint8Array {
+  if (lengthOf(view) >= n) return view;
+  if ((TA_BUFFER.call(view) as { detached?: boolean }).detached === true) {
+    throw new TypeError("argument must be read-write bytes-like object, not a detached buffer");
+  }
+  throw new ValueError(small);
 }
 
 /**
@@ -91,25 +165,25 @@ function check(sock: unknown, options: SockOptions | undefined): AbortSignal | u
  * Linux. (Unix stream reads also stop at a change of sender credentials or
  * at passed descriptors, and macOS is untested.)
  */
-function shortReadDrains(sock: SocketType): boolean {
-  return LINUX && sock.type === SOCK_STREAM && (sock.family === AF_INET || sock.family === AF_INET6);
+function shortReadDrains(ctx: Ctx): boolean {
+  return LINUX && ctx.type === SOCK_STREAM && (ctx.family === AF_INET || ctx.family === AF_INET6);
 }
 
-/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. */
-async function ready(sock: SocketType, fd: number, writing: boolean, signal: AbortSignal | undefined): Promise<void> {
-  await waitReady(sock, fd, writing, signal);
-  if (signal?.aborted) throw signal.reason;
+/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. Internal to the module. */
+export async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
+  await waitReady(call.sock, fd, writing, call.signal);
+  if (call.signal?.aborted) throw call.signal.reason;
 }
 
 /**
  * Receives up to `nbytes` bytes, waiting until some arrive: asyncio's
  * `loop.sock_recv(sock, nbytes)`. An empty result means the peer closed
- * the connection.
+ * the connection; `nbytes` 0 resolves `b''` at once, without a system call.
  *
  * @param sock A socket in non-blocking mode.
  * @param nbytes The most bytes to receive.
  * @param options `{ signal }`.
- * @returns The bytes received (small results are views into a shared pool; see `recv`).
+ * @returns The bytes received, in memory of their own.
  * @throws {ValueError} When the socket is not non-blocking (the promise rejects).
  *
  * @example
@@ -126,18 +200,19 @@ async function ready(sock: SocketType, fd: number, writing: boolean, signal: Abo
  * ```
  */
 export async function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
-  const signal = check(sock, options);
+  const call = begin(sock, options);
   const n = toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recv");
-  const stream = shortReadDrains(sock);
+  if (n === 0) return new Uint8Array(0);
+  const stream = shortReadDrains(call.ctx);
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     // Skip a call certain to fail: the reactor saw this stream drained and no data since.
-    if (mayBeReady(sock, fd, false)) {
+    if (mayBeReady(call.sock, fd, false)) {
       const buf = room(n);
       const got = libc.recv(fd, buf, n, 0);
       if (got >= 0) {
-        if (stream && got > 0 && got < n) drained(sock, fd);
+        if (stream && got > 0 && got < n) drained(call.sock, fd);
         return take(buf, got);
       }
       const e = errno();
@@ -146,30 +221,34 @@ export async function sock_recv(sock: SocketType, nbytes: number, options?: Sock
         continue;
       }
     }
-    await waitReady(sock, fd, false, signal);
-    if (signal?.aborted) throw signal.reason;
+    await ready(call, fd, false);
   }
 }
 
 /**
  * Receives into `buf`, waiting until some bytes arrive: asyncio's
- * `loop.sock_recv_into(sock, buf)`.
+ * `loop.sock_recv_into(sock, buf)`. An empty buffer resolves 0 at once,
+ * without a system call.
  *
  * @param sock A socket in non-blocking mode.
- * @param buf Where to write (up to its length).
+ * @param buf Where to write (up to its length when the call is made).
  * @param options `{ signal }`.
  * @returns The number of bytes received.
+ * @throws {TypeError} When `buf` is detached, also while the call waits.
+ * @throws {ValueError} When `buf` shrinks below its first length while the call waits.
  */
 export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
-  const signal = check(sock, options);
-  const b = toWritableBytes(buf);
-  const stream = shortReadDrains(sock);
+  const call = begin(sock, options);
+  const view = toWritableBytes(buf);
+  const n = lengthOf(view);
+  if (n === 0) return 0;
+  const stream = shortReadDrains(call.ctx);
   for (;;) {
-    const fd = liveFd(sock);
-    if (mayBeReady(sock, fd, false)) {
-      const got = libc.recv(fd, b, b.length, 0);
+    const fd = liveFd(call.sock);
+    if (mayBeReady(call.sock, fd, false)) {
+      const got = libc.recv(fd, still(view, n, SMALL_INTO), n, 0);
       if (got >= 0) {
-        if (stream && got > 0 && got < b.length) drained(sock, fd);
+        if (stream && got > 0 && got < n) drained(call.sock, fd);
         return got;
       }
       const e = errno();
@@ -178,8 +257,7 @@ export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?:
         continue;
       }
     }
-    await waitReady(sock, fd, false, signal);
-    if (signal?.aborted) throw signal.reason;
+    await ready(call, fd, false);
   }
 }
 
@@ -197,20 +275,18 @@ export async function sock_recvfrom(
   bufsize: number,
   options?: SockOptions,
 ): Promise<[Uint8Array, Address | null]> {
-  const signal = check(sock, options);
+  const call = begin(sock, options);
   const n = toCInt(bufsize);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom");
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     const buf = room(n);
     OUTLEN[0] = OUT.bytes.length;
     const got = libc.recvfrom(fd, buf, n, 0, OUT.bytes, OUTLEN);
-    if (got >= 0) return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], sock)];
+    if (got >= 0) return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], call.ctx)];
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, false, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, false);
+    else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
@@ -223,7 +299,8 @@ export async function sock_recvfrom(
  * @param nbytes The most bytes to receive; `0` (the default) means `buf`'s length.
  * @param options `{ signal }`.
  * @returns `[nbytes, address]`.
- * @throws {ValueError} When `nbytes` is negative or larger than the buffer.
+ * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait.
+ * @throws {TypeError} When `buf` is detached, also while the call waits.
  */
 export async function sock_recvfrom_into(
   sock: SocketType,
@@ -232,22 +309,22 @@ export async function sock_recvfrom_into(
   options?: SockOptions,
 ): Promise<[number, Address | null]> {
   if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
-  const signal = check(sock, options);
-  const b = toWritableBytes(buf);
+  const call = begin(sock, options);
+  const view = toWritableBytes(buf);
+  const length = lengthOf(view);
   let n = nbytes === undefined ? 0 : toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
-  if (n === 0) n = b.length;
-  if (n > b.length) throw new ValueError("nbytes is greater than the length of the buffer");
+  if (n === 0) n = length;
+  if (n > length) throw new ValueError(SMALL_FROM_INTO);
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
+    const into = still(view, n, SMALL_FROM_INTO);
     OUTLEN[0] = OUT.bytes.length;
-    const got = libc.recvfrom(fd, b, n, 0, OUT.bytes, OUTLEN);
-    if (got >= 0) return [got, fromSockaddr(OUT, OUTLEN[0], sock)];
+    const got = libc.recvfrom(fd, into, n, 0, OUT.bytes, OUTLEN);
+    if (got >= 0) return [got, fromSockaddr(OUT, OUTLEN[0], call.ctx)];
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, false, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, false);
+    else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
@@ -259,34 +336,53 @@ export async function sock_recvfrom_into(
  * @param data The bytes.
  * @param options `{ signal }` (an abort after a partial send leaves the rest unsent).
  * @returns Once everything is sent.
+ * @throws {ValueError} When `data` is detached or shrinks while the call waits (what was sent stays sent).
  */
 export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
-  const signal = check(sock, options);
-  const b = toBytes(data);
-  let sent = 0;
-  do {
-    const fd = liveFd(sock);
-    const part = sent === 0 ? b : b.subarray(sent);
-    const r = libc.send(fd, part, part.length, MSG_NOSIGNAL);
+  const call = begin(sock, options);
+  const view = toBytes(data);
+  const n = lengthOf(view);
+  // The usual case, everything at once, settles without a second promise.
+  const sent = sendNow(call, view, n, 0);
+  if (sent < n) await sendRest(call, view, n, sent);
+}
+
+/**
+ * Sends bytes `sent` to `n` of a view while the socket takes them, taking
+ * the view as it is now first (`held`). Returns the new count, short of `n`
+ * when the socket would block.
+ */
+function sendNow(call: Call, view: Uint8Array, n: number, sent: number): number {
+  for (;;) {
+    const end = held(view, n);
+    const part = sent === 0 ? view : span(view, sent, end);
+    const r = libc.send(liveFd(call.sock), part, end - sent, MSG_NOSIGNAL);
     if (r >= 0) {
       sent += r;
+      if (sent >= n) return sent;
       continue;
     }
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, true, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR) throw osErrorFrom(e);
-  } while (sent < b.length);
+    if (again(e)) return sent;
+    if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/** Sends the rest of a view from `sent` on, waiting whenever the socket is full. */
+async function sendRest(call: Call, view: Uint8Array, n: number, sent: number): Promise<void> {
+  while (sent < n) {
+    await ready(call, liveFd(call.sock), true);
+    sent = sendNow(call, view, n, sent);
+  }
 }
 
 /**
  * Host names in IPv4/IPv6 addresses resolved with
  * {@linkcode getaddrinfo_async}, as asyncio's `_ensure_resolved` does, so
- * that encoding the address never blocks on DNS.
+ * that encoding the address never blocks on DNS. Internal to the module.
  */
-async function resolved(sock: SocketType, address: Address, signal: AbortSignal | undefined): Promise<Address> {
-  const family = sock.family;
+export async function resolved(call: Call, address: Address): Promise<Address> {
+  const { family, type, proto } = call.ctx;
   if ((family !== AF_INET && family !== AF_INET6) || !Array.isArray(address) || address.length < 2) return address;
   const host = address[0];
   if (typeof host !== "string" || host === "" || host === "<broadcast>") return address;
@@ -301,7 +397,7 @@ async function resolved(sock: SocketType, address: Address, signal: AbortSignal 
     if (!(e instanceof OSError)) return address;
     // A name (or a scoped IPv6 address): resolve it off the main thread below.
   }
-  const infos = await getaddrinfo_async(host, port, family, sock.type, sock.proto, { signal });
+  const infos = await getaddrinfo_async(host, port, family, type, proto, { signal: call.signal });
   const [, , , , sa] = infos[0];
   const out = (sa as unknown[]).slice();
   if (family === AF_INET6) {
@@ -310,6 +406,24 @@ async function resolved(sock: SocketType, address: Address, signal: AbortSignal 
     if (address.length > 3) out[3] = address[3];
   }
   return out;
+}
+
+/**
+ * Step 1 for an address: copied (each element read once), then a host name
+ * resolved off the main thread, then validated and encoded.
+ */
+async function addressOf(call: Call, address: Address, caller: string): Promise<AddressArg> {
+  return addressArg(call.ctx, await resolved(call, snapshotAddress(address) as Address), caller);
+}
+
+/** `SO_ERROR` of a descriptor, read directly (a subclass may override `getsockopt`). */
+function soError(fd: number): number {
+  const value = new Int32Array(1);
+  const len = new Uint32Array([4]);
+  if (libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, new Uint8Array(value.buffer), new Uint8Array(len.buffer)) < 0) {
+    throw osErrorFrom(errno());
+  }
+  return value[0];
 }
 
 /**
@@ -324,19 +438,17 @@ async function resolved(sock: SocketType, address: Address, signal: AbortSignal 
  * @throws {OSError} `[Errno 111] Connect call failed ('127.0.0.1', 1)` and the like, as asyncio words it.
  */
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
-  const signal = check(sock, options);
-  const addr = await resolved(sock, address, signal);
-  const len = toSockaddr(sock, addr, "connect");
-  const fd = liveFd(sock);
-  if (libc.connect(fd, SOCKADDR.bytes, len) === 0) return;
+  const call = begin(sock, options);
+  const a = await addressOf(call, address, "connect");
+  if (libc.connect(liveFd(call.sock), sockaddrOf(a), a.len) === 0) return;
   const e = errno();
   if (e !== EINPROGRESS && e !== EINTR && !again(e)) throw osErrorFrom(e);
   for (;;) {
-    await ready(sock, liveFd(sock), true, signal);
-    const err = sock.getsockopt(SOL_SOCKET, SO_ERROR);
+    await ready(call, liveFd(call.sock), true);
+    const err = soError(liveFd(call.sock));
     if (err === 0) return;
     if (err === EINPROGRESS || err === EINTR || again(err)) continue;
-    throw new OSError(err, `Connect call failed ${pyStr(addr)}`);
+    throw new OSError(err, `Connect call failed ${pyStr(a.snapshot)}`);
   }
 }
 
@@ -349,32 +461,33 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
  * @returns `[conn, address]`.
  */
 export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
-  const signal = check(sock, options);
+  const call = begin(sock, options);
   for (;;) {
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     OUTLEN[0] = OUT.bytes.length;
     const nfd = libc.accept4
       ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC | SOCK_NONBLOCK)
       : libc.accept(fd, OUT.bytes, OUTLEN);
-    if (nfd >= 0) {
-      try {
-        const address = fromSockaddr(OUT, OUTLEN[0], sock);
-        const conn = new SocketType(sock.family, sock.type | SOCK_NONBLOCK, sock.proto, nfd);
-        if (!libc.accept4) {
-          conn.set_inheritable(false);
-          conn.setblocking(false);
-        }
-        return [conn, address];
-      } catch (err) {
-        libc.close(nfd);
-        throw err;
-      }
-    }
+    if (nfd >= 0) return adopt(call.ctx, nfd);
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, false, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR && e !== ECONNABORTED) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, false);
+    else if (e !== EINTR && e !== ECONNABORTED) throw osErrorFrom(e);
+  }
+}
+
+/** An accepted descriptor as a non-blocking socket, with the peer's address in `OUT`; closed on failure. */
+function adopt(ctx: Ctx, nfd: number): [SocketType, Address | null] {
+  try {
+    const address = fromSockaddr(OUT, OUTLEN[0], ctx);
+    const conn = new SocketType(ctx.family, ctx.type | SOCK_NONBLOCK, ctx.proto, nfd);
+    if (!libc.accept4) {
+      conn.set_inheritable(false);
+      conn.setblocking(false);
+    }
+    return [conn, address];
+  } catch (err) {
+    libc.close(nfd);
+    throw err;
   }
 }
 
@@ -388,6 +501,7 @@ export async function sock_accept(sock: SocketType, options?: SockOptions): Prom
  * @param address The destination.
  * @param options `{ signal }`.
  * @returns The number of bytes sent.
+ * @throws {ValueError} When `data` is detached or shrinks while the call waits.
  */
 export async function sock_sendto(
   sock: SocketType,
@@ -395,29 +509,25 @@ export async function sock_sendto(
   address: Address,
   options?: SockOptions,
 ): Promise<number> {
-  const signal = check(sock, options);
-  const b = toBytes(data);
-  const addr = await resolved(sock, address, signal);
-  const len = toSockaddr(sock, addr, "sendto");
-  let sa = SOCKADDR.bytes;
+  const call = begin(sock, options);
+  const view = toBytes(data);
+  const n = lengthOf(view);
+  const a = await addressOf(call, address, "sendto");
   for (;;) {
-    const fd = liveFd(sock);
-    const r = libc.sendto(fd, b, b.length, MSG_NOSIGNAL, sa, len);
+    const fd = liveFd(call.sock);
+    const r = libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a), a.len);
     if (r >= 0) return r;
     const e = errno();
-    if (again(e)) {
-      // SOCKADDR is shared scratch: keep this address across the wait.
-      if (sa === SOCKADDR.bytes) sa = sa.slice(0, len);
-      await ready(sock, fd, true, signal);
-    } else if (e !== EINTR) throw osErrorFrom(e);
+    if (again(e)) await ready(call, fd, true);
+    else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
 /** asyncio's `_check_sendfile_params`. */
-function sendfileParams(sock: SocketType, file: unknown, offset: unknown, count: unknown): [number, number | null] {
+function sendfileParams(ctx: Ctx, file: unknown, offset: unknown, count: unknown): [number, number | null] {
   const mode = typeof file === "object" && file !== null ? (file as { mode?: unknown }).mode : undefined;
   if (typeof mode === "string" && !mode.includes("b")) throw new ValueError("file should be opened in binary mode");
-  if (sock.type !== SOCK_STREAM) throw new ValueError("only SOCK_STREAM type sockets are supported");
+  if (ctx.type !== SOCK_STREAM) throw new ValueError("only SOCK_STREAM type sockets are supported");
   let n: number | null = null;
   if (count !== null && count !== undefined) {
     if (typeof count !== "number" || !Number.isInteger(count)) {
@@ -430,7 +540,7 @@ function sendfileParams(sock: SocketType, file: unknown, offset: unknown, count:
     throw new TypeError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
   }
   if (offset < 0) throw new ValueError(`offset must be a non-negative integer (got ${pyRepr(offset)})`);
-  return [offset, n];
+  return [offset + 0, n];
 }
 
 const CHUNK = 256 * 1024;
@@ -449,6 +559,7 @@ const CHUNK = 256 * 1024;
  * @param count How many bytes at most (default: to the end of the file).
  * @param options `{ signal }`.
  * @returns The total number of bytes sent.
+ * @throws {ValueError} When the file object's `read` reports a count outside the buffer it was given, or detaches it.
  */
 export async function sock_sendfile(
   sock: SocketType,
@@ -457,18 +568,18 @@ export async function sock_sendfile(
   count: number | null = null,
   options?: SockOptions,
 ): Promise<number> {
-  const signal = check(sock, options);
-  const [start, limit] = sendfileParams(sock, file, offset, count);
+  const call = begin(sock, options);
+  const [start, limit] = sendfileParams(call.ctx, file, offset, count);
   const infd = descriptorOf(file);
   if (infd !== undefined) {
     let total = 0;
-    const native = libc.sendfile ? await sendfileNative(sock, infd, start, limit, signal) : null;
+    const native = libc.sendfile ? await sendfileNative(call, infd, start, limit) : null;
     if (native !== null) total = native;
-    else total = await sendfileRead(sock, (buf, at) => pread(infd, buf, at), start, limit, signal);
+    else total = await sendfileRead(call, (buf, at) => pread(infd, buf, at), start, limit);
     if (total > 0 && libc.lseek(infd, start + total, SEEK_SET) < 0) throw osErrorFrom(errno());
     return total;
   }
-  let read: (buf: Uint8Array) => Promise<number>, seek: (pos: number) => Promise<unknown>;
+  let read: (buf: Uint8Array) => Promise<unknown>, seek: (pos: number) => Promise<unknown>;
   const f = file as Partial<AsyncFile & SyncFile>;
   if (typeof f.read === "function" && typeof f.seek === "function") {
     read = async (buf) => (await f.read!(buf)) ?? 0;
@@ -480,7 +591,7 @@ export async function sock_sendfile(
     throw new TypeError(`file must be a file descriptor or a file object, not ${pyType(file)}`);
   }
   await seek(start);
-  const total = await sendfileRead(sock, read, start, limit, signal);
+  const total = await sendfileRead(call, read, start, limit);
   if (total > 0) await seek(start + total);
   return total;
 }
@@ -492,9 +603,10 @@ function descriptorOf(file: unknown): number | undefined {
   const f = file as { fd?: unknown; fileno?: unknown };
   if (typeof f.fileno === "function") {
     const n = (f.fileno as () => unknown).call(file);
-    return typeof n === "number" ? n : undefined;
+    return typeof n === "number" ? n + 0 : undefined;
   }
-  return typeof f.fd === "number" ? f.fd : undefined;
+  const fd = f.fd;
+  return typeof fd === "number" ? fd + 0 : undefined;
 }
 
 function pread(fd: number, buf: Uint8Array, at: number): number {
@@ -507,19 +619,13 @@ function pread(fd: number, buf: Uint8Array, at: number): number {
 }
 
 /** `sendfile(2)` until `limit` or the end of the file; `null` if the kernel refuses this pair of descriptors. */
-async function sendfileNative(
-  sock: SocketType,
-  infd: number,
-  start: number,
-  limit: number | null,
-  signal: AbortSignal | undefined,
-): Promise<number | null> {
+async function sendfileNative(call: Call, infd: number, start: number, limit: number | null): Promise<number | null> {
   const off = new BigInt64Array([BigInt(start)]);
   let total = 0;
   for (;;) {
     const want = limit === null ? 0x40000000 : Math.min(limit - total, 0x40000000);
     if (want <= 0) return total;
-    const fd = liveFd(sock);
+    const fd = liveFd(call.sock);
     const r = libc.sendfile!(fd, infd, off, want);
     if (r > 0) {
       total += r;
@@ -527,30 +633,46 @@ async function sendfileNative(
     }
     if (r === 0) return total;
     const e = errno();
-    if (again(e)) {
-      await waitReady(sock, fd, true, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if ((e === EINVAL || e === ENOSYS || e === EOPNOTSUPP) && total === 0) return null;
+    if (again(e)) await ready(call, fd, true);
+    else if ((e === EINVAL || e === ENOSYS || e === EOPNOTSUPP) && total === 0) return null;
     else if (e !== EINTR) throw osErrorFrom(e);
   }
 }
 
-/** Reads chunks with `read(buf, position)` and sends them, until `limit` or the end. */
+/**
+ * A file object's count for a read into `want` bytes: an integer in
+ * `[0, want]`, else `ValueError` (worded as `socket.sendfile()`'s).
+ */
+function readCount(got: unknown, want: number): number {
+  if (typeof got !== "number" || !Number.isInteger(got) || got < 0 || got > want) {
+    throw new ValueError(`read() returned ${pyRepr(got)}, outside 0-${want}`);
+  }
+  return got + 0;
+}
+
+/**
+ * Reads chunks with `read(buf, position)` and sends them, until `limit` or
+ * the end. The chunk goes to the file object's `read`, which may detach it:
+ * each send re-takes it (`sendNow`).
+ */
 async function sendfileRead(
-  sock: SocketType,
-  read: (buf: Uint8Array, at: number) => number | Promise<number>,
+  call: Call,
+  read: (buf: Uint8Array, at: number) => unknown,
   start: number,
   limit: number | null,
-  signal: AbortSignal | undefined,
 ): Promise<number> {
   const buf = new Uint8Array(limit === null ? CHUNK : Math.min(CHUNK, limit));
+  const size = buf.length;
   let total = 0;
   for (;;) {
-    const want = limit === null ? buf.length : Math.min(buf.length, limit - total);
+    const want = limit === null ? size : Math.min(size, limit - total);
     if (want <= 0) return total;
-    const got = await read(want === buf.length ? buf : buf.subarray(0, want), start + total);
+    const into = want === size ? buf : span(buf, 0, held(buf, want));
+    const got = readCount(await read(into, start + total), want);
+    // A chunk detached by the read is an error, even when the read reports the end of the file.
+    held(buf, want);
     if (got === 0) return total;
-    await sock_sendall(sock, buf.subarray(0, got), { signal });
+    await sendRest(call, buf, got, sendNow(call, buf, got, 0));
     total += got;
   }
 }

@@ -140,7 +140,13 @@ export function sockaddrOf(a: AddressArg): Uint8Array {
   return SOCKADDR.bytes;
 }
 
-function snapshotAddress(v: unknown, depth: number): unknown {
+/**
+ * A copy of an address argument (arrays element by element, each element
+ * read once, bytes into a buffer of their own): encoding the copy runs no
+ * user code. For a call that must look at the address before encoding it
+ * (`sock_connect` resolves a host name first).
+ */
+export function snapshotAddress(v: unknown, depth: number = 0): unknown {
   if (Array.isArray(v) && depth < 4) {
     const out: unknown[] = [];
     for (let i = 0; i < v.length; i++) out.push(snapshotAddress(v[i], depth + 1));
