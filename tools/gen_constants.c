@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +38,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#if __has_include(<linux/types.h>)
+#  include <linux/types.h>
+#endif
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <net/if.h>
@@ -249,6 +253,90 @@
 #  endif
 #endif
 
+/*
+ * The kernel's struct tcp_info (include/uapi/linux/tcp.h, Linux 6.18), for
+ * tcp_info(). <linux/tcp.h> cannot be included beside <netinet/tcp.h>, whose
+ * own struct tcp_info stops at tcpi_total_retrans, and an installed
+ * <linux/tcp.h> may be older than the running kernel. The kernel only ever
+ * appends fields, and returns as many bytes as it knows (getsockopt's
+ * optlen), so the decoder names the fields that fit in what was returned.
+ * The compiler lays the struct out; print_layout() checks the shared prefix
+ * against glibc's declaration.
+ */
+#ifdef __linux__
+#  define HAVE_TCP_STATES 1
+struct gen_tcp_info {
+    __u8 tcpi_state;
+    __u8 tcpi_ca_state;
+    __u8 tcpi_retransmits;
+    __u8 tcpi_probes;
+    __u8 tcpi_backoff;
+    __u8 tcpi_options;
+    __u8 tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
+    __u8 tcpi_delivery_rate_app_limited : 1, tcpi_fastopen_client_fail : 2;
+    __u32 tcpi_rto;
+    __u32 tcpi_ato;
+    __u32 tcpi_snd_mss;
+    __u32 tcpi_rcv_mss;
+    __u32 tcpi_unacked;
+    __u32 tcpi_sacked;
+    __u32 tcpi_lost;
+    __u32 tcpi_retrans;
+    __u32 tcpi_fackets;
+    __u32 tcpi_last_data_sent;
+    __u32 tcpi_last_ack_sent;
+    __u32 tcpi_last_data_recv;
+    __u32 tcpi_last_ack_recv;
+    __u32 tcpi_pmtu;
+    __u32 tcpi_rcv_ssthresh;
+    __u32 tcpi_rtt;
+    __u32 tcpi_rttvar;
+    __u32 tcpi_snd_ssthresh;
+    __u32 tcpi_snd_cwnd;
+    __u32 tcpi_advmss;
+    __u32 tcpi_reordering;
+    __u32 tcpi_rcv_rtt;
+    __u32 tcpi_rcv_space;
+    __u32 tcpi_total_retrans;
+    __u64 tcpi_pacing_rate;
+    __u64 tcpi_max_pacing_rate;
+    __u64 tcpi_bytes_acked;
+    __u64 tcpi_bytes_received;
+    __u32 tcpi_segs_out;
+    __u32 tcpi_segs_in;
+    __u32 tcpi_notsent_bytes;
+    __u32 tcpi_min_rtt;
+    __u32 tcpi_data_segs_in;
+    __u32 tcpi_data_segs_out;
+    __u64 tcpi_delivery_rate;
+    __u64 tcpi_busy_time;
+    __u64 tcpi_rwnd_limited;
+    __u64 tcpi_sndbuf_limited;
+    __u32 tcpi_delivered;
+    __u32 tcpi_delivered_ce;
+    __u64 tcpi_bytes_sent;
+    __u64 tcpi_bytes_retrans;
+    __u32 tcpi_dsack_dups;
+    __u32 tcpi_reord_seen;
+    __u32 tcpi_rcv_ooopack;
+    __u32 tcpi_snd_wnd;
+    __u32 tcpi_rcv_wnd;
+    __u32 tcpi_rehash;
+    __u16 tcpi_total_rto;
+    __u16 tcpi_total_rto_recoveries;
+    __u32 tcpi_total_rto_time;
+    __u32 tcpi_received_ce;
+    __u32 tcpi_delivered_e1_bytes;
+    __u32 tcpi_delivered_e0_bytes;
+    __u32 tcpi_delivered_ce_bytes;
+    __u32 tcpi_received_e1_bytes;
+    __u32 tcpi_received_e0_bytes;
+    __u32 tcpi_received_ce_bytes;
+    __u16 tcpi_accecn_fail_mode;
+    __u16 tcpi_accecn_opt_seen;
+};
+#endif
+
 /* A value, converted to C `long` as PyModule_AddIntConstant() does. */
 #define V(table, name, expr) \
     printf("%s %s %lld\n", table, name, (long long)(long)(expr))
@@ -290,6 +378,40 @@ static void layout(const char *kind, const char *type, const char *field,
 /* A typedef name: SIZEOF_<NAME>. */
 #define TSIZE(type) layout("SIZEOF", #type, NULL, sizeof(type))
 #define FLAG(name, value) printf("L %s %lld\n", name, (long long)(value))
+#ifdef __linux__
+/* A field of the tcp_info mirror, named after the kernel's struct. */
+#  define TCPI(f)                                                          \
+    do {                                                                  \
+        layout("OFF", "tcp_info", #f, offsetof(struct gen_tcp_info, f));   \
+        layout("SIZEOF", "tcp_info", #f, MEMBER_SIZE(struct gen_tcp_info, f)); \
+    } while (0)
+/*
+ * A bit-field of the tcp_info mirror: BITS_TCP_INFO_<F> is
+ * byte offset * 256 + bit shift, WIDTH_TCP_INFO_<F> its width, found by
+ * setting every bit of the field in a zeroed struct.
+ */
+#  define TCPI_BITS(f)                                                     \
+    do {                                                                  \
+        struct gen_tcp_info t;                                            \
+        memset(&t, 0, sizeof t);                                          \
+        t.f = ~0u;                                                        \
+        bitfield(#f, (const unsigned char *)&t, sizeof t);                \
+    } while (0)
+
+static void bitfield(const char *field, const unsigned char *bytes, size_t n)
+{
+    size_t at = 0;
+    int shift = 0, width = 0;
+    char name[128];
+    while (at < n && bytes[at] == 0) at++;
+    while (shift < 8 && !(bytes[at] & (1u << shift))) shift++;
+    for (int b = shift; b < 8 && (bytes[at] & (1u << b)); b++) width++;
+    snprintf(name, sizeof name, "tcp_info.%s", field);
+    layout("BITS", name, NULL, at * 256 + (size_t)shift);
+    layout("WIDTH", name, NULL, (size_t)width);
+}
+#endif
+
 
 static void print_layout(void)
 {
@@ -542,6 +664,88 @@ static void print_layout(void)
     SIZE(linger);
     FIELD(linger, l_onoff);
     FIELD(linger, l_linger);
+#ifdef __linux__
+    /* sendmmsg() / recvmmsg() */
+    SIZE(mmsghdr);
+    FIELD(mmsghdr, msg_hdr);
+    FIELD(mmsghdr, msg_len);
+
+    /* tcp_info(): the kernel's struct, checked against glibc's prefix. */
+    _Static_assert(offsetof(struct gen_tcp_info, tcpi_total_retrans)
+                   == offsetof(struct tcp_info, tcpi_total_retrans),
+                   "tcp_info mirror disagrees with <netinet/tcp.h>");
+    layout("SIZEOF", "tcp_info", NULL, sizeof(struct gen_tcp_info));
+    TCPI(tcpi_state);
+    TCPI(tcpi_ca_state);
+    TCPI(tcpi_retransmits);
+    TCPI(tcpi_probes);
+    TCPI(tcpi_backoff);
+    TCPI(tcpi_options);
+    TCPI_BITS(tcpi_snd_wscale);
+    TCPI_BITS(tcpi_rcv_wscale);
+    TCPI_BITS(tcpi_delivery_rate_app_limited);
+    TCPI_BITS(tcpi_fastopen_client_fail);
+    TCPI(tcpi_rto);
+    TCPI(tcpi_ato);
+    TCPI(tcpi_snd_mss);
+    TCPI(tcpi_rcv_mss);
+    TCPI(tcpi_unacked);
+    TCPI(tcpi_sacked);
+    TCPI(tcpi_lost);
+    TCPI(tcpi_retrans);
+    TCPI(tcpi_fackets);
+    TCPI(tcpi_last_data_sent);
+    TCPI(tcpi_last_ack_sent);
+    TCPI(tcpi_last_data_recv);
+    TCPI(tcpi_last_ack_recv);
+    TCPI(tcpi_pmtu);
+    TCPI(tcpi_rcv_ssthresh);
+    TCPI(tcpi_rtt);
+    TCPI(tcpi_rttvar);
+    TCPI(tcpi_snd_ssthresh);
+    TCPI(tcpi_snd_cwnd);
+    TCPI(tcpi_advmss);
+    TCPI(tcpi_reordering);
+    TCPI(tcpi_rcv_rtt);
+    TCPI(tcpi_rcv_space);
+    TCPI(tcpi_total_retrans);
+    TCPI(tcpi_pacing_rate);
+    TCPI(tcpi_max_pacing_rate);
+    TCPI(tcpi_bytes_acked);
+    TCPI(tcpi_bytes_received);
+    TCPI(tcpi_segs_out);
+    TCPI(tcpi_segs_in);
+    TCPI(tcpi_notsent_bytes);
+    TCPI(tcpi_min_rtt);
+    TCPI(tcpi_data_segs_in);
+    TCPI(tcpi_data_segs_out);
+    TCPI(tcpi_delivery_rate);
+    TCPI(tcpi_busy_time);
+    TCPI(tcpi_rwnd_limited);
+    TCPI(tcpi_sndbuf_limited);
+    TCPI(tcpi_delivered);
+    TCPI(tcpi_delivered_ce);
+    TCPI(tcpi_bytes_sent);
+    TCPI(tcpi_bytes_retrans);
+    TCPI(tcpi_dsack_dups);
+    TCPI(tcpi_reord_seen);
+    TCPI(tcpi_rcv_ooopack);
+    TCPI(tcpi_snd_wnd);
+    TCPI(tcpi_rcv_wnd);
+    TCPI(tcpi_rehash);
+    TCPI(tcpi_total_rto);
+    TCPI(tcpi_total_rto_recoveries);
+    TCPI(tcpi_total_rto_time);
+    TCPI(tcpi_received_ce);
+    TCPI(tcpi_delivered_e1_bytes);
+    TCPI(tcpi_delivered_e0_bytes);
+    TCPI(tcpi_delivered_ce_bytes);
+    TCPI(tcpi_received_e1_bytes);
+    TCPI(tcpi_received_e0_bytes);
+    TCPI(tcpi_received_ce_bytes);
+    TCPI(tcpi_accecn_fail_mode);
+    TCPI(tcpi_accecn_opt_seen);
+#endif
 #ifdef HAVE_LINUX_ERRQUEUE_H
     SIZE(sock_extended_err);
     FIELD(sock_extended_err, ee_errno);
