@@ -154,3 +154,6 @@ export {
   sock_sendto,
   type SockOptions,
 } from "./lib/async.ts";
+
+// Beyond CPython: decoded kernel structures, ancillary items, socket activation, batched datagrams.
+export { peercred, tcp_info, type TcpInfo } from "./lib/tcp_info.ts";
