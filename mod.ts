@@ -157,3 +157,16 @@ export {
 
 // Beyond CPython: decoded kernel structures, ancillary items, socket activation, batched datagrams.
 export { peercred, tcp_info, type TcpInfo } from "./lib/tcp_info.ts";
+export {
+  type AncillaryInput,
+  type AncillaryValue,
+  type Credentials,
+  decode_ancdata,
+  type DecodedAncillaryItem,
+  encode_ancdata,
+  type ExtendedErr,
+  type In6Pktinfo,
+  type InPktinfo,
+  type Timespec,
+  type Timeval,
+} from "./lib/ancdata.ts";
