@@ -170,3 +170,4 @@ export {
   type Timespec,
   type Timeval,
 } from "./lib/ancdata.ts";
+export { listen_fds, listen_fds_with_names, sd_notify } from "./lib/systemd.ts";
