@@ -20,7 +20,7 @@ for (const [s] of pairs) {
     conn.close();
   } else {
     const [data, addr] = s.recvfrom(100);
-    s.sendto(data, addr);
+    s.sendto(data, addr!);
   }
 }
 report.notified = socket.sd_notify("READY=1\nSTATUS=serving", true);
