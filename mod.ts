@@ -171,3 +171,10 @@ export {
   type Timeval,
 } from "./lib/ancdata.ts";
 export { listen_fds, listen_fds_with_names, sd_notify } from "./lib/systemd.ts";
+export {
+  type MmsgOptions,
+  type OutgoingMessage,
+  sock_recvmmsg,
+  sock_recvmmsg_into,
+  sock_sendmmsg,
+} from "./lib/mmsg.ts";

@@ -1,0 +1,661 @@
+/**
+ * Batched datagram I/O (beyond CPython): `sendmmsg(2)` and `recvmmsg(2)`,
+ * many messages per system call, as the methods `sendmmsg`, `recvmmsg` and
+ * `recvmmsg_into` and the awaitable `sock_sendmmsg`, `sock_recvmmsg` and
+ * `sock_recvmmsg_into`. Where the C library lacks the calls (macOS), a loop
+ * of `sendmsg`/`recvmsg` over the same structures gives the same results.
+ *
+ * Each call follows the boundary discipline of `marshal.ts`: phase 1 walks
+ * the messages into snapshots (`collectBuffers`, `collectControl`,
+ * `addressArg`), then a scratch buffer of the call's own (an `mmsghdr`
+ * array, `iovec`s, names and control messages, laid out with the generated
+ * `SIZEOF_MMSGHDR`, `OFF_MMSGHDR_*`, `OFF_MSGHDR_*`, `SIZEOF_IOVEC`) is
+ * written in phase 2, again before every attempt after a wait.
+ *
+ * @module
+ */
+
+import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
+import { addressOf, errno, libc } from "../ffi/mod.ts";
+import { type Address, type AddressArg, addressArg, fromSockaddr, type Sockaddr, sockaddrOf } from "./addr/mod.ts";
+import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
+import { osErrorFrom, ValueError } from "./errors.ts";
+import { held } from "./marshal.ts";
+import {
+  type AncillaryItem,
+  type Buffers,
+  closeReceivedFds,
+  collectBuffers,
+  collectControl,
+  controlSpace,
+  getField,
+  type Item,
+  parseAncillary,
+  type RecvmsgIntoResult,
+  type RecvmsgResult,
+  setField,
+  ssizeArg,
+  writable,
+  writeControlAt,
+} from "./msg.ts";
+import { sockCall } from "./sock_call.ts";
+import { ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
+import { waitReady } from "./reactor/mod.ts";
+
+const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
+const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
+const MSG_WAITFORONE = CONSTANTS.MSG_WAITFORONE ?? 0;
+const { MSG_DONTWAIT } = CONSTANTS;
+const { EAGAIN, EWOULDBLOCK, EINTR } = SYS;
+/** The kernel handles at most this many messages per call (`UIO_MAXIOV`); a larger `vlen` is cut to it. */
+const VLEN_MAX = SYS.UIO_MAXIOV ?? 1024;
+const SOCKLEN_T_LIMIT = 0x7fffffff;
+
+const {
+  SIZEOF_MSGHDR,
+  OFF_MSGHDR_MSG_NAME,
+  OFF_MSGHDR_MSG_NAMELEN,
+  OFF_MSGHDR_MSG_IOV,
+  OFF_MSGHDR_MSG_IOVLEN,
+  SIZEOF_MSGHDR_MSG_IOVLEN,
+  OFF_MSGHDR_MSG_CONTROL,
+  OFF_MSGHDR_MSG_CONTROLLEN,
+  SIZEOF_MSGHDR_MSG_CONTROLLEN,
+  OFF_MSGHDR_MSG_FLAGS,
+  SIZEOF_IOVEC,
+  OFF_IOVEC_IOV_BASE,
+  OFF_IOVEC_IOV_LEN,
+  SIZEOF_IOVEC_IOV_LEN,
+  SIZEOF_SOCKADDR_STORAGE,
+} = LAYOUT;
+
+/**
+ * One `struct mmsghdr`: a `msghdr` then `msg_len`. Where the platform has
+ * none (macOS), the emulation lays out the same pair itself.
+ */
+const STRIDE = LAYOUT.SIZEOF_MMSGHDR ?? align8(SIZEOF_MSGHDR + 4);
+const OFF_HDR = LAYOUT.OFF_MMSGHDR_MSG_HDR ?? 0;
+const OFF_LEN = LAYOUT.OFF_MMSGHDR_MSG_LEN ?? SIZEOF_MSGHDR;
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Which call does the batch: the kernel's, or the loop of single calls. */
+interface Engine {
+  send(fd: number, hdrs: Uint8Array, n: number, flags: number): number;
+  recv(fd: number, hdrs: Uint8Array, n: number, flags: number): number;
+}
+
+/** `sendmmsg`/`recvmmsg` of the C library. */
+const NATIVE: Engine | null = libc.sendmmsg && libc.recvmmsg
+  ? {
+    send: (fd, hdrs, n, flags) => libc.sendmmsg!(fd, hdrs, n, flags),
+    recv: (fd, hdrs, n, flags) => libc.recvmmsg!(fd, hdrs, n, flags, null),
+  }
+  : null;
+
+/**
+ * The loop of single calls, with the kernel's results: the count of
+ * messages done, each `msg_len` set; an error only when the first fails
+ * (`errno` is then the first call's). After the first message, receiving
+ * takes only what is queued (`MSG_DONTWAIT`), as `MSG_WAITFORONE` does.
+ */
+const EMULATED: Engine = {
+  send: (fd, hdrs, n, flags) => loop(hdrs, n, (hdr) => libc.sendmsg(fd, hdr, flags)),
+  recv: (fd, hdrs, n, flags) =>
+    loop(hdrs, n, (hdr, i) => libc.recvmsg(fd, hdr, i === 0 ? flags & ~MSG_WAITFORONE : flags | MSG_DONTWAIT)),
+};
+
+function loop(hdrs: Uint8Array, n: number, call: (hdr: Uint8Array, i: number) => number): number {
+  const v = new DataView(hdrs.buffer, hdrs.byteOffset, hdrs.byteLength);
+  for (let i = 0; i < n; i++) {
+    let r: number;
+    do r = call(hdrs.subarray(i * STRIDE + OFF_HDR), i); while (r < 0 && i > 0 && errno() === EINTR);
+    if (r < 0) return i === 0 ? -1 : i;
+    v.setUint32(i * STRIDE + OFF_LEN, r, true);
+  }
+  return n;
+}
+
+/** The engine for this platform. Internal: the tests run both. */
+export const mmsgEngines: { current: Engine; native: Engine | null; emulated: Engine } = {
+  current: NATIVE ?? EMULATED,
+  native: NATIVE,
+  emulated: EMULATED,
+};
+
+// ---------------------------------------------------------------------------
+// The per-call scratch: [mmsghdr × n][iovec × niov][sockaddr × n][control]
+
+interface Scratch {
+  bytes: Uint8Array;
+  view: DataView;
+  iovAt: number;
+  nameAt: number;
+  nameSize: number;
+  ctrlAt: number;
+}
+
+function scratch(n: number, niov: number, nameSize: number, ctrlSize: number): Scratch {
+  const iovAt = n * STRIDE;
+  const nameAt = align8(iovAt + niov * SIZEOF_IOVEC);
+  const ctrlAt = align8(nameAt + n * nameSize);
+  const bytes = new Uint8Array(ctrlAt + ctrlSize);
+  return { bytes, view: new DataView(bytes.buffer), iovAt, nameAt, nameSize, ctrlAt };
+}
+
+/** Phase 2: message `i`'s `msghdr`, pointing into the scratch at `base` (its address now). */
+function setHeader(
+  s: Scratch,
+  base: number,
+  i: number,
+  name: [at: number, len: number],
+  iov: [at: number, count: number],
+  ctrl: [at: number, len: number],
+): void {
+  const v = s.view, h = i * STRIDE + OFF_HDR;
+  s.bytes.fill(0, i * STRIDE, (i + 1) * STRIDE);
+  if (name[1] > 0) {
+    setField(v, h + OFF_MSGHDR_MSG_NAME, 8, base + name[0]);
+    v.setUint32(h + OFF_MSGHDR_MSG_NAMELEN, name[1], true);
+  }
+  if (iov[1] > 0) {
+    setField(v, h + OFF_MSGHDR_MSG_IOV, 8, base + iov[0]);
+    setField(v, h + OFF_MSGHDR_MSG_IOVLEN, SIZEOF_MSGHDR_MSG_IOVLEN, iov[1]);
+  }
+  if (ctrl[1] > 0) {
+    setField(v, h + OFF_MSGHDR_MSG_CONTROL, 8, base + ctrl[0]);
+    setField(v, h + OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN, ctrl[1]);
+  }
+}
+
+function setIovec(v: DataView, at: number, address: number, len: number): void {
+  setField(v, at + OFF_IOVEC_IOV_BASE, 8, len === 0 ? 0 : address);
+  setField(v, at + OFF_IOVEC_IOV_LEN, SIZEOF_IOVEC_IOV_LEN, len);
+}
+
+// ---------------------------------------------------------------------------
+// sendmmsg
+
+/** One message after phase 1. */
+interface Outgoing {
+  bufs: Buffers;
+  items: Item[];
+  addr: AddressArg | null;
+}
+
+function isIterable(v: unknown): v is Iterable<unknown> {
+  return v !== null && v !== undefined && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function";
+}
+
+/** Phase 1 of `sendmmsg`: every message walked into a snapshot, in order. */
+function collectMessages(sock: SocketType, messages: unknown, fn: string): Outgoing[] {
+  if (!isIterable(messages)) throw new TypeError(`${fn}() argument 1 must be an iterable, not ${pyType(messages)}`);
+  const out: Outgoing[] = [];
+  for (const m of messages) {
+    if (!Array.isArray(m) || m.length < 1 || m.length > 3) {
+      throw new TypeError(`${fn}() messages must be [buffers, ancdata?, address?] arrays, not ${pyType(m)}`);
+    }
+    const [buffers, ancdata, address] = [m[0], m[1], m[2]];
+    const bufs = collectBuffers(buffers, toBytes, `${fn}() message buffers must be an iterable`);
+    const items = ancdata === undefined || ancdata === null ? [] : collectControl(ancdata);
+    const addr = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, fn);
+    out.push({ bufs, items, addr });
+  }
+  if (out.length > VLEN_MAX) out.length = VLEN_MAX;
+  return out;
+}
+
+/** The scratch a batch of outgoing messages needs. */
+function sendScratch(msgs: readonly Outgoing[]): Scratch {
+  let niov = 0, ctrl = 0;
+  for (const m of msgs) {
+    niov += m.bufs.views.length;
+    ctrl += controlSpace(m.items);
+  }
+  const named = msgs.some((m) => m.addr !== null);
+  return scratch(msgs.length, niov, named ? SIZEOF_SOCKADDR_STORAGE : 0, ctrl);
+}
+
+/** Phase 2 of `sendmmsg`: every header, iovec, name and control message written from the snapshots. */
+function fillSend(s: Scratch, msgs: readonly Outgoing[]): void {
+  const base = addressOf(s.bytes);
+  let iov = s.iovAt, ctrl = s.ctrlAt;
+  msgs.forEach((m, i) => {
+    const { views, lens } = m.bufs;
+    for (let k = 0; k < views.length; k++) {
+      setIovec(s.view, iov + k * SIZEOF_IOVEC, held(views[k], lens[k]) === 0 ? 0 : addressOf(views[k]), lens[k]);
+    }
+    const nameAt = s.nameAt + i * s.nameSize;
+    if (m.addr) s.bytes.set(sockaddrOf(m.addr).subarray(0, m.addr.len), nameAt);
+    const ctrlLen = controlSpace(m.items);
+    writeControlAt(s.bytes, s.view, ctrl, m.items);
+    setHeader(s, base, i, [nameAt, m.addr?.len ?? 0], [iov, views.length], [ctrl, ctrlLen]);
+    iov += views.length * SIZEOF_IOVEC;
+    ctrl += ctrlLen;
+  });
+}
+
+function flagsArg(flags: unknown): number {
+  return flags === undefined ? 0 : toCInt(flags);
+}
+
+/**
+ * `sock.sendmmsg(messages, flags?)`: sends many datagrams in one system
+ * call. Implements {@linkcode SocketType.sendmmsg}.
+ *
+ * @param sock The socket.
+ * @param messages An iterable of `[buffers, ancdata?, address?]`, each as `sendmsg()` takes them.
+ * @param flags `MSG_*` flags, for every message.
+ * @returns The number of messages sent (the first ones; fewer than given when the socket's buffer fills).
+ */
+export function sendmmsg(sock: SocketType, messages: Iterable<OutgoingMessage>, flags?: number): number {
+  const f = flagsArg(flags);
+  const msgs = collectMessages(sock, messages, "sendmmsg");
+  const fd = liveFd(sock);
+  if (msgs.length === 0) return 0;
+  const s = sendScratch(msgs);
+  return sockCall(fd, timeoutOf(sock), true, () => {
+    fillSend(s, msgs);
+    return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
+  });
+}
+
+/** A message for {@linkcode sendmmsg}: `[buffers, ancdata?, address?]`. */
+export type OutgoingMessage = readonly [
+  buffers: Iterable<BytesLike>,
+  ancdata?: Iterable<readonly [number, number, BytesLike]> | null,
+  address?: Address | null,
+];
+
+// ---------------------------------------------------------------------------
+// recvmmsg, recvmmsg_into
+
+/** A receive batch after phase 1: where each datagram goes, and how much control space each gets. */
+interface Incoming {
+  /** The destination views (one per message) and their lengths. */
+  views: Uint8Array[];
+  lens: number[];
+  ancbufsize: number;
+  flags: number;
+}
+
+function ancArg(v: unknown): number {
+  const n = v === undefined ? 0 : ssizeArg(v);
+  if (n < 0 || n > SOCKLEN_T_LIMIT) throw new ValueError("invalid ancillary data buffer length");
+  return n;
+}
+
+/** Phase 2 of a receive: headers, one iovec per message, empty names and control space. */
+function fillRecv(s: Scratch, b: Incoming): void {
+  const base = addressOf(s.bytes);
+  s.bytes.fill(0, s.nameAt);
+  for (let i = 0; i < b.views.length; i++) {
+    const iov = s.iovAt + i * SIZEOF_IOVEC;
+    setIovec(s.view, iov, held(b.views[i], b.lens[i]) === 0 ? 0 : addressOf(b.views[i]), b.lens[i]);
+    const ctrl = s.ctrlAt + i * b.ancbufsize;
+    setHeader(s, base, i, [s.nameAt + i * s.nameSize, s.nameSize], [iov, 1], [ctrl, b.ancbufsize]);
+  }
+}
+
+/** The flags every receive batch passes: `MSG_WAITFORONE`, and close-on-exec for received descriptors. */
+function recvFlags(flags: number): [call: number, cloexec: number] {
+  const cloexec = MSG_CMSG_CLOEXEC & ~flags;
+  return [flags | cloexec | MSG_WAITFORONE, cloexec];
+}
+
+/**
+ * Turns the first `got` messages of a filled scratch into results; if
+ * anything throws, closes every descriptor they carried.
+ */
+function results<T>(
+  sock: SocketType,
+  s: Scratch,
+  b: Incoming,
+  got: number,
+  cloexec: number,
+  value: (i: number, n: number) => T,
+): [T, AncillaryItem[], number, Address | null][] {
+  const out: [T, AncillaryItem[], number, Address | null][] = [];
+  const ctx = ctxOf(sock);
+  const names = new Addresses(s, ctx);
+  try {
+    for (let i = 0; i < got; i++) {
+      const h = i * STRIDE + OFF_HDR;
+      const n = s.view.getUint32(i * STRIDE + OFF_LEN, true);
+      const ctrlLen = b.ancbufsize > 0
+        ? getField(s.view, h + OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN)
+        : 0;
+      const items = ctrlLen > 0
+        ? parseAncillary(s.bytes.subarray(s.ctrlAt + i * b.ancbufsize, s.ctrlAt + (i + 1) * b.ancbufsize), ctrlLen)
+        : [];
+      const msgFlags = s.view.getInt32(h + OFF_MSGHDR_MSG_FLAGS, true) & ~cloexec;
+      out.push([value(i, n), items, msgFlags, names.at(i, s.view.getUint32(h + OFF_MSGHDR_MSG_NAMELEN, true))]);
+    }
+  } catch (e) {
+    for (let i = 0; i < got && b.ancbufsize > 0; i++) {
+      const h = i * STRIDE + OFF_HDR;
+      const at = s.ctrlAt + i * b.ancbufsize;
+      closeReceivedFds(
+        s.bytes.subarray(at, at + b.ancbufsize),
+        getField(s.view, h + OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN),
+      );
+    }
+    throw e;
+  }
+  return out;
+}
+
+/**
+ * Decodes the senders' addresses, once per distinct sender: a batch usually
+ * comes from few peers, so a name equal to the previous one is copied, not
+ * decoded again.
+ */
+class Addresses {
+  #s: Scratch;
+  #ctx: ReturnType<typeof ctxOf>;
+  #last = -1;
+  #lastLen = 0;
+  #lastValue: Address | null = null;
+
+  constructor(s: Scratch, ctx: ReturnType<typeof ctxOf>) {
+    this.#s = s;
+    this.#ctx = ctx;
+  }
+
+  at(i: number, len: number): Address | null {
+    const s = this.#s, size = s.nameSize;
+    len = Math.min(len, size);
+    const at = s.nameAt + i * size;
+    if (this.#last >= 0 && len === this.#lastLen && this.#same(at, s.nameAt + this.#last * size, len)) {
+      this.#last = i;
+      return copy(this.#lastValue);
+    }
+    const sa: Sockaddr = { bytes: s.bytes.subarray(at, at + size), view: new DataView(s.bytes.buffer, at, size) };
+    this.#last = i;
+    this.#lastLen = len;
+    this.#lastValue = fromSockaddr(sa, len, this.#ctx);
+    return this.#lastValue;
+  }
+
+  #same(a: number, b: number, len: number): boolean {
+    const bytes = this.#s.bytes;
+    for (let k = 0; k < len; k++) if (bytes[a + k] !== bytes[b + k]) return false;
+    return true;
+  }
+}
+
+/** A fresh copy of a decoded address: each result owns its own array. */
+function copy(a: Address | null): Address | null {
+  if (Array.isArray(a)) return a.map((x) => x instanceof Uint8Array ? x.slice() : x);
+  return a instanceof Uint8Array ? a.slice() : a;
+}
+
+/** The scratch of a receive batch. */
+function recvScratch(b: Incoming): Scratch {
+  return scratch(b.views.length, b.views.length, SIZEOF_SOCKADDR_STORAGE, b.views.length * b.ancbufsize);
+}
+
+/** Phases 2 and 3 of a synchronous receive batch: returns how many messages arrived. */
+function receiveBatch(sock: SocketType, s: Scratch, b: Incoming, call: number): number {
+  const fd = liveFd(sock);
+  return sockCall(fd, timeoutOf(sock), false, () => {
+    fillRecv(s, b);
+    return mmsgEngines.current.recv(fd, s.bytes, b.views.length, call);
+  });
+}
+
+/** Phase 1 of `recvmmsg`: `vlen` buffers of `bufsize` bytes, in one allocation. */
+function recvmmsgArgs(vlen: unknown, bufsize: unknown, ancbufsize: unknown, flags: unknown): [Incoming, Uint8Array] {
+  const count = ssizeArg(vlen);
+  const size = ssizeArg(bufsize);
+  const anc = ancArg(ancbufsize);
+  const f = flagsArg(flags);
+  if (count < 1) throw new ValueError("recvmmsg() vlen must be at least 1");
+  if (size < 0) throw new ValueError("negative buffer size in recvmmsg()");
+  const n = Math.min(count, VLEN_MAX);
+  const data = new Uint8Array(n * size);
+  const views: Uint8Array[] = [], lens: number[] = [];
+  for (let i = 0; i < n; i++) {
+    views.push(data.subarray(i * size, (i + 1) * size));
+    lens.push(size);
+  }
+  return [{ views, lens, ancbufsize: anc, flags: f }, data];
+}
+
+/** Each datagram's bytes: views of the call's own buffer, or copies when that buffer is mostly empty. */
+function dataOf(data: Uint8Array, size: number): (i: number, n: number) => Uint8Array {
+  return (i, n) =>
+    n * 2 < size && size > 4096 ? data.slice(i * size, i * size + n) : data.subarray(i * size, i * size + n);
+}
+
+/** Phase 1 of `recvmmsg_into`: the caller's buffers, one datagram each. */
+function recvmmsgIntoArgs(buffers: unknown, ancbufsize: unknown, flags: unknown, fn: string): Incoming {
+  const anc = ancArg(ancbufsize);
+  const f = flagsArg(flags);
+  const { views, lens } = collectBuffers(buffers, writable, `${fn}() argument 1 must be an iterable`);
+  if (views.length === 0) throw new ValueError(`${fn}() needs at least one buffer`);
+  if (views.length > VLEN_MAX) (views.length = VLEN_MAX, lens.length = VLEN_MAX);
+  return { views, lens, ancbufsize: anc, flags: f };
+}
+
+/**
+ * `sock.recvmmsg(vlen, bufsize, ancbufsize?, flags?)`: receives up to
+ * `vlen` datagrams in one system call. Implements
+ * {@linkcode SocketType.recvmmsg}.
+ *
+ * @param sock The socket.
+ * @param vlen The most datagrams to return (at most `UIO_MAXIOV`, 1024).
+ * @param bufsize The most bytes of each.
+ * @param ancbufsize The ancillary data buffer size of each (`0`: none).
+ * @param flags `MSG_*` flags.
+ * @returns `[data, ancdata, msg_flags, address]` for each datagram, oldest first.
+ */
+export function recvmmsg(
+  sock: SocketType,
+  vlen: number,
+  bufsize: number,
+  ancbufsize?: number,
+  flags?: number,
+): RecvmsgResult[] {
+  const [b, data] = recvmmsgArgs(vlen, bufsize, ancbufsize, flags);
+  const s = recvScratch(b);
+  const [call, cloexec] = recvFlags(b.flags);
+  const got = receiveBatch(sock, s, b, call);
+  return results(sock, s, b, got, cloexec, dataOf(data, b.lens[0]));
+}
+
+/**
+ * `sock.recvmmsg_into(buffers, ancbufsize?, flags?)`: receives up to one
+ * datagram into each buffer, in one system call. Implements
+ * {@linkcode SocketType.recvmmsg_into}.
+ *
+ * @param sock The socket.
+ * @param buffers An iterable of writable bytes-like objects.
+ * @param ancbufsize The ancillary data buffer size of each message (`0`: none).
+ * @param flags `MSG_*` flags.
+ * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram; datagram `i` is in `buffers[i]`.
+ */
+export function recvmmsg_into(
+  sock: SocketType,
+  buffers: Iterable<BytesLike>,
+  ancbufsize?: number,
+  flags?: number,
+): RecvmsgIntoResult[] {
+  const b = recvmmsgIntoArgs(buffers, ancbufsize, flags, "recvmmsg_into");
+  const s = recvScratch(b);
+  const [call, cloexec] = recvFlags(b.flags);
+  const got = receiveBatch(sock, s, b, call);
+  return results(sock, s, b, got, cloexec, (_i, n) => n);
+}
+
+// ---------------------------------------------------------------------------
+// Without blocking the event loop
+
+/** The last argument of the `sock_*mmsg` functions. */
+export interface MmsgOptions {
+  /** Aborts the wait: the promise rejects with the signal's reason, and nothing is consumed. */
+  signal?: AbortSignal;
+}
+
+/** asyncio's check: a socket in non-blocking mode, a signal not yet aborted. */
+function asyncCheck(sock: unknown, options: MmsgOptions | undefined): AbortSignal | undefined {
+  if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
+  if (timeoutOf(sock) !== 0) throw new ValueError("the socket must be non-blocking");
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`options must be an object, not ${pyType(options)}`);
+  }
+  const signal = options?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
+  }
+  if (signal?.aborted) throw signal.reason;
+  return signal;
+}
+
+/** Runs `attempt` (phases 2 and 3) until it succeeds, waiting on the reactor after each `EAGAIN`. */
+async function onReactor(
+  sock: SocketType,
+  writing: boolean,
+  signal: AbortSignal | undefined,
+  attempt: (fd: number) => number,
+): Promise<number> {
+  for (;;) {
+    const fd = liveFd(sock);
+    const r = attempt(fd);
+    if (r >= 0) return r;
+    const e = errno();
+    if (e === EAGAIN || e === EWOULDBLOCK) {
+      await waitReady(sock, fd, writing, signal);
+      if (signal?.aborted) throw signal.reason;
+    } else if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/**
+ * Sends many datagrams in one system call, waiting (without blocking the
+ * event loop) while the socket's buffer is full: the awaitable
+ * {@linkcode SocketType.sendmmsg}. Beyond CPython and asyncio.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param messages An iterable of `[buffers, ancdata?, address?]`.
+ * @param flags `MSG_*` flags.
+ * @param options `{ signal }`.
+ * @returns The number of messages sent.
+ * @throws {ValueError} When the socket is not non-blocking (the promise rejects).
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * rx.bind(["127.0.0.1", 0]);
+ * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * tx.setblocking(false);
+ * const to = rx.getsockname()!;
+ * const sent = await socket.sock_sendmmsg(tx, [[[new Uint8Array([1])], null, to], [[new Uint8Array([2])], null, to]]);
+ * console.assert(sent === 2);
+ * ```
+ */
+export async function sock_sendmmsg(
+  sock: SocketType,
+  messages: Iterable<OutgoingMessage>,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<number> {
+  const signal = asyncCheck(sock, options);
+  const f = flagsArg(flags);
+  const msgs = collectMessages(sock, messages, "sock_sendmmsg");
+  liveFd(sock);
+  if (msgs.length === 0) return 0;
+  const s = sendScratch(msgs);
+  return await onReactor(sock, true, signal, (fd) => {
+    fillSend(s, msgs);
+    return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
+  });
+}
+
+/**
+ * Receives up to `vlen` datagrams in one system call, waiting (without
+ * blocking the event loop) until at least one is queued: the awaitable
+ * {@linkcode SocketType.recvmmsg}. Beyond CPython and asyncio.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param vlen The most datagrams to return.
+ * @param bufsize The most bytes of each.
+ * @param ancbufsize The ancillary data buffer size of each.
+ * @param flags `MSG_*` flags.
+ * @param options `{ signal }`.
+ * @returns `[data, ancdata, msg_flags, address]` for each datagram.
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * rx.bind(["127.0.0.1", 0]);
+ * rx.setblocking(false);
+ * const batch = socket.sock_recvmmsg(rx, 32, 2048);
+ * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * tx.sendto(new Uint8Array([7]), rx.getsockname()!);
+ * const [[data, , , from]] = await batch;
+ * console.assert(data[0] === 7 && from !== null);
+ * ```
+ */
+export async function sock_recvmmsg(
+  sock: SocketType,
+  vlen: number,
+  bufsize: number,
+  ancbufsize?: number,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<RecvmsgResult[]> {
+  const signal = asyncCheck(sock, options);
+  const [b, data] = recvmmsgArgs(vlen, bufsize, ancbufsize, flags);
+  const s = recvScratch(b);
+  const [call, cloexec] = recvFlags(b.flags);
+  const got = await onReactor(sock, false, signal, (fd) => {
+    fillRecv(s, b);
+    return mmsgEngines.current.recv(fd, s.bytes, b.views.length, call);
+  });
+  return results(sock, s, b, got, cloexec, dataOf(data, b.lens[0]));
+}
+
+/**
+ * Receives up to one datagram into each buffer in one system call, waiting
+ * (without blocking the event loop) until at least one is queued: the
+ * awaitable {@linkcode SocketType.recvmmsg_into}. Beyond CPython and asyncio.
+ *
+ * @param sock A socket in non-blocking mode.
+ * @param buffers An iterable of writable bytes-like objects.
+ * @param ancbufsize The ancillary data buffer size of each message.
+ * @param flags `MSG_*` flags.
+ * @param options `{ signal }`.
+ * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram; datagram `i` is in `buffers[i]`.
+ * @example
+ * ```ts
+ * import * as socket from "./mod.ts";
+ * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * rx.bind(["127.0.0.1", 0]);
+ * rx.setblocking(false);
+ * const bufs = [new Uint8Array(1500), new Uint8Array(1500)];
+ * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+ * tx.sendto(new Uint8Array([1, 2]), rx.getsockname()!);
+ * const [[nbytes]] = await socket.sock_recvmmsg_into(rx, bufs);
+ * console.assert(nbytes === 2 && bufs[0][1] === 2);
+ * ```
+ */
+export async function sock_recvmmsg_into(
+  sock: SocketType,
+  buffers: Iterable<BytesLike>,
+  ancbufsize?: number,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<RecvmsgIntoResult[]> {
+  const signal = asyncCheck(sock, options);
+  const b = recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into");
+  const s = recvScratch(b);
+  const [call, cloexec] = recvFlags(b.flags);
+  const got = await onReactor(sock, false, signal, (fd) => {
+    fillRecv(s, b);
+    return mmsgEngines.current.recv(fd, s.bytes, b.views.length, call);
+  });
+  return results(sock, s, b, got, cloexec, (_i, n) => n);
+}
