@@ -264,12 +264,12 @@ test("sendmmsg(): a buffer detached while the messages are walked is a ValueErro
   const { rx, tx, to, close } = udp();
   try {
     const first = new Uint8Array(new ArrayBuffer(4));
-    function* messages(): Generator<socket.OutgoingMessage> {
+    const messages = function* (): Generator<socket.OutgoingMessage> {
       yield [[first], null, to];
       // Detach the first message's buffer before the call takes its pointer.
       (first.buffer as ArrayBuffer).transfer();
       yield [[bytes(2)], null, to];
-    }
+    };
     raises(socket.ValueError, () => tx.sendmmsg(messages()));
     rx.setblocking(false);
     raises(socket.BlockingIOError, () => rx.recvmmsg(8, 10));
