@@ -17,10 +17,10 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { addressOf, errno, libc } from "../ffi/mod.ts";
-import { type Address, type AddressArg, addressArg, fromSockaddr, type Sockaddr, sockaddrOf } from "./addr/mod.ts";
+import { type Address, type AddressArg, addressArg, fromSockaddr, sockaddrOf } from "./addr/mod.ts";
 import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
 import { osErrorFrom, ValueError } from "./errors.ts";
-import { held } from "./marshal.ts";
+import { held, span } from "./marshal.ts";
 import {
   type AncillaryItem,
   type Buffers,
@@ -126,29 +126,60 @@ export const mmsgEngines: { current: Engine; native: Engine | null; emulated: En
 };
 
 // ---------------------------------------------------------------------------
-// The per-call scratch: [mmsghdr × n][iovec × niov][sockaddr × n][control]
+// The per-call scratch: [mmsghdr × n][iovec × niov][sockaddr × n][control][data]
+//
+// Each call owns its scratch from phase 2 until its results are built, then
+// returns it to a small free list. Blocks are never shown to user code
+// (results are copied out), so each keeps the address taken when it was
+// allocated: a batch of small datagrams costs no `addressOf` at all, which
+// matters under Deno, where one costs more than a datagram's system call.
+// Buffers up to COPY_MAX bytes travel through the data area (copied in
+// before a send, out after a receive); larger ones are pointed at directly.
 
-interface Scratch {
+const COPY_MAX = 4096;
+/** Blocks up to this size go back to the free list; larger ones are dropped. */
+const POOL_MAX = 1 << 20;
+const FREE: Block[] = [];
+
+interface Block {
   bytes: Uint8Array;
   view: DataView;
+  /** The address of `bytes[0]`. */
+  base: number;
+}
+
+interface Scratch extends Block {
   iovAt: number;
   nameAt: number;
   nameSize: number;
   ctrlAt: number;
+  dataAt: number;
 }
 
-function scratch(n: number, niov: number, nameSize: number, ctrlSize: number): Scratch {
+function takeBlock(size: number): Block {
+  for (let i = FREE.length - 1; i >= 0; i--) {
+    if (FREE[i].bytes.length >= size) return FREE.splice(i, 1)[0];
+  }
+  const bytes = new Uint8Array(Math.max(align8(size), 16384));
+  return { bytes, view: new DataView(bytes.buffer), base: addressOf(bytes) };
+}
+
+/** Gives a call's scratch back, once nothing refers to it. */
+function release(s: Block): void {
+  if (s.bytes.length <= POOL_MAX && FREE.length < 4) FREE.push({ bytes: s.bytes, view: s.view, base: s.base });
+}
+
+function scratch(n: number, niov: number, nameSize: number, ctrlSize: number, dataSize: number): Scratch {
   const iovAt = n * STRIDE;
   const nameAt = align8(iovAt + niov * SIZEOF_IOVEC);
   const ctrlAt = align8(nameAt + n * nameSize);
-  const bytes = new Uint8Array(ctrlAt + ctrlSize);
-  return { bytes, view: new DataView(bytes.buffer), iovAt, nameAt, nameSize, ctrlAt };
+  const dataAt = align8(ctrlAt + ctrlSize);
+  return { ...takeBlock(dataAt + dataSize), iovAt, nameAt, nameSize, ctrlAt, dataAt };
 }
 
-/** Phase 2: message `i`'s `msghdr`, pointing into the scratch at `base` (its address now). */
+/** Phase 2: message `i`'s `msghdr`, pointing into the scratch. */
 function setHeader(
   s: Scratch,
-  base: number,
   i: number,
   name: [at: number, len: number],
   iov: [at: number, count: number],
@@ -157,15 +188,15 @@ function setHeader(
   const v = s.view, h = i * STRIDE + OFF_HDR;
   s.bytes.fill(0, i * STRIDE, (i + 1) * STRIDE);
   if (name[1] > 0) {
-    setField(v, h + OFF_MSGHDR_MSG_NAME, 8, base + name[0]);
+    setField(v, h + OFF_MSGHDR_MSG_NAME, 8, s.base + name[0]);
     v.setUint32(h + OFF_MSGHDR_MSG_NAMELEN, name[1], true);
   }
   if (iov[1] > 0) {
-    setField(v, h + OFF_MSGHDR_MSG_IOV, 8, base + iov[0]);
+    setField(v, h + OFF_MSGHDR_MSG_IOV, 8, s.base + iov[0]);
     setField(v, h + OFF_MSGHDR_MSG_IOVLEN, SIZEOF_MSGHDR_MSG_IOVLEN, iov[1]);
   }
   if (ctrl[1] > 0) {
-    setField(v, h + OFF_MSGHDR_MSG_CONTROL, 8, base + ctrl[0]);
+    setField(v, h + OFF_MSGHDR_MSG_CONTROL, 8, s.base + ctrl[0]);
     setField(v, h + OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN, ctrl[1]);
   }
 }
@@ -173,6 +204,11 @@ function setHeader(
 function setIovec(v: DataView, at: number, address: number, len: number): void {
   setField(v, at + OFF_IOVEC_IOV_BASE, 8, len === 0 ? 0 : address);
   setField(v, at + OFF_IOVEC_IOV_LEN, SIZEOF_IOVEC_IOV_LEN, len);
+}
+
+/** Whether a buffer of `len` bytes travels through the data area. */
+function copied(len: number): boolean {
+  return len <= COPY_MAX;
 }
 
 // ---------------------------------------------------------------------------
@@ -189,10 +225,23 @@ function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function";
 }
 
+/** Whether `addr` holds the same primitives as the snapshot `prev` (so its encoding can be reused). */
+function sameAddress(prev: AddressArg | null, addr: unknown): boolean {
+  if (prev === null || !Array.isArray(addr) || !Array.isArray(prev.snapshot)) return false;
+  const snap = prev.snapshot as unknown[];
+  if (snap.length !== addr.length) return false;
+  for (let i = 0; i < snap.length; i++) {
+    const x = snap[i];
+    if (typeof x === "object" || x !== addr[i]) return false;
+  }
+  return true;
+}
+
 /** Phase 1 of `sendmmsg`: every message walked into a snapshot, in order. */
 function collectMessages(sock: SocketType, messages: unknown, fn: string): Outgoing[] {
   if (!isIterable(messages)) throw new TypeError(`${fn}() argument 1 must be an iterable, not ${pyType(messages)}`);
   const out: Outgoing[] = [];
+  let prev: AddressArg | null = null;
   for (const m of messages) {
     if (!Array.isArray(m) || m.length < 1 || m.length > 3) {
       throw new TypeError(`${fn}() messages must be [buffers, ancdata?, address?] arrays, not ${pyType(m)}`);
@@ -200,7 +249,12 @@ function collectMessages(sock: SocketType, messages: unknown, fn: string): Outgo
     const [buffers, ancdata, address] = [m[0], m[1], m[2]];
     const bufs = collectBuffers(buffers, toBytes, `${fn}() message buffers must be an iterable`);
     const items = ancdata === undefined || ancdata === null ? [] : collectControl(ancdata);
-    const addr = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, fn);
+    let addr: AddressArg | null = null;
+    if (address !== undefined && address !== null) {
+      // A batch usually goes to one peer: the same address again is not encoded again.
+      addr = sameAddress(prev, address) ? prev : addressArg(ctxOf(sock), address, fn);
+      prev = addr;
+    }
     out.push({ bufs, items, addr });
   }
   if (out.length > VLEN_MAX) out.length = VLEN_MAX;
@@ -209,32 +263,44 @@ function collectMessages(sock: SocketType, messages: unknown, fn: string): Outgo
 
 /** The scratch a batch of outgoing messages needs. */
 function sendScratch(msgs: readonly Outgoing[]): Scratch {
-  let niov = 0, ctrl = 0;
+  let niov = 0, ctrl = 0, data = 0;
   for (const m of msgs) {
     niov += m.bufs.views.length;
     ctrl += controlSpace(m.items);
+    for (const len of m.bufs.lens) if (copied(len)) data += align8(len);
   }
   const named = msgs.some((m) => m.addr !== null);
-  return scratch(msgs.length, niov, named ? SIZEOF_SOCKADDR_STORAGE : 0, ctrl);
+  return scratch(msgs.length, niov, named ? SIZEOF_SOCKADDR_STORAGE : 0, ctrl, data);
 }
 
-/** Phase 2 of `sendmmsg`: every header, iovec, name and control message written from the snapshots. */
+/** Phase 2 of `sendmmsg`: every header, iovec, name, control message and small buffer written from the snapshots. */
 function fillSend(s: Scratch, msgs: readonly Outgoing[]): void {
-  const base = addressOf(s.bytes);
-  let iov = s.iovAt, ctrl = s.ctrlAt;
-  msgs.forEach((m, i) => {
+  let iov = s.iovAt, ctrl = s.ctrlAt, data = s.dataAt;
+  let named: AddressArg | null = null;
+  for (let i = 0; i < msgs.length; i++) {
+    const m = msgs[i];
     const { views, lens } = m.bufs;
     for (let k = 0; k < views.length; k++) {
-      setIovec(s.view, iov + k * SIZEOF_IOVEC, held(views[k], lens[k]) === 0 ? 0 : addressOf(views[k]), lens[k]);
+      const len = held(views[k], lens[k]);
+      if (copied(len)) {
+        s.bytes.set(span(views[k], 0, len), data);
+        setIovec(s.view, iov + k * SIZEOF_IOVEC, s.base + data, len);
+        data += align8(len);
+      } else {
+        setIovec(s.view, iov + k * SIZEOF_IOVEC, addressOf(views[k]), len);
+      }
     }
     const nameAt = s.nameAt + i * s.nameSize;
-    if (m.addr) s.bytes.set(sockaddrOf(m.addr).subarray(0, m.addr.len), nameAt);
+    if (m.addr !== null && m.addr === named) {
+      s.bytes.copyWithin(nameAt, nameAt - s.nameSize, nameAt - s.nameSize + m.addr.len);
+    } else if (m.addr !== null) s.bytes.set(sockaddrOf(m.addr).subarray(0, m.addr.len), nameAt);
+    named = m.addr;
     const ctrlLen = controlSpace(m.items);
-    writeControlAt(s.bytes, s.view, ctrl, m.items);
-    setHeader(s, base, i, [nameAt, m.addr?.len ?? 0], [iov, views.length], [ctrl, ctrlLen]);
+    if (ctrlLen > 0) writeControlAt(s.bytes, s.view, ctrl, m.items);
+    setHeader(s, i, [nameAt, m.addr?.len ?? 0], [iov, views.length], [ctrl, ctrlLen]);
     iov += views.length * SIZEOF_IOVEC;
     ctrl += ctrlLen;
-  });
+  }
 }
 
 function flagsArg(flags: unknown): number {
@@ -256,10 +322,14 @@ export function sendmmsg(sock: SocketType, messages: Iterable<OutgoingMessage>, 
   const fd = liveFd(sock);
   if (msgs.length === 0) return 0;
   const s = sendScratch(msgs);
-  return sockCall(fd, timeoutOf(sock), true, () => {
-    fillSend(s, msgs);
-    return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
-  });
+  try {
+    return sockCall(fd, timeoutOf(sock), true, () => {
+      fillSend(s, msgs);
+      return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
+    });
+  } finally {
+    release(s);
+  }
 }
 
 /** A message for {@linkcode sendmmsg}: `[buffers, ancdata?, address?]`. */
@@ -274,8 +344,8 @@ export type OutgoingMessage = readonly [
 
 /** A receive batch after phase 1: where each datagram goes, and how much control space each gets. */
 interface Incoming {
-  /** The destination views (one per message) and their lengths. */
-  views: Uint8Array[];
+  /** The caller's buffers (`recvmmsg_into`), or `null` (`recvmmsg`: `count` buffers of `size` in the scratch). */
+  views: Uint8Array[] | null;
   lens: number[];
   ancbufsize: number;
   flags: number;
@@ -287,15 +357,35 @@ function ancArg(v: unknown): number {
   return n;
 }
 
+/** Where datagram `i` lands in the data area, for the buffers that travel through it. */
+function dataOffsets(b: Incoming): number[] {
+  const at: number[] = [];
+  let off = 0;
+  for (const len of b.lens) {
+    at.push(off);
+    if (b.views === null || copied(len)) off += align8(len);
+  }
+  return at;
+}
+
+/** The scratch of a receive batch. */
+function recvScratch(b: Incoming): Scratch {
+  const n = b.lens.length;
+  let data = 0;
+  for (const len of b.lens) if (b.views === null || copied(len)) data += align8(len);
+  return scratch(n, n, SIZEOF_SOCKADDR_STORAGE, n * b.ancbufsize, data);
+}
+
 /** Phase 2 of a receive: headers, one iovec per message, empty names and control space. */
-function fillRecv(s: Scratch, b: Incoming): void {
-  const base = addressOf(s.bytes);
-  s.bytes.fill(0, s.nameAt);
-  for (let i = 0; i < b.views.length; i++) {
+function fillRecv(s: Scratch, b: Incoming, at: readonly number[]): void {
+  s.bytes.fill(0, s.nameAt, s.dataAt);
+  for (let i = 0; i < b.lens.length; i++) {
     const iov = s.iovAt + i * SIZEOF_IOVEC;
-    setIovec(s.view, iov, held(b.views[i], b.lens[i]) === 0 ? 0 : addressOf(b.views[i]), b.lens[i]);
+    const len = b.views === null ? b.lens[i] : held(b.views[i], b.lens[i]);
+    const direct = b.views !== null && !copied(len);
+    setIovec(s.view, iov, direct ? addressOf(b.views![i]) : s.base + s.dataAt + at[i], len);
     const ctrl = s.ctrlAt + i * b.ancbufsize;
-    setHeader(s, base, i, [s.nameAt + i * s.nameSize, s.nameSize], [iov, 1], [ctrl, b.ancbufsize]);
+    setHeader(s, i, [s.nameAt + i * s.nameSize, s.nameSize], [iov, 1], [ctrl, b.ancbufsize]);
   }
 }
 
@@ -303,6 +393,15 @@ function fillRecv(s: Scratch, b: Incoming): void {
 function recvFlags(flags: number): [call: number, cloexec: number] {
   const cloexec = MSG_CMSG_CLOEXEC & ~flags;
   return [flags | cloexec | MSG_WAITFORONE, cloexec];
+}
+
+/** `msg_len` of message `i`. */
+function msgLen(s: Scratch, i: number): number {
+  return s.view.getUint32(i * STRIDE + OFF_LEN, true);
+}
+
+function controlLen(s: Scratch, i: number): number {
+  return getField(s.view, i * STRIDE + OFF_HDR + OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN);
 }
 
 /**
@@ -318,29 +417,25 @@ function results<T>(
   value: (i: number, n: number) => T,
 ): [T, AncillaryItem[], number, Address | null][] {
   const out: [T, AncillaryItem[], number, Address | null][] = [];
-  const ctx = ctxOf(sock);
-  const names = new Addresses(s, ctx);
+  const names = new Addresses(s, ctxOf(sock));
   try {
     for (let i = 0; i < got; i++) {
       const h = i * STRIDE + OFF_HDR;
-      const n = s.view.getUint32(i * STRIDE + OFF_LEN, true);
-      const ctrlLen = b.ancbufsize > 0
-        ? getField(s.view, h + OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN)
-        : 0;
-      const items = ctrlLen > 0
-        ? parseAncillary(s.bytes.subarray(s.ctrlAt + i * b.ancbufsize, s.ctrlAt + (i + 1) * b.ancbufsize), ctrlLen)
-        : [];
+      const ctrlLen = b.ancbufsize > 0 ? controlLen(s, i) : 0;
+      const ctrl = s.ctrlAt + i * b.ancbufsize;
+      const items = ctrlLen > 0 ? parseAncillary(s.bytes.subarray(ctrl, ctrl + b.ancbufsize), ctrlLen) : [];
       const msgFlags = s.view.getInt32(h + OFF_MSGHDR_MSG_FLAGS, true) & ~cloexec;
-      out.push([value(i, n), items, msgFlags, names.at(i, s.view.getUint32(h + OFF_MSGHDR_MSG_NAMELEN, true))]);
+      out.push([
+        value(i, msgLen(s, i)),
+        items,
+        msgFlags,
+        names.at(i, s.view.getUint32(h + OFF_MSGHDR_MSG_NAMELEN, true)),
+      ]);
     }
   } catch (e) {
     for (let i = 0; i < got && b.ancbufsize > 0; i++) {
-      const h = i * STRIDE + OFF_HDR;
       const at = s.ctrlAt + i * b.ancbufsize;
-      closeReceivedFds(
-        s.bytes.subarray(at, at + b.ancbufsize),
-        getField(s.view, h + OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN),
-      );
+      closeReceivedFds(s.bytes.subarray(at, at + b.ancbufsize), controlLen(s, i));
     }
     throw e;
   }
@@ -372,10 +467,11 @@ class Addresses {
       this.#last = i;
       return copy(this.#lastValue);
     }
-    const sa: Sockaddr = { bytes: s.bytes.subarray(at, at + size), view: new DataView(s.bytes.buffer, at, size) };
+    // A copy of the name: decoded values must not refer to the scratch, which the next call reuses.
+    const bytes = s.bytes.slice(at, at + size);
     this.#last = i;
     this.#lastLen = len;
-    this.#lastValue = fromSockaddr(sa, len, this.#ctx);
+    this.#lastValue = fromSockaddr({ bytes, view: new DataView(bytes.buffer) }, len, this.#ctx);
     return this.#lastValue;
   }
 
@@ -392,42 +488,61 @@ function copy(a: Address | null): Address | null {
   return a instanceof Uint8Array ? a.slice() : a;
 }
 
-/** The scratch of a receive batch. */
-function recvScratch(b: Incoming): Scratch {
-  return scratch(b.views.length, b.views.length, SIZEOF_SOCKADDR_STORAGE, b.views.length * b.ancbufsize);
+/** One attempt (phase 2, then the call) of a receive batch on `fd`. */
+function attemptRecv(fd: number, s: Scratch, b: Incoming, at: readonly number[], call: number): number {
+  fillRecv(s, b, at);
+  return mmsgEngines.current.recv(fd, s.bytes, b.lens.length, call);
 }
 
-/** Phases 2 and 3 of a synchronous receive batch: returns how many messages arrived. */
-function receiveBatch(sock: SocketType, s: Scratch, b: Incoming, call: number): number {
-  const fd = liveFd(sock);
-  return sockCall(fd, timeoutOf(sock), false, () => {
-    fillRecv(s, b);
-    return mmsgEngines.current.recv(fd, s.bytes, b.views.length, call);
-  });
+/** Builds a batch's results from its scratch, then gives the scratch back. */
+function finish<T>(
+  sock: SocketType,
+  s: Scratch,
+  b: Incoming,
+  at: readonly number[],
+  got: number,
+  cloexec: number,
+): [T, AncillaryItem[], number, Address | null][] {
+  try {
+    const start = s.dataAt;
+    const value = b.views === null
+      ? (i: number, n: number) => s.bytes.slice(start + at[i], start + at[i] + Math.min(n, b.lens[i]))
+      : (i: number, n: number) => {
+        const len = b.lens[i];
+        if (copied(len)) b.views![i].set(s.bytes.subarray(start + at[i], start + at[i] + Math.min(n, len)));
+        return n;
+      };
+    return results(sock, s, b, got, cloexec, value as (i: number, n: number) => T);
+  } finally {
+    release(s);
+  }
 }
 
-/** Phase 1 of `recvmmsg`: `vlen` buffers of `bufsize` bytes, in one allocation. */
-function recvmmsgArgs(vlen: unknown, bufsize: unknown, ancbufsize: unknown, flags: unknown): [Incoming, Uint8Array] {
+/** Phases 2 and 3 of a synchronous receive batch. */
+function receive<T>(sock: SocketType, b: Incoming): [T, AncillaryItem[], number, Address | null][] {
+  const s = recvScratch(b);
+  const at = dataOffsets(b);
+  const [call, cloexec] = recvFlags(b.flags);
+  let got: number;
+  try {
+    const fd = liveFd(sock);
+    got = sockCall(fd, timeoutOf(sock), false, () => attemptRecv(fd, s, b, at, call));
+  } catch (e) {
+    release(s);
+    throw e;
+  }
+  return finish(sock, s, b, at, got, cloexec);
+}
+
+/** Phase 1 of `recvmmsg`: `vlen` datagrams of at most `bufsize` bytes. */
+function recvmmsgArgs(vlen: unknown, bufsize: unknown, ancbufsize: unknown, flags: unknown): Incoming {
   const count = ssizeArg(vlen);
   const size = ssizeArg(bufsize);
   const anc = ancArg(ancbufsize);
   const f = flagsArg(flags);
   if (count < 1) throw new ValueError("recvmmsg() vlen must be at least 1");
   if (size < 0) throw new ValueError("negative buffer size in recvmmsg()");
-  const n = Math.min(count, VLEN_MAX);
-  const data = new Uint8Array(n * size);
-  const views: Uint8Array[] = [], lens: number[] = [];
-  for (let i = 0; i < n; i++) {
-    views.push(data.subarray(i * size, (i + 1) * size));
-    lens.push(size);
-  }
-  return [{ views, lens, ancbufsize: anc, flags: f }, data];
-}
-
-/** Each datagram's bytes: views of the call's own buffer, or copies when that buffer is mostly empty. */
-function dataOf(data: Uint8Array, size: number): (i: number, n: number) => Uint8Array {
-  return (i, n) =>
-    n * 2 < size && size > 4096 ? data.slice(i * size, i * size + n) : data.subarray(i * size, i * size + n);
+  return { views: null, lens: new Array<number>(Math.min(count, VLEN_MAX)).fill(size), ancbufsize: anc, flags: f };
 }
 
 /** Phase 1 of `recvmmsg_into`: the caller's buffers, one datagram each. */
@@ -459,11 +574,7 @@ export function recvmmsg(
   ancbufsize?: number,
   flags?: number,
 ): RecvmsgResult[] {
-  const [b, data] = recvmmsgArgs(vlen, bufsize, ancbufsize, flags);
-  const s = recvScratch(b);
-  const [call, cloexec] = recvFlags(b.flags);
-  const got = receiveBatch(sock, s, b, call);
-  return results(sock, s, b, got, cloexec, dataOf(data, b.lens[0]));
+  return receive(sock, recvmmsgArgs(vlen, bufsize, ancbufsize, flags));
 }
 
 /**
@@ -483,11 +594,7 @@ export function recvmmsg_into(
   ancbufsize?: number,
   flags?: number,
 ): RecvmsgIntoResult[] {
-  const b = recvmmsgIntoArgs(buffers, ancbufsize, flags, "recvmmsg_into");
-  const s = recvScratch(b);
-  const [call, cloexec] = recvFlags(b.flags);
-  const got = receiveBatch(sock, s, b, call);
-  return results(sock, s, b, got, cloexec, (_i, n) => n);
+  return receive(sock, recvmmsgIntoArgs(buffers, ancbufsize, flags, "recvmmsg_into"));
 }
 
 // ---------------------------------------------------------------------------
@@ -533,6 +640,25 @@ async function onReactor(
   }
 }
 
+/** Phases 2 and 3 of a receive batch on the reactor. */
+async function receiveAsync<T>(
+  sock: SocketType,
+  b: Incoming,
+  signal: AbortSignal | undefined,
+): Promise<[T, AncillaryItem[], number, Address | null][]> {
+  const s = recvScratch(b);
+  const at = dataOffsets(b);
+  const [call, cloexec] = recvFlags(b.flags);
+  let got: number;
+  try {
+    got = await onReactor(sock, false, signal, (fd) => attemptRecv(fd, s, b, at, call));
+  } catch (e) {
+    release(s);
+    throw e;
+  }
+  return finish(sock, s, b, at, got, cloexec);
+}
+
 /**
  * Sends many datagrams in one system call, waiting (without blocking the
  * event loop) while the socket's buffer is full: the awaitable
@@ -568,10 +694,14 @@ export async function sock_sendmmsg(
   liveFd(sock);
   if (msgs.length === 0) return 0;
   const s = sendScratch(msgs);
-  return await onReactor(sock, true, signal, (fd) => {
-    fillSend(s, msgs);
-    return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
-  });
+  try {
+    return await onReactor(sock, true, signal, (fd) => {
+      fillSend(s, msgs);
+      return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
+    });
+  } finally {
+    release(s);
+  }
 }
 
 /**
@@ -608,14 +738,7 @@ export async function sock_recvmmsg(
   options?: MmsgOptions,
 ): Promise<RecvmsgResult[]> {
   const signal = asyncCheck(sock, options);
-  const [b, data] = recvmmsgArgs(vlen, bufsize, ancbufsize, flags);
-  const s = recvScratch(b);
-  const [call, cloexec] = recvFlags(b.flags);
-  const got = await onReactor(sock, false, signal, (fd) => {
-    fillRecv(s, b);
-    return mmsgEngines.current.recv(fd, s.bytes, b.views.length, call);
-  });
-  return results(sock, s, b, got, cloexec, dataOf(data, b.lens[0]));
+  return await receiveAsync(sock, recvmmsgArgs(vlen, bufsize, ancbufsize, flags), signal);
 }
 
 /**
@@ -650,12 +773,5 @@ export async function sock_recvmmsg_into(
   options?: MmsgOptions,
 ): Promise<RecvmsgIntoResult[]> {
   const signal = asyncCheck(sock, options);
-  const b = recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into");
-  const s = recvScratch(b);
-  const [call, cloexec] = recvFlags(b.flags);
-  const got = await onReactor(sock, false, signal, (fd) => {
-    fillRecv(s, b);
-    return mmsgEngines.current.recv(fd, s.bytes, b.views.length, call);
-  });
-  return results(sock, s, b, got, cloexec, (_i, n) => n);
+  return await receiveAsync(sock, recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into"), signal);
 }
