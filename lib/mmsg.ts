@@ -17,7 +17,7 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { addressOf, errno, libc } from "../ffi/mod.ts";
-import { type Address, type AddressArg, addressArg, fromSockaddr, sockaddrOf } from "./addr/mod.ts";
+import { type Address, type AddressArg, addressArg, type Ctx, fromSockaddr, sockaddrOf } from "./addr/mod.ts";
 import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
 import { osErrorFrom, ValueError } from "./errors.ts";
 import { held, span } from "./marshal.ts";
@@ -39,8 +39,9 @@ import {
   writeControlAt,
 } from "./msg.ts";
 import { sockCall } from "./sock_call.ts";
-import { ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
+import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
 import { waitReady } from "./reactor/mod.ts";
+import { check } from "./async.ts";
 
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
@@ -417,7 +418,7 @@ function results<T>(
   value: (i: number, n: number) => T,
 ): [T, AncillaryItem[], number, Address | null][] {
   const out: [T, AncillaryItem[], number, Address | null][] = [];
-  const names = new Addresses(s, ctxOf(sock));
+  const ctx = ctxOf(sock);
   try {
     for (let i = 0; i < got; i++) {
       const h = i * STRIDE + OFF_HDR;
@@ -429,7 +430,7 @@ function results<T>(
         value(i, msgLen(s, i)),
         items,
         msgFlags,
-        names.at(i, s.view.getUint32(h + OFF_MSGHDR_MSG_NAMELEN, true)),
+        senderAt(s, i, s.view.getUint32(h + OFF_MSGHDR_MSG_NAMELEN, true), ctx),
       ]);
     }
   } catch (e) {
@@ -443,43 +444,38 @@ function results<T>(
 }
 
 /**
- * Decodes the senders' addresses, once per distinct sender: a batch usually
- * comes from few peers, so a name equal to the previous one is copied, not
- * decoded again.
+ * The last sender decoded, by any batch: datagrams usually come from few
+ * peers, so a name equal to the last one is copied, not decoded again.
+ * Written only after a call, when no user code runs; results get copies.
  */
-class Addresses {
-  #s: Scratch;
-  #ctx: ReturnType<typeof ctxOf>;
-  #last = -1;
-  #lastLen = 0;
-  #lastValue: Address | null = null;
+const LAST = {
+  name: new Uint8Array(SIZEOF_SOCKADDR_STORAGE),
+  len: -1,
+  ctx: null as Ctx | null,
+  value: null as Address | null,
+};
 
-  constructor(s: Scratch, ctx: ReturnType<typeof ctxOf>) {
-    this.#s = s;
-    this.#ctx = ctx;
+/** Message `i`'s sender, decoded (or copied from {@linkcode LAST}). */
+function senderAt(s: Scratch, i: number, len: number, ctx: Ctx): Address | null {
+  len = Math.min(len, s.nameSize);
+  const at = s.nameAt + i * s.nameSize;
+  if (len !== LAST.len || !sameCtx(ctx, LAST.ctx) || !sameBytes(s.bytes, at, LAST.name, len)) {
+    const bytes = s.bytes.slice(at, at + s.nameSize);
+    LAST.name.set(bytes.subarray(0, len));
+    LAST.len = len;
+    LAST.ctx = ctx;
+    LAST.value = fromSockaddr({ bytes, view: new DataView(bytes.buffer) }, len, ctx);
   }
+  return copy(LAST.value);
+}
 
-  at(i: number, len: number): Address | null {
-    const s = this.#s, size = s.nameSize;
-    len = Math.min(len, size);
-    const at = s.nameAt + i * size;
-    if (this.#last >= 0 && len === this.#lastLen && this.#same(at, s.nameAt + this.#last * size, len)) {
-      this.#last = i;
-      return copy(this.#lastValue);
-    }
-    // A copy of the name: decoded values must not refer to the scratch, which the next call reuses.
-    const bytes = s.bytes.slice(at, at + size);
-    this.#last = i;
-    this.#lastLen = len;
-    this.#lastValue = fromSockaddr({ bytes, view: new DataView(bytes.buffer) }, len, this.#ctx);
-    return this.#lastValue;
-  }
+function sameCtx(a: Ctx, b: Ctx | null): boolean {
+  return b !== null && a.family === b.family && a.type === b.type && a.proto === b.proto;
+}
 
-  #same(a: number, b: number, len: number): boolean {
-    const bytes = this.#s.bytes;
-    for (let k = 0; k < len; k++) if (bytes[a + k] !== bytes[b + k]) return false;
-    return true;
-  }
+function sameBytes(a: Uint8Array, at: number, b: Uint8Array, len: number): boolean {
+  for (let k = 0; k < len; k++) if (a[at + k] !== b[k]) return false;
+  return true;
 }
 
 /** A fresh copy of a decoded address: each result owns its own array. */
@@ -606,21 +602,6 @@ export interface MmsgOptions {
   signal?: AbortSignal;
 }
 
-/** asyncio's check: a socket in non-blocking mode, a signal not yet aborted. */
-function asyncCheck(sock: unknown, options: MmsgOptions | undefined): AbortSignal | undefined {
-  if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
-  if (timeoutOf(sock) !== 0) throw new ValueError("the socket must be non-blocking");
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`options must be an object, not ${pyType(options)}`);
-  }
-  const signal = options?.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
-  }
-  if (signal?.aborted) throw signal.reason;
-  return signal;
-}
-
 /** Runs `attempt` (phases 2 and 3) until it succeeds, waiting on the reactor after each `EAGAIN`. */
 async function onReactor(
   sock: SocketType,
@@ -688,7 +669,7 @@ export async function sock_sendmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<number> {
-  const signal = asyncCheck(sock, options);
+  const signal = check(sock, options);
   const f = flagsArg(flags);
   const msgs = collectMessages(sock, messages, "sock_sendmmsg");
   liveFd(sock);
@@ -737,7 +718,7 @@ export async function sock_recvmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgResult[]> {
-  const signal = asyncCheck(sock, options);
+  const signal = check(sock, options);
   return await receiveAsync(sock, recvmmsgArgs(vlen, bufsize, ancbufsize, flags), signal);
 }
 
@@ -772,6 +753,6 @@ export async function sock_recvmmsg_into(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgIntoResult[]> {
-  const signal = asyncCheck(sock, options);
+  const signal = check(sock, options);
   return await receiveAsync(sock, recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into"), signal);
 }
