@@ -4,6 +4,8 @@
  *
  *   mmsg usend PORT SIZE SECS BATCH   sendmmsg() BATCH datagrams a call to 127.0.0.1:PORT, prints {"sent"}
  *   mmsg urecv SIZE BATCH             recvmmsg(MSG_WAITFORONE) until SO_RCVTIMEO, prints {"received","secs"}
+ *   mmsg micro                        in one process, no fd 3: µs per datagram of sendmmsg and of
+ *                                     recvmmsg at batches 1, 8, 32, 64, and of sendto + recvfrom
  *
  * The per-datagram C loop is bench/c/work.c (usend/urecv).
  */
@@ -28,9 +30,57 @@ static void die(const char *what) {
   exit(1);
 }
 
+/* In one process: the cost per datagram of each call, without a second process's scheduling. */
+static void micro(void) {
+  int rx = socket(AF_INET, SOCK_DGRAM, 0), tx = socket(AF_INET, SOCK_DGRAM, 0), big = 4 << 20;
+  struct sockaddr_in to = {.sin_family = AF_INET};
+  inet_pton(AF_INET, "127.0.0.1", &to.sin_addr);
+  socklen_t tolen = sizeof to;
+  if (bind(rx, (struct sockaddr *)&to, sizeof to) < 0 || getsockname(rx, (struct sockaddr *)&to, &tolen) < 0) die("bind");
+  setsockopt(rx, SOL_SOCKET, SO_RCVBUF, &big, sizeof big);
+  static char buf[64 * 64];
+  struct sockaddr_storage from[64];
+  struct iovec iov[64];
+  struct mmsghdr out[64], in[64];
+  const int batches[] = {1, 8, 32, 64};
+  printf("{");
+  for (int k = 0; k < 4; k++) {
+    int b = batches[k];
+    double send_s = 0, recv_s = 0;
+    long n = 0;
+    for (int it = 0; it < 20000 / b + 300; it++) {
+      for (int i = 0; i < b; i++) {
+        iov[i] = (struct iovec){.iov_base = buf + i * 64, .iov_len = 64};
+        out[i].msg_hdr = (struct msghdr){.msg_name = &to, .msg_namelen = sizeof to, .msg_iov = &iov[i], .msg_iovlen = 1};
+      }
+      double t0 = now();
+      int sent = sendmmsg(tx, out, b, MSG_NOSIGNAL);
+      double t1 = now();
+      for (int i = 0; i < b; i++) {
+        in[i].msg_hdr = (struct msghdr){.msg_name = &from[i], .msg_namelen = sizeof from[i], .msg_iov = &iov[i], .msg_iovlen = 1};
+      }
+      int got = recvmmsg(rx, in, b, MSG_WAITFORONE, NULL);
+      double t2 = now();
+      if (sent != b || got != b) die("micro");
+      if (it >= 300) send_s += t1 - t0, recv_s += t2 - t1, n += b;
+    }
+    printf("\"send_%d\":%.3f,\"recv_%d\":%.3f,", b, send_s * 1e6 / n, b, recv_s * 1e6 / n);
+  }
+  const long m = 20000;
+  double t0 = now();
+  for (long i = 0; i < m; i++) {
+    socklen_t fl = sizeof from[0];
+    sendto(tx, buf, 64, MSG_NOSIGNAL, (struct sockaddr *)&to, sizeof to);
+    recvfrom(rx, buf, 64, 0, (struct sockaddr *)&from[0], &fl);
+  }
+  printf("\"sendto_recvfrom\":%.3f}\n", (now() - t0) * 1e6 / m);
+}
+
 int main(int argc, char **argv) {
   const int fd = 3;
-  if (argc >= 6 && !strcmp(argv[1], "usend")) {
+  if (argc >= 2 && !strcmp(argv[1], "micro")) {
+    micro();
+  } else if (argc >= 6 && !strcmp(argv[1], "usend")) {
     int port = atoi(argv[2]), batch = atoi(argv[5]);
     size_t size = strtoul(argv[3], 0, 10);
     double secs = atof(argv[4]);
