@@ -73,7 +73,11 @@ async function peer(dir: ReturnType<typeof tempDir>, connections: number): Promi
   return { port, ca: readFileSync(cert, "utf8") };
 }
 
-test("Bun.connect({ fd, tls }) runs TLS over a socket this module made and configured", async (t) => {
+/**
+ * Runs `body` with a TLS peer's port and CA, in a temporary directory; skips,
+ * printing why, where Bun, openssl or python3 is missing.
+ */
+async function withPeer(t: { skip(m?: string): void }, body: (port: number, ca: string) => Promise<void>) {
   const why = missing();
   if (why) {
     console.log(`skipped: ${why}`);
@@ -83,6 +87,14 @@ test("Bun.connect({ fd, tls }) runs TLS over a socket this module made and confi
   const dir = tempDir();
   try {
     const { port, ca } = await peer(dir, 1);
+    await body(port, ca);
+  } finally {
+    dir.remove();
+  }
+}
+
+test("Bun.connect({ fd, tls }) runs TLS over a socket this module made and configured", async (t) => {
+  await withPeer(t, async (port, ca) => {
     const sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
@@ -104,27 +116,15 @@ test("Bun.connect({ fd, tls }) runs TLS over a socket this module made and confi
     assert.equal(sock.fileno(), -1);
     await closed;
     assert.match(received, /^TLSv1\.[23] hello over Bun's loop$/);
-  } finally {
-    dir.remove();
-  }
+  });
 });
 
 test("Bun.connect({ fd, tls }) verifies the peer's certificate against the name given", async (t) => {
-  const why = missing();
-  if (why) {
-    console.log(`skipped: ${why}`);
-    t.skip(why);
-    return;
-  }
-  const dir = tempDir();
-  try {
-    const { port, ca } = await peer(dir, 1);
+  await withPeer(t, async (port, ca) => {
     const sock = socket.create_connection(["127.0.0.1", port]);
     await assert.rejects(adoptTls(sock, { ca, serverName: "not-the-certificate-name.example" }), (e: Error) => {
       assert.match(String((e as { code?: string }).code ?? e.message), /ALTNAME|HOST|name/i);
       return true;
     });
-  } finally {
-    dir.remove();
-  }
+  });
 });
