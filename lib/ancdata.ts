@@ -17,6 +17,9 @@ import { type Address, fromSockaddr, newSockaddr } from "./addr/mod.ts";
 import { pyType, toBytes, toCInt, toCUInt, toIntIn } from "./args.ts";
 import { inet_ntop, inet_pton } from "./convert.ts";
 
+/** The layout table, for names computed at run time (`OFF_${struct}_${field}`). */
+const FIELDS: Readonly<Record<string, number>> = LAYOUT;
+
 const { AF_INET, AF_INET6, SOL_SOCKET, SCM_RIGHTS } = CONSTANTS;
 
 /** `SCM_CREDENTIALS`' value: the sender's `struct ucred`. */
@@ -251,13 +254,13 @@ const PKTINFO6: ItemCodec = {
 /** `struct timeval` or `struct timespec`: seconds and a fraction field. */
 function time(name: string, struct: "TIMEVAL" | "TIMESPEC", fraction: "tv_usec" | "tv_nsec"): ItemCodec {
   const frac = fraction.toUpperCase();
-  const secOff = LAYOUT[`OFF_${struct}_TV_SEC`], secSize = LAYOUT[`SIZEOF_${struct}_TV_SEC`];
-  const fracOff = LAYOUT[`OFF_${struct}_${frac}`], fracSize = LAYOUT[`SIZEOF_${struct}_${frac}`];
+  const secOff = FIELDS[`OFF_${struct}_TV_SEC`], secSize = FIELDS[`SIZEOF_${struct}_TV_SEC`];
+  const fracOff = FIELDS[`OFF_${struct}_${frac}`], fracSize = FIELDS[`SIZEOF_${struct}_${frac}`];
   return {
     name,
     encode(value) {
       const r = record(value, name, ["tv_sec", fraction]);
-      const out = new Uint8Array(LAYOUT[`SIZEOF_${struct}`]);
+      const out = new Uint8Array(FIELDS[`SIZEOF_${struct}`]);
       const v = viewOf(out);
       writeInt(v, secOff, secSize, toIntIn(r.tv_sec, -(2 ** 53), 2 ** 53, "tv_sec out of range"));
       writeInt(v, fracOff, fracSize, toIntIn(r[fraction], 0, 999_999_999, `${fraction} out of range`));
@@ -280,14 +283,14 @@ const EXTENDED_ERR: ItemCodec = {
     const out = new Uint8Array(LAYOUT.SIZEOF_SOCK_EXTENDED_ERR);
     const v = viewOf(out);
     for (const f of ["ee_errno", "ee_origin", "ee_type", "ee_code", "ee_info", "ee_data"]) {
-      const size = LAYOUT[`SIZEOF_SOCK_EXTENDED_ERR_${f.toUpperCase()}`];
-      writeInt(v, LAYOUT[EE + f.toUpperCase()], size, toIntIn(r[f] ?? 0, 0, 2 ** (size * 8) - 1, `${f} out of range`));
+      const size = FIELDS[`SIZEOF_SOCK_EXTENDED_ERR_${f.toUpperCase()}`];
+      writeInt(v, FIELDS[EE + f.toUpperCase()], size, toIntIn(r[f] ?? 0, 0, 2 ** (size * 8) - 1, `${f} out of range`));
     }
     return out;
   },
   decode(data) {
     const v = viewOf(data);
-    const field = (f: string) => readUint(v, LAYOUT[EE + f], LAYOUT[`SIZEOF_SOCK_EXTENDED_ERR_${f}`]);
+    const field = (f: string) => readUint(v, FIELDS[EE + f], FIELDS[`SIZEOF_SOCK_EXTENDED_ERR_${f}`]);
     return {
       ee_errno: field("EE_ERRNO"),
       ee_origin: field("EE_ORIGIN"),

@@ -14,6 +14,9 @@ import { pyType } from "./args.ts";
 import { OSError, osErrorFrom } from "./errors.ts";
 import { liveFd, SocketType } from "./socket.ts";
 
+/** The layout table, for names computed at run time (`OFF_${struct}_${field}`). */
+const FIELDS: Readonly<Record<string, number>> = LAYOUT;
+
 /**
  * Linux's `struct tcp_info`, as `tcp_info()` returns it: each field named
  * as in `linux/tcp.h`. A field is present when the running kernel returned
@@ -43,14 +46,14 @@ const TCP_INFO_FIELDS: readonly FieldSpec[] = tcpInfoFields();
 
 function tcpInfoFields(): FieldSpec[] {
   const fields: FieldSpec[] = [];
-  for (const [key, value] of Object.entries(LAYOUT)) {
+  for (const [key, value] of Object.entries(FIELDS)) {
     const plain = /^OFF_TCP_INFO_(TCPI_\w+)$/.exec(key);
     const bits = /^BITS_TCP_INFO_(TCPI_\w+)$/.exec(key);
     if (plain) {
-      const size = LAYOUT[`SIZEOF_TCP_INFO_${plain[1]}`];
+      const size = FIELDS[`SIZEOF_TCP_INFO_${plain[1]}`];
       fields.push({ name: plain[1].toLowerCase(), offset: value, size, shift: 0, width: size * 8 });
     } else if (bits) {
-      const width = LAYOUT[`WIDTH_TCP_INFO_${bits[1]}`];
+      const width = FIELDS[`WIDTH_TCP_INFO_${bits[1]}`];
       fields.push({ name: bits[1].toLowerCase(), offset: value >> 8, size: 1, shift: value & 0xff, width });
     }
   }
