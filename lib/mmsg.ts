@@ -490,6 +490,25 @@ function attemptRecv(fd: number, s: Scratch, b: Incoming, at: readonly number[],
   return mmsgEngines.current.recv(fd, s.bytes, b.lens.length, call);
 }
 
+/**
+ * `recvmmsg`'s datagrams, copied out of the scratch into one buffer of the
+ * call's own (one allocation, not one per datagram): datagram `i` is a view
+ * of it.
+ */
+function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): (i: number) => Uint8Array {
+  let total = 0;
+  for (let i = 0; i < got; i++) total += Math.min(msgLen(s, i), b.lens[i]);
+  const out = new Uint8Array(total);
+  const views: Uint8Array[] = [];
+  for (let i = 0, off = 0; i < got; i++) {
+    const n = Math.min(msgLen(s, i), b.lens[i]), from = s.dataAt + at[i];
+    out.set(s.bytes.subarray(from, from + n), off);
+    views.push(out.subarray(off, off + n));
+    off += n;
+  }
+  return (i) => views[i];
+}
+
 /** Builds a batch's results from its scratch, then gives the scratch back. */
 function finish<T>(
   sock: SocketType,
@@ -501,13 +520,11 @@ function finish<T>(
 ): [T, AncillaryItem[], number, Address | null][] {
   try {
     const start = s.dataAt;
-    const value = b.views === null
-      ? (i: number, n: number) => s.bytes.slice(start + at[i], start + at[i] + Math.min(n, b.lens[i]))
-      : (i: number, n: number) => {
-        const len = b.lens[i];
-        if (copied(len)) b.views![i].set(s.bytes.subarray(start + at[i], start + at[i] + Math.min(n, len)));
-        return n;
-      };
+    const value = b.views === null ? copyOut(s, b, at, got) : (i: number, n: number) => {
+      const len = b.lens[i];
+      if (copied(len)) b.views![i].set(s.bytes.subarray(start + at[i], start + at[i] + Math.min(n, len)));
+      return n;
+    };
     return results(sock, s, b, got, cloexec, value as (i: number, n: number) => T);
   } finally {
     release(s);
