@@ -7,6 +7,7 @@
  */
 
 import { OverflowError, ValueError } from "./errors.ts";
+import { DV_BUFFER, DV_LENGTH, DV_OFFSET, TA_BUFFER, TA_LENGTH, TA_OFFSET } from "./marshal.ts";
 
 /**
  * What Python calls a bytes-like object: any typed array, `DataView` or
@@ -43,7 +44,8 @@ export function pyType(v: unknown): string {
  */
 export function toInt(v: unknown): number {
   if (typeof v === "number") {
-    if (Number.isInteger(v)) return v;
+    // `+ 0` turns -0 into 0: Deno's FFI refuses -0 for an integer parameter.
+    if (Number.isInteger(v)) return v + 0;
     throw new TypeError(`'float' object cannot be interpreted as an integer`);
   }
   if (typeof v === "boolean") return v ? 1 : 0;
@@ -54,7 +56,7 @@ const TWO_63 = 2 ** 63;
 
 /** A Python `int` as a number or bigint (a `bool` counts), or `null` for anything else. */
 export function intValue(v: unknown): number | bigint | null {
-  if (typeof v === "number") return Number.isInteger(v) ? v : null;
+  if (typeof v === "number") return Number.isInteger(v) ? v + 0 : null;
   if (typeof v === "boolean") return v ? 1 : 0;
   if (typeof v === "bigint") return v;
   return null;
@@ -98,20 +100,24 @@ export function toIntIn(v: unknown, lo: number, hi: number, message: string): nu
 
 const EMPTY = new Uint8Array(0);
 
+const U8_PROTO = Uint8Array.prototype;
+
 /**
- * A bytes-like argument as a `Uint8Array` over the same memory: any
+ * A bytes-like argument as a plain `Uint8Array` over the same memory: any
  * `ArrayBufferView` or `ArrayBuffer`. A string is a `TypeError`, as in
  * Python. A detached buffer is a `ValueError`, as a released `memoryview`
- * is in Python.
+ * is in Python. The result is read with the built-in accessors only, so
+ * that later steps run no user code (phase 1 of `marshal.ts`).
  */
 export function toBytes(v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) {
-    if (v.byteLength === 0 && isDetached(v.buffer)) throw detachedError();
-    return v;
-  }
   if (ArrayBuffer.isView(v)) {
-    if (v.byteLength === 0 && isDetached(v.buffer)) throw detachedError();
-    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+    const isDv = v instanceof DataView;
+    const buffer = (isDv ? DV_BUFFER : TA_BUFFER).call(v);
+    const length = (isDv ? DV_LENGTH : TA_LENGTH).call(v);
+    if (length === 0 && isDetached(buffer)) throw detachedError();
+    // A plain Uint8Array is used as is (the hot path); anything else gets a plain view.
+    if (Object.getPrototypeOf(v) === U8_PROTO) return v as Uint8Array;
+    return new Uint8Array(buffer, (isDv ? DV_OFFSET : TA_OFFSET).call(v), length);
   }
   if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer)) {
     if (v.byteLength === 0 && isDetached(v)) throw detachedError();

@@ -71,8 +71,8 @@ function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
 }
 
-/** asyncio's check: a socket object in non-blocking mode, and a signal not yet aborted. */
-function check(sock: unknown, options: SockOptions | undefined): AbortSignal | undefined {
+/** asyncio's check: a socket object in non-blocking mode, and a signal not yet aborted. Internal (also lib/mmsg.ts). */
+export function check(sock: unknown, options: SockOptions | undefined): AbortSignal | undefined {
   if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
   if (sock.gettimeout() !== 0) throw new ValueError("the socket must be non-blocking");
   if (options !== undefined && (typeof options !== "object" || options === null)) {

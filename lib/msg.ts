@@ -7,7 +7,9 @@
  * out with the generated sizes and offsets of `ffi/gen/` (`OFF_MSGHDR_*`,
  * `SIZEOF_IOVEC`, `OFF_CMSGHDR_*`, `CMSG_ALIGN_UNIT`, `CMSG_DATA_OFFSET`), so
  * control messages are built and parsed with the platform's own alignment.
- * Each buffer lives as long as the module and is reused by every call.
+ * Each buffer lives as long as the module and is reused by every call, and
+ * is written only in phase 2 of the boundary discipline (`marshal.ts`): after
+ * every argument (the `ancdata` iterable included) has been walked.
  *
  * @module
  */
@@ -15,12 +17,13 @@
 import process from "node:process";
 import { CONSTANTS, LAYOUT } from "../ffi/gen/mod.ts";
 import { addressOf, libc } from "../ffi/mod.ts";
-import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "./addr/mod.ts";
+import { type Address, type AddressArg, addressArg, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, OverflowError, ValueError } from "./errors.ts";
+import { held, lengthOf, span } from "./marshal.ts";
 import { room, take } from "./pool.ts";
 import { sockCall } from "./sock_call.ts";
-import { liveFd, type SocketType } from "./socket.ts";
+import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
 
 const { SOL_SOCKET, SCM_RIGHTS } = CONSTANTS;
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
@@ -102,8 +105,8 @@ let ctrl = new Uint8Array(256);
 let ctrlV = new DataView(ctrl.buffer);
 let ctrlAddr = addressOf(ctrl);
 
-/** Writes an unsigned integer field of 4 or 8 bytes (little-endian hosts only: x86_64, arm64). */
-function setField(v: DataView, off: number, size: number, n: number): void {
+/** Writes an unsigned integer field of 4 or 8 bytes (little-endian hosts only: x86_64, arm64). Internal. */
+export function setField(v: DataView, off: number, size: number, n: number): void {
   if (size === 8) {
     v.setUint32(off, n % TWO32, true);
     v.setUint32(off + 4, Math.floor(n / TWO32), true);
@@ -112,7 +115,8 @@ function setField(v: DataView, off: number, size: number, n: number): void {
   }
 }
 
-function getField(v: DataView, off: number, size: number): number {
+/** Reads an unsigned integer field of 4 or 8 bytes. Internal. */
+export function getField(v: DataView, off: number, size: number): number {
   return size === 8 ? v.getUint32(off, true) + v.getUint32(off + 4, true) * TWO32 : v.getUint32(off, true);
 }
 
@@ -130,10 +134,23 @@ function ensureCtrl(n: number): void {
   ctrlAddr = addressOf(ctrl);
 }
 
-function setIovec(i: number, b: Uint8Array): void {
+/** Phase 2: iovec `i` covers the first `n` bytes of `b`, which must still hold them. */
+function setIovec(i: number, b: Uint8Array, n: number): void {
   const off = i * SIZEOF_IOVEC;
-  setField(iovsV, off + OFF_IOVEC_IOV_BASE, 8, b.length === 0 ? 0 : addressOf(b));
-  setField(iovsV, off + OFF_IOVEC_IOV_LEN, SIZEOF_IOVEC_IOV_LEN, b.length);
+  setField(iovsV, off + OFF_IOVEC_IOV_BASE, 8, held(b, n) === 0 ? 0 : addressOf(b));
+  setField(iovsV, off + OFF_IOVEC_IOV_LEN, SIZEOF_IOVEC_IOV_LEN, n);
+}
+
+/** Phase 1 of a buffers argument: plain views and their lengths, the iterable walked once. Internal. */
+export interface Buffers {
+  readonly views: Uint8Array[];
+  readonly lens: number[];
+}
+
+/** Phase 2: the iovec array over `bufs`, written now, after all user code has run. */
+function setIovecs(bufs: Buffers): void {
+  ensureIovs(bufs.views.length);
+  for (let i = 0; i < bufs.views.length; i++) setIovec(i, bufs.views[i], bufs.lens[i]);
 }
 
 /** Fills the msghdr. `namelen` 0 means no address; `controllen` 0 means no control buffer. */
@@ -174,7 +191,8 @@ function cmsgSpace(n: number): number {
   return r > SOCKLEN_T_LIMIT ? -1 : r;
 }
 
-function ssizeArg(v: unknown): number {
+/** A `Py_ssize_t` argument, with CPython's `OverflowError`. Internal. */
+export function ssizeArg(v: unknown): number {
   const n = toInt(v);
   // 2**63 - 1 is not a double: SSIZE_MAX rounds up to 2**63, the first value out of range.
   if (n >= SSIZE_MAX || n < -SSIZE_MAX) throw new OverflowError("Python int too large to convert to C ssize_t");
@@ -335,62 +353,100 @@ function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function";
 }
 
-/** Fills the iovec array from an iterable of bytes-like objects; returns the views (keep them alive). */
-function gatherBuffers(buffers: unknown, fn: string): Uint8Array[] {
-  if (!isIterable(buffers)) throw new TypeError(`${fn}() argument 1 must be an iterable`);
-  const views: Uint8Array[] = [];
-  for (const b of buffers as Iterable<unknown>) views.push(toBytes(b));
-  ensureIovs(views.length);
-  for (let i = 0; i < views.length; i++) setIovec(i, views[i]);
-  return views;
+/** Phase 1: walks an iterable of bytes-like objects (`convert` turns each into a plain view). Internal. */
+export function collectBuffers(buffers: unknown, convert: (b: unknown) => Uint8Array, notIterable: string): Buffers {
+  if (!isIterable(buffers)) throw new TypeError(notIterable);
+  const views: Uint8Array[] = [], lens: number[] = [];
+  for (const b of buffers as Iterable<unknown>) {
+    // The length as converted: the iterator may detach this buffer before it yields the next.
+    const v = convert(b);
+    views.push(v);
+    lens.push(lengthOf(v));
+  }
+  return { views, lens };
 }
 
 const ITEMS = "[sendmsg() ancillary data items]()";
 
-/** Writes the control messages into the control buffer; returns `msg_controllen`. */
-function buildControl(ancdata: unknown): number {
+/** One ancillary item after phase 1: level, type, a plain view of the data and its length. Internal. */
+export type Item = [level: number, type: number, data: Uint8Array, len: number];
+
+/** Phase 1: walks `ancdata` into items, with CPython's checks; writes nothing. Internal. */
+export function collectControl(ancdata: unknown): Item[] {
   if (!isIterable(ancdata)) throw new TypeError("sendmsg() argument 2 must be an iterable");
-  const items: [number, number, Uint8Array][] = [];
+  const items: Item[] = [];
   let total = 0;
   for (const item of ancdata) {
     if (!Array.isArray(item)) throw new TypeError(`${ITEMS} argument must be 3-item sequence, not ${pyType(item)}`);
-    if (item.length !== 3) {
-      throw new TypeError(`${ITEMS} argument must be sequence of length 3, not ${item.length}`);
-    }
+    const length = item.length;
+    if (length !== 3) throw new TypeError(`${ITEMS} argument must be sequence of length 3, not ${length}`);
     const level = toCInt(item[0]), type = toCInt(item[1]), data = toBytes(item[2]);
-    const space = cmsgSpace(data.length);
+    const len = lengthOf(data);
+    const space = cmsgSpace(len);
     if (space < 0) throw new OSError("ancillary data item too large");
     total += space;
     if (total > SOCKLEN_T_LIMIT) throw new OSError("too much ancillary data");
-    items.push([level, type, data]);
+    items.push([level, type, data, len]);
   }
-  if (total === 0) return 0;
-  ensureCtrl(total);
-  ctrl.fill(0, 0, total);
-  let off = 0;
-  for (const [level, type, data] of items) {
-    putHeader(off, cmsgLen(data.length), level, type);
-    ctrl.set(data, off + CMSG_DATA_OFFSET);
-    off += cmsgSpace(data.length);
-  }
+  return items;
+}
+
+/** The control buffer space `items` take: the sum of their `CMSG_SPACE`. Internal. */
+export function controlSpace(items: readonly Item[]): number {
+  let total = 0;
+  for (const item of items) total += cmsgSpace(item[3]);
   return total;
 }
 
-function putHeader(off: number, len: number, level: number, type: number): void {
-  setField(ctrlV, off + OFF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN, len);
-  ctrlV.setInt32(off + OFF_CMSGHDR_CMSG_LEVEL, level, true);
-  ctrlV.setInt32(off + OFF_CMSGHDR_CMSG_TYPE, type, true);
+/** Phase 2: writes the items into the control buffer; returns `msg_controllen`. */
+function writeControl(items: readonly Item[]): number {
+  const total = controlSpace(items);
+  if (total === 0) return 0;
+  ensureCtrl(total);
+  writeControlAt(ctrl, ctrlV, 0, items);
+  return total;
 }
 
-/** Encodes `address` into {@linkcode NAME}; returns its length. */
-function nameArg(sock: SocketType, address: unknown, fn: string): number {
-  const len = toSockaddr(sock, address, fn);
-  NAME.bytes.set(SOCKADDR.bytes.subarray(0, len));
-  return len;
+/**
+ * Phase 2: writes the items as control messages into `bytes` (with `view`
+ * over the same memory) from offset `at`, zeroing the padding; they take
+ * {@linkcode controlSpace} bytes. Internal.
+ */
+export function writeControlAt(bytes: Uint8Array, view: DataView, at: number, items: readonly Item[]): void {
+  bytes.fill(0, at, at + controlSpace(items));
+  let off = at;
+  for (const [level, type, data, len] of items) {
+    putHeader(view, off, cmsgLen(len), level, type);
+    bytes.set(span(data, 0, held(data, len)), off + CMSG_DATA_OFFSET);
+    off += cmsgSpace(len);
+  }
 }
 
-function send(sock: SocketType, fd: number, flags: number): number {
-  return sockCall(fd, sock.gettimeout(), true, () => libc.sendmsg(fd, MSG, flags | MSG_NOSIGNAL));
+function putHeader(v: DataView, off: number, len: number, level: number, type: number): void {
+  setField(v, off + OFF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN, len);
+  v.setInt32(off + OFF_CMSGHDR_CMSG_LEVEL, level, true);
+  v.setInt32(off + OFF_CMSGHDR_CMSG_TYPE, type, true);
+}
+
+/** Phase 2: copies the address into {@linkcode NAME}; returns its length (`0` for none). */
+function setName(a: AddressArg | null): number {
+  if (a === null) return 0;
+  NAME.bytes.set(sockaddrOf(a).subarray(0, a.len));
+  return a.len;
+}
+
+/**
+ * Phases 2 and 3 of every `sendmsg`: `fill` writes the scratch structs and
+ * returns `[namelen, niov, controllen]`; it runs again before each attempt,
+ * so a wait never leaves stale addresses in them.
+ */
+function send(sock: SocketType, flags: number, fill: () => [number, number, number]): number {
+  const fd = liveFd(sock);
+  return sockCall(fd, timeoutOf(sock), true, () => {
+    const [namelen, niov, controllen] = fill();
+    setMsghdr(namelen, niov, controllen);
+    return libc.sendmsg(fd, MSG, flags | MSG_NOSIGNAL);
+  });
 }
 
 // ---------------------------------------------------------------------------
@@ -415,28 +471,35 @@ export function sendmsg(
   flags?: number,
   address?: Address | null,
 ): number {
+  // Phase 1, in CPython's order: flags, address, buffers, ancillary data.
   const f = flags === undefined ? 0 : toCInt(flags);
-  const namelen = address === undefined || address === null ? 0 : nameArg(sock, address, "sendmsg");
-  const views = gatherBuffers(buffers, "sendmsg");
-  const controllen = ancdata === undefined ? 0 : buildControl(ancdata);
-  const fd = liveFd(sock);
-  setMsghdr(namelen, views.length, controllen);
-  return send(sock, fd, f);
+  const a = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, "sendmsg");
+  const bufs = collectBuffers(buffers, toBytes, "sendmsg() argument 1 must be an iterable");
+  const items = ancdata === undefined ? [] : collectControl(ancdata);
+  return send(sock, f, () => {
+    setIovecs(bufs);
+    return [setName(a), bufs.views.length, writeControl(items)];
+  });
 }
 
-/** Runs recvmsg(2) with the iovecs already set; returns `[bytes, ancdata, flags, address]`. */
+/**
+ * Phases 2 and 3 of `recvmsg` and `recvmsg_into`: `setIovs` writes the iovec
+ * array and returns its length, before each attempt. Returns
+ * `[value, ancdata, flags, address]`.
+ */
 function recvGuts<T>(
   sock: SocketType,
-  niov: number,
+  setIovs: () => number,
   ancbufsize: number,
   flags: number,
   makeval: (n: number) => T,
 ): [T, AncillaryItem[], number, Address | null] {
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) throw new ValueError("invalid ancillary data buffer length");
   const fd = liveFd(sock);
-  if (ancbufsize > 0) ensureCtrl(ancbufsize);
   const cloexec = MSG_CMSG_CLOEXEC & ~flags;
-  const got = sockCall(fd, sock.gettimeout(), false, () => {
+  const got = sockCall(fd, timeoutOf(sock), false, () => {
+    const niov = setIovs();
+    if (ancbufsize > 0) ensureCtrl(ancbufsize);
     NAME.bytes.fill(0);
     setMsghdr(NAME.bytes.length, niov, ancbufsize);
     return libc.recvmsg(fd, MSG, flags | cloexec);
@@ -447,7 +510,7 @@ function recvGuts<T>(
   return receiveAncillary(
     ctrl,
     controllen,
-    (items) => [makeval(got), items, msgFlags, fromSockaddr(NAME, namelen, sock)],
+    (items) => [makeval(got), items, msgFlags, fromSockaddr(NAME, namelen, ctxOf(sock))],
   );
 }
 
@@ -468,9 +531,17 @@ export function recvmsg(sock: SocketType, bufsize: number, ancbufsize?: number, 
   const f = flags === undefined ? 0 : toCInt(flags);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
   const buf = room(n);
-  ensureIovs(1);
-  setIovec(0, buf.subarray(0, n));
-  return recvGuts(sock, 1, anc, f, (got) => take(buf, got));
+  return recvGuts(
+    sock,
+    () => {
+      ensureIovs(1);
+      setIovec(0, buf, n);
+      return 1;
+    },
+    anc,
+    f,
+    (got) => take(buf, got),
+  );
 }
 
 /**
@@ -492,18 +563,26 @@ export function recvmsg_into(
 ): RecvmsgIntoResult {
   const anc = ancbufsize === undefined ? 0 : ssizeArg(ancbufsize);
   const f = flags === undefined ? 0 : toCInt(flags);
-  if (!isIterable(buffers)) throw new TypeError("recvmsg_into() argument 1 must be an iterable");
-  const views: Uint8Array[] = [];
-  for (const b of buffers) {
-    try {
-      views.push(toWritableBytes(b));
-    } catch {
-      throw new TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers");
-    }
+  const bufs = collectBuffers(buffers, writable, "recvmsg_into() argument 1 must be an iterable");
+  return recvGuts(
+    sock,
+    () => {
+      setIovecs(bufs);
+      return bufs.views.length;
+    },
+    anc,
+    f,
+    (got) => got,
+  );
+}
+
+/** A writable bytes-like element of `recvmsg_into`'s buffers, with CPython's message. Internal. */
+export function writable(b: unknown): Uint8Array {
+  try {
+    return toWritableBytes(b);
+  } catch {
+    throw new TypeError("recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers");
   }
-  ensureIovs(views.length);
-  for (let i = 0; i < views.length; i++) setIovec(i, views[i]);
-  return recvGuts(sock, views.length, anc, f, (got) => got);
 }
 
 // ---------------------------------------------------------------------------
@@ -586,24 +665,26 @@ function asCInt(v: unknown): number | undefined {
  * `assoclen >= 0`. Writes them into the control buffer and returns their
  * length. Internal to the module.
  */
-export function afalgControl(op: number, iv: Uint8Array | null, assoclen: number): Uint8Array {
+export function afalgControl(op: number, iv: Uint8Array | null, assoclen: number, ivLen?: number): Uint8Array {
+  const ivn = iv ? held(iv, ivLen ?? lengthOf(iv)) : 0;
+  if (iv) iv = span(iv, 0, ivn);
   let total = cmsgSpace(4);
-  if (iv) total += cmsgSpace(SIZEOF_AF_ALG_IV + iv.length);
+  if (iv) total += cmsgSpace(SIZEOF_AF_ALG_IV + ivn);
   if (assoclen >= 0) total += cmsgSpace(4);
   ensureCtrl(total);
   ctrl.fill(0, 0, total);
   let off = 0;
-  putHeader(off, cmsgLen(4), SOL_ALG, ALG_SET_OP);
+  putHeader(ctrlV, off, cmsgLen(4), SOL_ALG, ALG_SET_OP);
   ctrlV.setUint32(off + CMSG_DATA_OFFSET, op >>> 0, true);
   off += cmsgSpace(4);
   if (iv) {
-    putHeader(off, cmsgSpace(SIZEOF_AF_ALG_IV + iv.length), SOL_ALG, ALG_SET_IV);
+    putHeader(ctrlV, off, cmsgSpace(SIZEOF_AF_ALG_IV + iv.length), SOL_ALG, ALG_SET_IV);
     ctrlV.setUint32(off + CMSG_DATA_OFFSET, iv.length, true);
     ctrl.set(iv, off + CMSG_DATA_OFFSET + SIZEOF_AF_ALG_IV);
     off += cmsgSpace(SIZEOF_AF_ALG_IV + iv.length);
   }
   if (assoclen >= 0) {
-    putHeader(off, cmsgLen(4), SOL_ALG, ALG_SET_AEAD_ASSOCLEN);
+    putHeader(ctrlV, off, cmsgLen(4), SOL_ALG, ALG_SET_AEAD_ASSOCLEN);
     ctrlV.setUint32(off + CMSG_DATA_OFFSET, assoclen >>> 0, true);
   }
   return ctrl.subarray(0, total);
@@ -622,7 +703,7 @@ const AFALG_KEYWORDS = ["op", "iv", "assoclen", "flags"];
  * @returns The number of bytes sent.
  */
 export function sendmsg_afalg(sock: SocketType, args: readonly unknown[]): number {
-  if (AF_ALG === undefined || sock.family !== AF_ALG) throw new OSError("algset is only supported for AF_ALG");
+  if (AF_ALG === undefined || ctxOf(sock).family !== AF_ALG) throw new OSError("algset is only supported for AF_ALG");
   let positional = args.length;
   let kw: Record<string, unknown> = {};
   if (positional > 0 && isOptions(args[positional - 1])) kw = args[--positional] as Record<string, unknown>;
@@ -648,9 +729,12 @@ export function sendmsg_afalg(sock: SocketType, args: readonly unknown[]): numbe
     if (a < 0) throw new TypeError("assoclen must be positive");
     assoclen = a;
   }
-  const views = msg === undefined ? [] : gatherBuffers(msg, "sendmsg");
-  const control = afalgControl(op, iv, assoclen);
-  const fd = liveFd(sock);
-  setMsghdr(0, views.length, control.length);
-  return send(sock, fd, flags);
+  const ivLen = iv === null ? 0 : lengthOf(iv);
+  const bufs = msg === undefined
+    ? { views: [], lens: [] }
+    : collectBuffers(msg, toBytes, "sendmsg() argument 1 must be an iterable");
+  return send(sock, flags, () => {
+    setIovecs(bufs);
+    return [0, bufs.views.length, afalgControl(op, iv, assoclen, ivLen).length];
+  });
 }

@@ -1,42 +1,42 @@
 /**
- * Where `recv()` puts what it returns. Deno spends ~300 ns allocating a
- * small `Uint8Array`, more than the rest of a `recv` costs in JavaScript, so
- * small reads land in a shared slab and come back as views of it, the way
- * Node's `Buffer` pool works. A slab is never written twice: each result
- * owns its bytes, and a slab is freed once no result refers to it.
+ * Where `recv()` and its kin receive before they return: one module-global
+ * scratch buffer that is never handed out. Each result is an exact-size copy
+ * that owns its memory, as CPython's `bytes` do: a result's `.buffer` holds
+ * only that result's bytes, and transferring one result changes no other.
+ *
+ * Receiving into scratch and copying out `got` bytes is cheaper than
+ * allocating `n` zeroed bytes per call when `got < n`, and small copies
+ * (64 bytes and less) stay on V8's heap. Requests larger than the scratch get
+ * a buffer of their own, returned as is when full.
  *
  * @module
  */
 
-/** Requests up to this size are served from the slab. */
-const POOLED = 64 * 1024;
-/** Slab size: room for at least four maximal requests. */
-const SLAB = 256 * 1024;
-
-let slab = new Uint8Array(SLAB);
-let used = 0;
+/** Requests up to this size land in the scratch buffer. */
+const SCRATCH_SIZE = 64 * 1024;
+const scratch = new Uint8Array(SCRATCH_SIZE);
+const SCRATCH_BUFFER = scratch.buffer;
+/** The last view handed out, reused while the same size is asked for (the usual case). */
+let view = scratch.subarray(0, 0);
 
 /**
- * A buffer with room for `n` bytes to receive into. Hand the count actually
- * received to {@linkcode take}, before any other call to `room`.
+ * A buffer of exactly `n` bytes to receive into (phase 2 of the boundary
+ * discipline, `lib/marshal.ts`). Hand it, with the count actually received,
+ * to {@linkcode take} before any other call to `room`: the scratch is shared.
  */
 export function room(n: number): Uint8Array {
-  if (n > POOLED) return new Uint8Array(n);
-  // A result's buffer may have been transferred away, detaching the slab.
-  if (used + n > slab.length || slab.byteLength === 0) {
-    slab = new Uint8Array(SLAB);
-    used = 0;
-  }
-  // Exactly `n` bytes: a full read (the usual case) is returned as is by take().
-  return slab.subarray(used, used + n);
+  if (n > SCRATCH_SIZE) return new Uint8Array(n);
+  if (view.length !== n) view = scratch.subarray(0, n);
+  return view;
 }
 
-/** The first `got` bytes of the buffer `room` returned, as the result. */
+/**
+ * The first `got` bytes of the buffer `room` returned, as a result that owns
+ * its memory: a copy out of the scratch, or the buffer itself when it was
+ * allocated for this call (trimmed by a view when at least half full, so its
+ * `.buffer` holds nothing but this result's bytes and zeros).
+ */
 export function take(buf: Uint8Array, got: number): Uint8Array {
-  if (buf.buffer !== slab.buffer) {
-    // An unpooled buffer: keep it whole when nearly full, else copy out.
-    return got === buf.length ? buf : got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
-  }
-  used = (used + got + 7) & ~7;
-  return got === buf.length ? buf : buf.subarray(0, got);
+  if (buf.buffer === SCRATCH_BUFFER) return scratch.slice(0, got);
+  return got === buf.length ? buf : got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
 }

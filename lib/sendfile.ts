@@ -15,7 +15,8 @@ import { pyRepr } from "./repr.ts";
 import { pyType, toInt } from "./args.ts";
 import { BlockingIOError, osErrorFrom, ValueError } from "./errors.ts";
 import { monotonic, timedOut, waitFd } from "./sock_call.ts";
-import { liveFd, type SocketType } from "./socket.ts";
+import { held } from "./marshal.ts";
+import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
 
 const { SOCK_STREAM } = CONSTANTS;
 const { EINTR, EAGAIN, EWOULDBLOCK, SEEK_SET, SEEK_CUR, SEEK_END } = SYS;
@@ -69,7 +70,7 @@ function isSyncFile(file: unknown): file is SyncFile {
 function checkParams(sock: SocketType, file: unknown, count: number | null): void {
   const mode = typeof file === "object" && file !== null ? (file as { mode?: unknown }).mode : undefined;
   if (typeof mode === "string" && !mode.includes("b")) throw new ValueError("file should be opened in binary mode");
-  if (!(sock.type & SOCK_STREAM)) throw new ValueError("only SOCK_STREAM type sockets are supported");
+  if (!(ctxOf(sock).type & SOCK_STREAM)) throw new ValueError("only SOCK_STREAM type sockets are supported");
   if (count !== null) {
     if (typeof count !== "number" || !Number.isInteger(count)) {
       throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`);
@@ -102,7 +103,7 @@ function useSendfile(sock: SocketType, fd: number, offset: number, count: number
   }
   if (fsize === 0) return 0;
   let blocksize = Math.min(count || fsize, MAX_BLOCK);
-  const timeout = sock.gettimeout();
+  const timeout = timeoutOf(sock);
   if (timeout === 0) throw new ValueError("non-blocking sockets are not supported");
   const out = liveFd(sock);
   let total = 0;
@@ -155,7 +156,7 @@ function useSend(
   offset: number,
   count: number | null,
 ): number {
-  if (sock.gettimeout() === 0) throw new ValueError("non-blocking sockets are not supported");
+  if (timeoutOf(sock) === 0) throw new ValueError("non-blocking sockets are not supported");
   // API.md: `offset` counts from the start of the file, as in the sendfile(2) path.
   if (seek) seek(offset);
   let blocksize = count ? Math.min(count, READ_BLOCK) : READ_BLOCK;
@@ -167,8 +168,13 @@ function useSend(
         blocksize = Math.min(count - total, blocksize);
         if (blocksize <= 0) break;
       }
+      // The file's read runs user code (a `readSync`): the count it reports is checked against the block.
       const got = read(buf.subarray(0, blocksize));
+      if (!Number.isInteger(got) || got < 0 || got > blocksize) {
+        throw new ValueError(`read() returned ${pyRepr(got)}, outside 0-${blocksize}`);
+      }
       if (got === 0) break;
+      held(buf, got);
       let data = buf.subarray(0, got);
       for (;;) {
         let sent: number;

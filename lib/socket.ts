@@ -8,17 +8,19 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS } from "../ffi/mod.ts";
-import { type Address, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "./addr/mod.ts";
+import { type Address, addressArg, type Ctx, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
 import "./addr/inet.ts";
 import "./addr/inet6.ts";
 import "./addr/unix.ts";
 import "./addr/all.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
+import { held, lengthOf, span } from "./marshal.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
 import { monotonic, sockCall, timedOut, waitFd } from "./sock_call.ts";
 import * as msg from "./msg.ts";
+import * as mmsg from "./mmsg.ts";
 import { sendfile as sendfileImpl, type SendfileSource } from "./sendfile.ts";
 import {
   type BinaryFile,
@@ -62,7 +64,7 @@ export function parseTimeout(v: unknown): number | null {
   if (Number.isNaN(v)) throw new ValueError("Invalid value NaN (not a number)");
   if (v < 0) throw new ValueError("Timeout value out of range");
   if (!Number.isFinite(v) || v > 9.2e9) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
-  return v;
+  return v + 0; // -0 is 0
 }
 
 /**
@@ -107,10 +109,24 @@ function setCloexec(fd: number, on: boolean): void {
   if (want !== flags && libc.fcntl(fd, F_SETFD, want) < 0) throw osErrorFrom(errno());
 }
 
-/** Closes descriptors whose socket object was dropped without `close()`. */
+/**
+ * Closes descriptors whose socket object was dropped without `close()`.
+ *
+ * "Dropped" is the engine's judgement, and both engines judge by liveness,
+ * not by scope: a `const` at the top of a module that no later code reads is
+ * collectable (JSC keeps only the live variables of a module with top-level
+ * await across each `await`; V8 keeps a module's non-captured bindings in
+ * registers once its body has run). A listening socket is still in use while
+ * no code refers to it (the kernel completes connections into its backlog),
+ * so it is held in {@linkcode LISTENING} until `close()` or `detach()`: it is
+ * never closed behind the program's back.
+ */
 const REGISTRY = new FinalizationRegistry<number>((fd) => {
   libc.close(fd);
 });
+
+/** Listening sockets: kept reachable until closed or detached (see {@linkcode REGISTRY}). */
+const LISTENING = new Set<SocketType>();
 
 const inspect = Symbol.for("Deno.customInspect");
 const nodeInspect = Symbol.for("nodejs.util.inspect.custom");
@@ -123,6 +139,12 @@ export let ioRefs: (sock: SocketType, delta: number) => void;
 
 /** The descriptor of an open socket, or `OSError(EBADF)`. Internal to the module. */
 export let liveFd: (sock: SocketType) => number;
+
+/** The socket's timeout, read from its private state (never the overridable `gettimeout()`). Internal. */
+export let timeoutOf: (sock: SocketType) => number | null;
+
+/** The socket's family, type and protocol as a plain object, for the address codecs. Internal. */
+export let ctxOf: (sock: SocketType) => Ctx;
 
 /**
  * Called with each descriptor just before a socket closes it, while the
@@ -182,6 +204,8 @@ export class SocketType implements Disposable {
   #timeout: number | null;
   #closed = false;
   #ioRefs = 0;
+  /** Family, type and protocol as plain data: codecs read these, never the overridable getters. */
+  #ctx: Ctx;
 
   /**
    * `socket(family?, type?, proto?, fileno?)`. Without `fileno`, creates a
@@ -238,6 +262,7 @@ export class SocketType implements Disposable {
     this.#family = family;
     this.#type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
     this.#proto = proto;
+    this.#ctx = Object.freeze({ family, type: this.#type, proto });
     this.#fd = fd;
     REGISTRY.register(this, fd, this);
     if (SOCK_NONBLOCK && type & SOCK_NONBLOCK) {
@@ -288,7 +313,7 @@ export class SocketType implements Disposable {
       return libc.accept4 ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC) : libc.accept(fd, OUT.bytes, OUTLEN);
     });
     try {
-      const address = fromSockaddr(OUT, OUTLEN[0], this);
+      const address = fromSockaddr(OUT, OUTLEN[0], this.#ctx);
       if (!libc.accept4) setCloexec(nfd, true);
       const conn = new SocketType(this.#family, this.#type, this.#proto, nfd);
       // As Lib/socket.py: with no default timeout, a listener's timeout does not pass on.
@@ -307,9 +332,9 @@ export class SocketType implements Disposable {
    */
   bind(address: Address): void {
     // As CPython: the address is checked before the descriptor.
-    const len = toSockaddr(this, address, "bind");
+    const a = addressArg(this.#ctx, address, "bind");
     const fd = this.#live();
-    if (libc.bind(fd, SOCKADDR.bytes, len) < 0) throw osErrorFrom(errno());
+    if (libc.bind(fd, sockaddrOf(a), a.len) < 0) throw osErrorFrom(errno());
   }
 
   /**
@@ -326,6 +351,7 @@ export class SocketType implements Disposable {
     if (fd < 0) return;
     this.#fd = -1;
     REGISTRY.unregister(this);
+    LISTENING.delete(this);
     for (const hook of closeHooks) hook(fd);
     // The peer may have reset the connection already: Python ignores ECONNRESET here.
     if (libc.close(fd) < 0) {
@@ -356,9 +382,9 @@ export class SocketType implements Disposable {
   }
 
   #connect(address: Address, raise: boolean, caller: string): number {
-    const len = toSockaddr(this, address, caller);
+    const a = addressArg(this.#ctx, address, caller);
     const fd = this.#fd;
-    let err = fd < 0 ? EBADF : libc.connect(fd, SOCKADDR.bytes, len) === 0 ? 0 : errno();
+    let err = fd < 0 ? EBADF : libc.connect(fd, sockaddrOf(a), a.len) === 0 ? 0 : errno();
     if (err === 0) return 0;
     const timeout = this.#timeout;
     // Interrupted or in progress: the connection goes on; wait for it (CPython's internal_connect).
@@ -391,6 +417,7 @@ export class SocketType implements Disposable {
     this.#fd = -1;
     this.#closed = true;
     if (fd >= 0) REGISTRY.unregister(this);
+    LISTENING.delete(this);
     return fd;
   }
 
@@ -436,7 +463,7 @@ export class SocketType implements Disposable {
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
     if (libc.getpeername(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
-    return fromSockaddr(OUT, OUTLEN[0], this);
+    return fromSockaddr(OUT, OUTLEN[0], this.#ctx);
   }
 
   /** The socket's own address (`""` for an unbound Unix socket). */
@@ -444,7 +471,7 @@ export class SocketType implements Disposable {
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
     if (libc.getsockname(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
-    return fromSockaddr(OUT, OUTLEN[0], this);
+    return fromSockaddr(OUT, OUTLEN[0], this.#ctx);
   }
 
   /**
@@ -520,7 +547,8 @@ export class SocketType implements Disposable {
       rc = libc.setsockopt(this.#live(), lv, name, OPT, 4);
     } else {
       const b = toBytes(value);
-      rc = libc.setsockopt(this.#live(), lv, name, b, b.length);
+      const n = lengthOf(b);
+      rc = libc.setsockopt(this.#live(), lv, name, b, held(b, n));
     }
     if (rc < 0) throw osErrorFrom(errno());
   }
@@ -569,14 +597,14 @@ export class SocketType implements Disposable {
     let n = backlog === undefined ? Math.min(SOMAXCONN, 128) : toCInt(backlog);
     if (n < 0) n = 0;
     if (libc.listen(this.#live(), n) < 0) throw osErrorFrom(errno());
+    LISTENING.add(this);
   }
 
   /**
    * Receives up to `bufsize` bytes. An empty result means the peer closed
-   * the connection (stream sockets) or sent an empty datagram.
-   *
-   * Small results are views into a shared pool: `.slice()` one to keep it
-   * long without keeping the pool's memory.
+   * the connection (stream sockets) or sent an empty datagram. `recv(0)`
+   * returns an empty result at once, without a system call, as CPython does.
+   * Each result owns its memory.
    *
    * @param bufsize The most bytes to receive.
    * @param flags `MSG_*` flags.
@@ -584,6 +612,7 @@ export class SocketType implements Disposable {
    */
   recv(bufsize: number, flags = 0): Uint8Array {
     const n = sizeArg(bufsize, "recv"), f = toCInt(flags);
+    if (n === 0) return new Uint8Array(0);
     const fd = this.#live();
     const buf = room(n);
     if (this.#timeout === null) {
@@ -613,36 +642,34 @@ export class SocketType implements Disposable {
       OUTLEN[0] = OUT.bytes.length;
       return libc.recvfrom(fd, buf, n, f, OUT.bytes, OUTLEN);
     });
-    return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], this)];
+    const data = take(buf, got);
+    return [data, fromSockaddr(OUT, OUTLEN[0], this.#ctx)];
   }
 
   /**
-   * Receives into `buffer`.
+   * Receives into `buffer`. With nothing to receive into (an empty buffer),
+   * returns `0` at once, without a system call, as CPython does.
    *
    * @param buffer Where to write.
    * @param nbytes The most bytes to receive; `0` means `buffer`'s length.
    * @param flags `MSG_*` flags.
    * @returns The number of bytes received.
-   * @throws {ValueError} When `nbytes` is negative or larger than the buffer.
+   * @throws {ValueError} When `nbytes` is negative or larger than the buffer,
+   *   or the buffer was detached or shrank before the call.
    */
   recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
-    if (typeof nbytes === "object") ({ nbytes, flags } = intoParams("recv_into", arguments));
-    const buf = toWritableBytes(buffer);
-    let n = nbytes === undefined ? 0 : toSsize(nbytes);
-    const f = flags === undefined ? 0 : toCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recv_into");
-    if (n === 0) n = buf.length;
-    if (n > buf.length) throw new ValueError("buffer too small for requested bytes");
+    const [buf, n, f] = intoArgs("recv_into", arguments, buffer, nbytes, flags, "buffer too small for requested bytes");
+    if (n === 0) return 0;
     const fd = this.#live();
     if (this.#timeout === null) {
       for (;;) {
-        const got = libc.recv(fd, buf, n, f);
+        const got = libc.recv(fd, buf, held(buf, n), f);
         if (got >= 0) return got;
         const e = errno();
         if (e !== EINTR) throw osErrorFrom(e);
       }
     }
-    return sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f));
+    return sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, held(buf, n), f));
   }
 
   /**
@@ -652,25 +679,27 @@ export class SocketType implements Disposable {
    * @param nbytes The most bytes to receive; `0` means `buffer`'s length.
    * @param flags `MSG_*` flags.
    * @returns `[nbytes, address]`.
+   * @throws {ValueError} As {@linkcode SocketType.recv_into}.
    */
   recvfrom_into(
     buffer: BytesLike,
     nbytes?: number | RecvIntoOptions,
     flags?: number,
   ): [number, Address | null] {
-    if (typeof nbytes === "object") ({ nbytes, flags } = intoParams("recvfrom_into", arguments));
-    const buf = toWritableBytes(buffer);
-    let n = nbytes === undefined ? 0 : toSsize(nbytes);
-    const f = flags === undefined ? 0 : toCInt(flags);
-    if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
-    if (n === 0) n = buf.length;
-    if (n > buf.length) throw new ValueError("nbytes is greater than the length of the buffer");
+    const [buf, n, f] = intoArgs(
+      "recvfrom_into",
+      arguments,
+      buffer,
+      nbytes,
+      flags,
+      "nbytes is greater than the length of the buffer",
+    );
     const fd = this.#live();
     const got = sockCall(fd, this.#timeout, false, () => {
       OUTLEN[0] = OUT.bytes.length;
-      return libc.recvfrom(fd, buf, n, f, OUT.bytes, OUTLEN);
+      return libc.recvfrom(fd, buf, held(buf, n), f, OUT.bytes, OUTLEN);
     });
-    return [got, fromSockaddr(OUT, OUTLEN[0], this)];
+    return [got, fromSockaddr(OUT, OUTLEN[0], this.#ctx)];
   }
 
   /**
@@ -683,16 +712,17 @@ export class SocketType implements Disposable {
   send(data: BytesLike, flags = 0): number {
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
+    const n = lengthOf(b);
     const fd = this.#live();
     if (this.#timeout === null) {
       for (;;) {
-        const sent = libc.send(fd, b, b.length, f);
+        const sent = libc.send(fd, b, n, f);
         if (sent >= 0) return sent;
         const e = errno();
         if (e !== EINTR) throw osErrorFrom(e);
       }
     }
-    return sockCall(fd, this.#timeout, true, () => libc.send(fd, b, b.length, f));
+    return sockCall(fd, this.#timeout, true, () => libc.send(fd, b, held(b, n), f));
   }
 
   /**
@@ -705,6 +735,7 @@ export class SocketType implements Disposable {
   sendall(data: BytesLike, flags = 0): void {
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
+    const n = lengthOf(b);
     const fd = this.#live();
     const timeout = this.#timeout;
     let sent = 0;
@@ -712,22 +743,22 @@ export class SocketType implements Disposable {
       // Blocking mode, the hot path: no closure per send.
       let part = b;
       for (;;) {
-        const r = libc.send(fd, part, part.length, f);
+        const r = libc.send(fd, part, n - sent, f);
         if (r < 0) {
           const e = errno();
           if (e !== EINTR) throw osErrorFrom(e);
           continue;
         }
         sent += r;
-        if (sent >= b.length) return;
-        part = b.subarray(sent);
+        if (sent >= n) return;
+        part = span(b, sent, n);
       }
     }
     const deadline = timeout ? monotonic() + timeout : undefined;
     do {
-      const part = sent === 0 ? b : b.subarray(sent);
-      sent += sockCall(fd, timeout, true, () => libc.send(fd, part, part.length, f), deadline);
-    } while (sent < b.length);
+      const part = sent === 0 ? b : span(b, sent, held(b, n));
+      sent += sockCall(fd, timeout, true, () => libc.send(fd, part, held(b, n) - sent, f), deadline);
+    } while (sent < n);
   }
 
   /**
@@ -754,10 +785,11 @@ export class SocketType implements Disposable {
     }
     const b = toBytes(data);
     const f = (rest.length === 2 ? toCInt(rest[0]) : 0) | MSG_NOSIGNAL;
-    // As CPython: the address is checked before the descriptor.
-    const len = toSockaddr(this, rest[rest.length - 1], "sendto");
+    const n = lengthOf(b);
+    // As CPython: the address is checked before the descriptor. Its getters, if any, run last of all.
+    const a = addressArg(this.#ctx, rest[rest.length - 1], "sendto");
     const fd = this.#live();
-    return sockCall(fd, this.#timeout, true, () => libc.sendto(fd, b, b.length, f, SOCKADDR.bytes, len));
+    return sockCall(fd, this.#timeout, true, () => libc.sendto(fd, b, held(b, n), f, sockaddrOf(a), a.len));
   }
 
   /**
@@ -980,12 +1012,108 @@ export class SocketType implements Disposable {
       if (delta < 0 && sock.#closed && sock.#ioRefs <= 0) sock.#realClose();
     };
     liveFd = (sock) => sock.#live();
+    timeoutOf = (sock) => sock.#timeout;
+    ctxOf = (sock) => sock.#ctx;
+  }
+
+  // Beyond CPython: batched datagrams (lib/mmsg.ts).
+
+  /**
+   * Sends many datagrams in one system call (`sendmmsg(2)`; a loop of
+   * `sendmsg` where the platform lacks it). Beyond CPython.
+   *
+   * @param messages An iterable of `[buffers, ancdata?, address?]`, each as {@linkcode sendmsg} takes them.
+   * @param flags `MSG_*` flags, for every message.
+   * @returns The number of messages sent: the first ones, fewer when the send buffer fills.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * const to = rx.getsockname()!;
+   * console.assert(tx.sendmmsg([[[new Uint8Array([1])], null, to], [[new Uint8Array([2])], null, to]]) === 2);
+   * ```
+   */
+  sendmmsg(messages: Iterable<mmsg.OutgoingMessage>, flags?: number): number {
+    return mmsg.sendmmsg(this, messages, flags);
+  }
+
+  /**
+   * Receives up to `vlen` datagrams in one system call (`recvmmsg(2)` with
+   * `MSG_WAITFORONE`). In blocking and timeout modes it waits for the first
+   * datagram (the timeout honoured as by {@linkcode recvmsg}), then returns at
+   * once with what is queued; in non-blocking mode it raises
+   * `BlockingIOError` when nothing is. Beyond CPython.
+   *
+   * @param vlen The most datagrams to return (at most 1024).
+   * @param bufsize The most bytes of each.
+   * @param ancbufsize The ancillary data buffer size of each (`0`: none).
+   * @param flags `MSG_*` flags.
+   * @returns `[data, ancdata, msg_flags, address]` for each datagram, as {@linkcode recvmsg} returns them.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * for (const b of [1, 2, 3]) tx.sendto(new Uint8Array([b]), rx.getsockname()!);
+   * console.assert(rx.recvmmsg(32, 1500).length === 3);
+   * ```
+   */
+  recvmmsg(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult[] {
+    return mmsg.recvmmsg(this, vlen, bufsize, ancbufsize, flags);
+  }
+
+  /**
+   * Like {@linkcode recvmmsg}, into the caller's buffers: datagram `i` goes
+   * into `buffers[i]`. Beyond CPython.
+   *
+   * @param buffers An iterable of writable bytes-like objects, one per datagram.
+   * @param ancbufsize The ancillary data buffer size of each (`0`: none).
+   * @param flags `MSG_*` flags.
+   * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram received.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * tx.sendto(new Uint8Array([5, 6]), rx.getsockname()!);
+   * const bufs = [new Uint8Array(64), new Uint8Array(64)];
+   * const [[nbytes]] = rx.recvmmsg_into(bufs);
+   * console.assert(nbytes === 2 && bufs[0][0] === 5);
+   * ```
+   */
+  recvmmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult[] {
+    return mmsg.recvmmsg_into(this, buffers, ancbufsize, flags);
   }
 }
 
-function intoParams(fn: string, args: IArguments): RecvIntoOptions {
-  const [, nbytes, flags] = params(fn, ["buffer", "nbytes", "flags"], Array.from(args));
-  return { nbytes: nbytes as number | undefined, flags: flags as number | undefined };
+/**
+ * Phase 1 of `recv_into` and `recvfrom_into`: `[buffer, nbytes, flags]`,
+ * with `nbytes` resolved against the buffer's length (`too` is the message
+ * when it exceeds it).
+ */
+function intoArgs(
+  fn: string,
+  args: IArguments,
+  buffer: unknown,
+  nbytes: unknown,
+  flags: unknown,
+  too: string,
+): [Uint8Array, number, number] {
+  if (typeof nbytes === "object" && nbytes !== null) {
+    [, nbytes, flags] = params(fn, ["buffer", "nbytes", "flags"], Array.from(args));
+  }
+  const buf = toWritableBytes(buffer);
+  let n = nbytes === undefined ? 0 : toSsize(nbytes);
+  const f = flags === undefined ? 0 : toCInt(flags);
+  if (n < 0) throw new ValueError(`negative buffersize in ${fn}`);
+  const len = lengthOf(buf);
+  if (n === 0) n = len;
+  if (n > len) throw new ValueError(too);
+  return [buf, n, f];
 }
 
 /** A `Py_ssize_t` argument (CPython's `"n"`): any integer below 2**63 in magnitude. */

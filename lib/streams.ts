@@ -23,7 +23,7 @@ import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
 import { pyType, toBytes, toInt } from "./args.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { sock_recv_into, sock_sendall } from "./async.ts";
-import { SocketType } from "./socket.ts";
+import { SocketType, timeoutOf } from "./socket.ts";
 
 const { SHUT_WR } = CONSTANTS;
 const { ENOTCONN } = SYS;
@@ -89,7 +89,7 @@ export function readable_stream(sock: SocketType, options: ReadableStreamOptions
       const buf = new Uint8Array(size);
       let got: number;
       try {
-        got = sock.gettimeout() === 0 ? await sock_recv_into(sock, buf, { signal: abort.signal }) : sock.recv_into(buf);
+        got = timeoutOf(sock) === 0 ? await sock_recv_into(sock, buf, { signal: abort.signal }) : sock.recv_into(buf);
       } catch (e) {
         if (abort.signal.aborted) return;
         finish();
@@ -139,7 +139,7 @@ export function writable_stream(sock: SocketType, options: WritableStreamOptions
       const b = toBytes(chunk);
       // The controller's signal aborts at once, even while this write waits.
       const signal = (controller as { signal?: AbortSignal }).signal ?? abort.signal;
-      if (sock.gettimeout() === 0) await sock_sendall(sock, b, { signal });
+      if (timeoutOf(sock) === 0) await sock_sendall(sock, b, { signal });
       else sock.sendall(b);
     },
     close() {

@@ -95,8 +95,59 @@ export function codecFor(family: number): Codec | undefined {
 export function toSockaddr(ctx: Ctx, addr: unknown, caller: string): number {
   const codec = CODECS.get(ctx.family);
   if (!codec) throw new OSError(`${caller}(): bad family`);
+  generation++;
   SOCKADDR.bytes.fill(0);
   return codec.encode(addr, SOCKADDR, ctx, caller);
+}
+
+/** Bumped by every write of {@linkcode SOCKADDR}, so a call can tell whether its address is still there. */
+let generation = 0;
+
+/** An address converted in phase 1 (see `lib/marshal.ts`): a snapshot, already validated. */
+export interface AddressArg {
+  /** Whom errors name. */
+  readonly caller: string;
+  /** The socket's family, type and protocol, as plain values. */
+  readonly ctx: Ctx;
+  /** The address with every array copied: encoding it again runs no user code. */
+  readonly snapshot: unknown;
+  /** The encoded length. */
+  readonly len: number;
+  /** {@linkcode SOCKADDR}'s generation when it last held this address. */
+  gen: number;
+}
+
+/**
+ * Phase 1 for an address argument: copies it (arrays element by element,
+ * bytes into a buffer of their own), validates and encodes it with
+ * CPython's errors. Any getter or proxy in the address runs here.
+ */
+export function addressArg(ctx: Ctx, addr: unknown, caller: string): AddressArg {
+  const snapshot = snapshotAddress(addr, 0);
+  const len = toSockaddr(ctx, snapshot, caller);
+  return { caller, ctx, snapshot, len, gen: generation };
+}
+
+/**
+ * Phase 2 for an address: {@linkcode SOCKADDR}'s bytes holding `a`, encoded
+ * again from the snapshot if a nested call has used the scratch since.
+ */
+export function sockaddrOf(a: AddressArg): Uint8Array {
+  if (a.gen !== generation) {
+    toSockaddr(a.ctx, a.snapshot, a.caller);
+    a.gen = generation;
+  }
+  return SOCKADDR.bytes;
+}
+
+function snapshotAddress(v: unknown, depth: number): unknown {
+  if (Array.isArray(v) && depth < 4) {
+    const out: unknown[] = [];
+    for (let i = 0; i < v.length; i++) out.push(snapshotAddress(v[i], depth + 1));
+    return out;
+  }
+  if (v instanceof Uint8Array && v.byteLength > 0) return new Uint8Array(v);
+  return v;
 }
 
 /**
