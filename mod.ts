@@ -156,3 +156,27 @@ export {
   type SockOptions,
 } from "./lib/async.ts";
 export { sock_recv_fds, sock_recvmsg, sock_recvmsg_into, sock_send_fds, sock_sendmsg } from "./lib/async_msg.ts";
+
+// Beyond CPython: decoded kernel structures, ancillary items, socket activation, batched datagrams.
+export { peercred, tcp_info, type TcpInfo } from "./lib/tcp_info.ts";
+export {
+  type AncillaryInput,
+  type AncillaryValue,
+  type Credentials,
+  decode_ancdata,
+  type DecodedAncillaryItem,
+  encode_ancdata,
+  type ExtendedErr,
+  type In6Pktinfo,
+  type InPktinfo,
+  type Timespec,
+  type Timeval,
+} from "./lib/ancdata.ts";
+export { listen_fds, listen_fds_with_names, sd_notify } from "./lib/systemd.ts";
+export {
+  type MmsgOptions,
+  type OutgoingMessage,
+  sock_recvmmsg,
+  sock_recvmmsg_into,
+  sock_sendmmsg,
+} from "./lib/mmsg.ts";

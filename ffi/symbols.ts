@@ -140,6 +140,10 @@ export const SYMBOLS = {
   inet_pton: { args: ["i32", "buf", "buf"], ret: "i32" }, // int inet_pton(int, const char *, void *)
   inet_ntop: { args: ["i32", "buf", "buf", "u32"], ret: "ptr" }, // const char *inet_ntop(int, const void *, char *, socklen_t)
   inet_aton: { args: ["buf", "buf"], ret: "i32" }, // int inet_aton(const char *, struct in_addr *)
+
+  // Batched datagrams (Linux; glibc >= 2.10/2.14, musl): lib/mmsg.ts loops over sendmsg/recvmsg where absent.
+  sendmmsg: { args: ["i32", "buf", "u32", "i32"], ret: "i32", os: "linux", optional: true }, // int sendmmsg(int, struct mmsghdr *, unsigned int, int)
+  recvmmsg: { args: ["i32", "buf", "u32", "i32", "buf"], ret: "i32", os: "linux", optional: true }, // int recvmmsg(int, struct mmsghdr *, unsigned int, int, struct timespec *)
 } as const satisfies Record<string, SymbolSpec>;
 
 /** The names of every declared symbol. */

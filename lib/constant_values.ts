@@ -1017,6 +1017,54 @@ export const SHUT_RD: number = CONSTANTS.SHUT_RD;
 export const SHUT_WR: number = CONSTANTS.SHUT_WR;
 /** How argument SHUT_RDWR of shutdown(2). */
 export const SHUT_RDWR: number = CONSTANTS.SHUT_RDWR;
+/** Socket option SO_TIMESTAMP at level SOL_SOCKET; see socket(7). */
+export const SO_TIMESTAMP: number = CONSTANTS.SO_TIMESTAMP;
+/** Socket option SO_TIMESTAMPNS at level SOL_SOCKET; see socket(7). */
+export const SO_TIMESTAMPNS: number = CONSTANTS.SO_TIMESTAMPNS;
+/** Ancillary message type SCM_TIMESTAMPNS at level SOL_SOCKET; see unix(7). */
+export const SCM_TIMESTAMPNS: number = CONSTANTS.SCM_TIMESTAMPNS;
+/** Constant UDP_SEGMENT of CPython's socket module. */
+export const UDP_SEGMENT: number = CONSTANTS.UDP_SEGMENT;
+/** Constant UDP_GRO of CPython's socket module. */
+export const UDP_GRO: number = CONSTANTS.UDP_GRO;
+/** Flag MSG_WAITFORONE for send(2) and recv(2). */
+export const MSG_WAITFORONE: number = CONSTANTS.MSG_WAITFORONE;
+/** Socket option SO_EE_ORIGIN_NONE at level SOL_SOCKET; see socket(7). */
+export const SO_EE_ORIGIN_NONE: number = CONSTANTS.SO_EE_ORIGIN_NONE;
+/** Socket option SO_EE_ORIGIN_LOCAL at level SOL_SOCKET; see socket(7). */
+export const SO_EE_ORIGIN_LOCAL: number = CONSTANTS.SO_EE_ORIGIN_LOCAL;
+/** Socket option SO_EE_ORIGIN_ICMP at level SOL_SOCKET; see socket(7). */
+export const SO_EE_ORIGIN_ICMP: number = CONSTANTS.SO_EE_ORIGIN_ICMP;
+/** Socket option SO_EE_ORIGIN_ICMP6 at level SOL_SOCKET; see socket(7). */
+export const SO_EE_ORIGIN_ICMP6: number = CONSTANTS.SO_EE_ORIGIN_ICMP6;
+/** Socket option SO_EE_ORIGIN_TXSTATUS at level SOL_SOCKET; see socket(7). */
+export const SO_EE_ORIGIN_TXSTATUS: number = CONSTANTS.SO_EE_ORIGIN_TXSTATUS;
+/** Socket option SO_EE_ORIGIN_ZEROCOPY at level SOL_SOCKET; see socket(7). */
+export const SO_EE_ORIGIN_ZEROCOPY: number = CONSTANTS.SO_EE_ORIGIN_ZEROCOPY;
+/** Socket option SO_EE_ORIGIN_TIMESTAMPING at level SOL_SOCKET; see socket(7). */
+export const SO_EE_ORIGIN_TIMESTAMPING: number = CONSTANTS.SO_EE_ORIGIN_TIMESTAMPING;
+/** IPPROTO_TCP socket option TCP_ESTABLISHED; see tcp(7). */
+export const TCP_ESTABLISHED: number = CONSTANTS.TCP_ESTABLISHED;
+/** IPPROTO_TCP socket option TCP_SYN_SENT; see tcp(7). */
+export const TCP_SYN_SENT: number = CONSTANTS.TCP_SYN_SENT;
+/** IPPROTO_TCP socket option TCP_SYN_RECV; see tcp(7). */
+export const TCP_SYN_RECV: number = CONSTANTS.TCP_SYN_RECV;
+/** IPPROTO_TCP socket option TCP_FIN_WAIT1; see tcp(7). */
+export const TCP_FIN_WAIT1: number = CONSTANTS.TCP_FIN_WAIT1;
+/** IPPROTO_TCP socket option TCP_FIN_WAIT2; see tcp(7). */
+export const TCP_FIN_WAIT2: number = CONSTANTS.TCP_FIN_WAIT2;
+/** IPPROTO_TCP socket option TCP_TIME_WAIT; see tcp(7). */
+export const TCP_TIME_WAIT: number = CONSTANTS.TCP_TIME_WAIT;
+/** IPPROTO_TCP socket option TCP_CLOSE; see tcp(7). */
+export const TCP_CLOSE: number = CONSTANTS.TCP_CLOSE;
+/** IPPROTO_TCP socket option TCP_CLOSE_WAIT; see tcp(7). */
+export const TCP_CLOSE_WAIT: number = CONSTANTS.TCP_CLOSE_WAIT;
+/** IPPROTO_TCP socket option TCP_LAST_ACK; see tcp(7). */
+export const TCP_LAST_ACK: number = CONSTANTS.TCP_LAST_ACK;
+/** IPPROTO_TCP socket option TCP_LISTEN; see tcp(7). */
+export const TCP_LISTEN: number = CONSTANTS.TCP_LISTEN;
+/** IPPROTO_TCP socket option TCP_CLOSING; see tcp(7). */
+export const TCP_CLOSING: number = CONSTANTS.TCP_CLOSING;
 /** errno value EBADF, re-exported as Lib/socket.py does. */
 export const EBADF: number = CONSTANTS.EBADF;
 /** errno value EAGAIN, re-exported as Lib/socket.py does. */

@@ -160,6 +160,8 @@ export enum MsgFlag {
   MSG_EOF = values.MSG_EOF,
   /** Flag MSG_FASTOPEN for send(2) and recv(2). */
   MSG_FASTOPEN = values.MSG_FASTOPEN,
+  /** Flag MSG_WAITFORONE for send(2) and recv(2). */
+  MSG_WAITFORONE = values.MSG_WAITFORONE,
 }
 
 /**

@@ -105,8 +105,8 @@ let ctrl = new Uint8Array(256);
 let ctrlV = new DataView(ctrl.buffer);
 let ctrlAddr = addressOf(ctrl);
 
-/** Writes an unsigned integer field of 4 or 8 bytes (little-endian hosts only: x86_64, arm64). */
-function setField(v: DataView, off: number, size: number, n: number): void {
+/** Writes an unsigned integer field of 4 or 8 bytes (little-endian hosts only: x86_64, arm64). Internal. */
+export function setField(v: DataView, off: number, size: number, n: number): void {
   if (size === 8) {
     v.setUint32(off, n % TWO32, true);
     v.setUint32(off + 4, Math.floor(n / TWO32), true);
@@ -115,7 +115,8 @@ function setField(v: DataView, off: number, size: number, n: number): void {
   }
 }
 
-function getField(v: DataView, off: number, size: number): number {
+/** Reads an unsigned integer field of 4 or 8 bytes. Internal. */
+export function getField(v: DataView, off: number, size: number): number {
   return size === 8 ? v.getUint32(off, true) + v.getUint32(off + 4, true) * TWO32 : v.getUint32(off, true);
 }
 
@@ -141,8 +142,8 @@ function setIovec(i: number, b: Uint8Array, n: number): void {
   setField(iovsV, off + OFF_IOVEC_IOV_LEN, SIZEOF_IOVEC_IOV_LEN, n);
 }
 
-/** Phase 1 of a buffers argument: plain views and their lengths, the iterable walked once. */
-interface Buffers {
+/** Phase 1 of a buffers argument: plain views and their lengths, the iterable walked once. Internal. */
+export interface Buffers {
   readonly views: Uint8Array[];
   readonly lens: number[];
 }
@@ -191,7 +192,8 @@ function cmsgSpace(n: number): number {
   return r > SOCKLEN_T_LIMIT ? -1 : r;
 }
 
-function ssizeArg(v: unknown): number {
+/** A `Py_ssize_t` argument, with CPython's `OverflowError`. Internal. */
+export function ssizeArg(v: unknown): number {
   const n = toInt(v);
   // 2**63 - 1 is not a double: SSIZE_MAX rounds up to 2**63, the first value out of range.
   if (n >= SSIZE_MAX || n < -SSIZE_MAX) throw new OverflowError("Python int too large to convert to C ssize_t");
@@ -352,8 +354,8 @@ function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function";
 }
 
-/** Phase 1: walks an iterable of bytes-like objects (`convert` turns each into a plain view). */
-function collectBuffers(buffers: unknown, convert: (b: unknown) => Uint8Array, notIterable: string): Buffers {
+/** Phase 1: walks an iterable of bytes-like objects (`convert` turns each into a plain view). Internal. */
+export function collectBuffers(buffers: unknown, convert: (b: unknown) => Uint8Array, notIterable: string): Buffers {
   if (!isIterable(buffers)) throw new TypeError(notIterable);
   const views: Uint8Array[] = [], lens: number[] = [];
   for (const b of buffers as Iterable<unknown>) {
@@ -367,11 +369,11 @@ function collectBuffers(buffers: unknown, convert: (b: unknown) => Uint8Array, n
 
 const ITEMS = "[sendmsg() ancillary data items]()";
 
-/** One ancillary item after phase 1: level, type, a plain view of the data and its length. */
-type Item = [level: number, type: number, data: Uint8Array, len: number];
+/** One ancillary item after phase 1: level, type, a plain view of the data and its length. Internal. */
+export type Item = [level: number, type: number, data: Uint8Array, len: number];
 
-/** Phase 1: walks `ancdata` into items, with CPython's checks; writes nothing. */
-function collectControl(ancdata: unknown): Item[] {
+/** Phase 1: walks `ancdata` into items, with CPython's checks; writes nothing. Internal. */
+export function collectControl(ancdata: unknown): Item[] {
   if (!isIterable(ancdata)) throw new TypeError("sendmsg() argument 2 must be an iterable");
   const items: Item[] = [];
   let total = 0;
@@ -390,26 +392,41 @@ function collectControl(ancdata: unknown): Item[] {
   return items;
 }
 
-/** Phase 2: writes the items into the control buffer; returns `msg_controllen`. */
-function writeControl(items: readonly Item[]): number {
+/** The control buffer space `items` take: the sum of their `CMSG_SPACE`. Internal. */
+export function controlSpace(items: readonly Item[]): number {
   let total = 0;
   for (const item of items) total += cmsgSpace(item[3]);
-  if (total === 0) return 0;
-  ensureCtrl(total);
-  ctrl.fill(0, 0, total);
-  let off = 0;
-  for (const [level, type, data, len] of items) {
-    putHeader(off, cmsgLen(len), level, type);
-    ctrl.set(span(data, 0, held(data, len)), off + CMSG_DATA_OFFSET);
-    off += cmsgSpace(len);
-  }
   return total;
 }
 
-function putHeader(off: number, len: number, level: number, type: number): void {
-  setField(ctrlV, off + OFF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN, len);
-  ctrlV.setInt32(off + OFF_CMSGHDR_CMSG_LEVEL, level, true);
-  ctrlV.setInt32(off + OFF_CMSGHDR_CMSG_TYPE, type, true);
+/** Phase 2: writes the items into the control buffer; returns `msg_controllen`. */
+function writeControl(items: readonly Item[]): number {
+  const total = controlSpace(items);
+  if (total === 0) return 0;
+  ensureCtrl(total);
+  writeControlAt(ctrl, ctrlV, 0, items);
+  return total;
+}
+
+/**
+ * Phase 2: writes the items as control messages into `bytes` (with `view`
+ * over the same memory) from offset `at`, zeroing the padding; they take
+ * {@linkcode controlSpace} bytes. Internal.
+ */
+export function writeControlAt(bytes: Uint8Array, view: DataView, at: number, items: readonly Item[]): void {
+  bytes.fill(0, at, at + controlSpace(items));
+  let off = at;
+  for (const [level, type, data, len] of items) {
+    putHeader(view, off, cmsgLen(len), level, type);
+    bytes.set(span(data, 0, held(data, len)), off + CMSG_DATA_OFFSET);
+    off += cmsgSpace(len);
+  }
+}
+
+function putHeader(v: DataView, off: number, len: number, level: number, type: number): void {
+  setField(v, off + OFF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN, len);
+  v.setInt32(off + OFF_CMSGHDR_CMSG_LEVEL, level, true);
+  v.setInt32(off + OFF_CMSGHDR_CMSG_TYPE, type, true);
 }
 
 /** Phase 2: copies the address into {@linkcode NAME}; returns its length (`0` for none). */
@@ -560,7 +577,8 @@ export function recvmsg_into(
   );
 }
 
-function writable(b: unknown): Uint8Array {
+/** A writable bytes-like element of `recvmsg_into`'s buffers, with CPython's message. Internal. */
+export function writable(b: unknown): Uint8Array {
   try {
     return toWritableBytes(b);
   } catch {
@@ -657,17 +675,17 @@ export function afalgControl(op: number, iv: Uint8Array | null, assoclen: number
   ensureCtrl(total);
   ctrl.fill(0, 0, total);
   let off = 0;
-  putHeader(off, cmsgLen(4), SOL_ALG, ALG_SET_OP);
+  putHeader(ctrlV, off, cmsgLen(4), SOL_ALG, ALG_SET_OP);
   ctrlV.setUint32(off + CMSG_DATA_OFFSET, op >>> 0, true);
   off += cmsgSpace(4);
   if (iv) {
-    putHeader(off, cmsgSpace(SIZEOF_AF_ALG_IV + iv.length), SOL_ALG, ALG_SET_IV);
+    putHeader(ctrlV, off, cmsgSpace(SIZEOF_AF_ALG_IV + iv.length), SOL_ALG, ALG_SET_IV);
     ctrlV.setUint32(off + CMSG_DATA_OFFSET, iv.length, true);
     ctrl.set(iv, off + CMSG_DATA_OFFSET + SIZEOF_AF_ALG_IV);
     off += cmsgSpace(SIZEOF_AF_ALG_IV + iv.length);
   }
   if (assoclen >= 0) {
-    putHeader(off, cmsgLen(4), SOL_ALG, ALG_SET_AEAD_ASSOCLEN);
+    putHeader(ctrlV, off, cmsgLen(4), SOL_ALG, ALG_SET_AEAD_ASSOCLEN);
     ctrlV.setUint32(off + CMSG_DATA_OFFSET, assoclen >>> 0, true);
   }
   return ctrl.subarray(0, total);

@@ -20,6 +20,7 @@ import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
 import { monotonic, sockCall, timedOut, waitFd } from "./sock_call.ts";
 import * as msg from "./msg.ts";
+import * as mmsg from "./mmsg.ts";
 import { sendfile as sendfileImpl, type SendfileSource } from "./sendfile.ts";
 import {
   type BinaryFile,
@@ -1026,6 +1027,79 @@ export class SocketType implements Disposable {
     liveFd = (sock) => sock.#live();
     timeoutOf = (sock) => sock.#timeout;
     ctxOf = (sock) => sock.#ctx;
+  }
+
+  // Beyond CPython: batched datagrams (lib/mmsg.ts).
+
+  /**
+   * Sends many datagrams in one system call (`sendmmsg(2)`; a loop of
+   * `sendmsg` where the platform lacks it). Beyond CPython.
+   *
+   * @param messages An iterable of `[buffers, ancdata?, address?]`, each as {@linkcode sendmsg} takes them.
+   * @param flags `MSG_*` flags, for every message.
+   * @returns The number of messages sent: the first ones, fewer when the send buffer fills.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * const to = rx.getsockname()!;
+   * console.assert(tx.sendmmsg([[[new Uint8Array([1])], null, to], [[new Uint8Array([2])], null, to]]) === 2);
+   * ```
+   */
+  sendmmsg(messages: Iterable<mmsg.OutgoingMessage>, flags?: number): number {
+    return mmsg.sendmmsg(this, messages, flags);
+  }
+
+  /**
+   * Receives up to `vlen` datagrams in one system call (`recvmmsg(2)` with
+   * `MSG_WAITFORONE`). In blocking and timeout modes it waits for the first
+   * datagram (the timeout honoured as by {@linkcode recvmsg}), then returns at
+   * once with what is queued; in non-blocking mode it raises
+   * `BlockingIOError` when nothing is. Beyond CPython.
+   *
+   * @param vlen The most datagrams to return (at most 1024).
+   * @param bufsize The most bytes of each.
+   * @param ancbufsize The ancillary data buffer size of each (`0`: none).
+   * @param flags `MSG_*` flags.
+   * @returns `[data, ancdata, msg_flags, address]` for each datagram, as {@linkcode recvmsg} returns them.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * for (const b of [1, 2, 3]) tx.sendto(new Uint8Array([b]), rx.getsockname()!);
+   * console.assert(rx.recvmmsg(32, 1500).length === 3);
+   * ```
+   */
+  recvmmsg(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult[] {
+    return mmsg.recvmmsg(this, vlen, bufsize, ancbufsize, flags);
+  }
+
+  /**
+   * Like {@linkcode recvmmsg}, into the caller's buffers: datagram `i` goes
+   * into `buffers[i]`. Beyond CPython.
+   *
+   * @param buffers An iterable of writable bytes-like objects, one per datagram.
+   * @param ancbufsize The ancillary data buffer size of each (`0`: none).
+   * @param flags `MSG_*` flags.
+   * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram received.
+   * @example
+   * ```ts
+   * import * as socket from "./mod.ts";
+   * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+   * tx.sendto(new Uint8Array([5, 6]), rx.getsockname()!);
+   * const bufs = [new Uint8Array(64), new Uint8Array(64)];
+   * const [[nbytes]] = rx.recvmmsg_into(bufs);
+   * console.assert(nbytes === 2 && bufs[0][0] === 5);
+   * ```
+   */
+  recvmmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult[] {
+    return mmsg.recvmmsg_into(this, buffers, ancbufsize, flags);
   }
 }
 

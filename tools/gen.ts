@@ -14,7 +14,9 @@
  * gcc-aarch64-linux-gnu, `x86_64-linux-gnu-gcc` from gcc-x86-64-linux-gnu,
  * or `$CC_<arch>`). The program is never run: every value is a constant
  * expression in the initializer of one array, and this script reads that
- * array out of the object's `gen_table` section (`tools/elf.ts`). So the
+ * array out of the object's `gen_table` section (`tools/elf.ts`); a
+ * bit-field's position and width come from the bytes of a struct in which
+ * the compiler set only that field's bits (`gen_bits`). So the
  * aarch64 tables are what an aarch64 compiler computes from aarch64 headers,
  * not x86_64 values patched by a hand-kept list of differences. (Debian 12
  * ships gcc-aarch64-linux-gnu 12.2 with libc6-dev-arm64-cross 2.36 and
@@ -167,7 +169,17 @@ function layoutKey(parts: string[]): string {
   return parts.join("_").replaceAll(".", "_").toUpperCase();
 }
 
-/** Decodes GEN_TABLE from the `gen_table` section of the object, checking it is for `arch`. */
+/** The NUL-padded name of GEN_NAME_SIZE bytes at `at` in a section. */
+function nameAt(bytes: Uint8Array, at: number, section: string): string {
+  const nul = bytes.subarray(at, at + NAME_SIZE).indexOf(0);
+  if (nul < 0) throw new Error(`${section}: a name of ${NAME_SIZE} bytes or more at ${at}`);
+  return new TextDecoder().decode(bytes.subarray(at, at + nul));
+}
+
+/**
+ * Decodes GEN_TABLE from the `gen_table` section of the object, checking it
+ * is for `arch`, then the bit-fields of GEN_BITS (`gen_bits`) into LAYOUT.
+ */
 function readTable(object: Uint8Array, arch: LinuxArch): Generated {
   const section = elfSection(object, "gen_table");
   if (section.machine !== ELF_MACHINES[arch]) {
@@ -179,13 +191,16 @@ function readTable(object: Uint8Array, arch: LinuxArch): Generated {
   const tables: Tables = { CONSTANTS: new Map(), SYS: new Map(), LAYOUT: new Map() };
   const byTag: Record<string, Table> = { C: tables.CONSTANTS, S: tables.SYS, L: tables.LAYOUT };
   let bluez = "none";
+  let bitsEntrySize = 0;
   for (let at = 0; at < bytes.length; at += ENTRY_SIZE) {
-    const nul = bytes.subarray(at, at + NAME_SIZE).indexOf(0);
-    if (nul < 0) throw new Error(`gen_table: a name of ${NAME_SIZE} bytes or more at ${at}`);
-    const [tag, ...parts] = new TextDecoder().decode(bytes.subarray(at, at + nul)).split(" ");
+    const [tag, ...parts] = nameAt(bytes, at, "gen_table").split(" ");
     const value = Number(view.getBigInt64(at + NAME_SIZE, littleEndian));
     if (tag === "M" && parts[0] === "BLUEZ") {
       bluez = parts[1];
+      continue;
+    }
+    if (tag === "M" && parts[0] === "BITS_ENTRY_SIZE") {
+      bitsEntrySize = value;
       continue;
     }
     const table = byTag[tag];
@@ -195,7 +210,38 @@ function readTable(object: Uint8Array, arch: LinuxArch): Generated {
     }
     table.set(name, value);
   }
+  if (bitsEntrySize) readBits(elfSection(object, "gen_bits").bytes, bitsEntrySize, tables.LAYOUT);
   return { tables, bluez };
+}
+
+/**
+ * Decodes GEN_BITS: each entry of `entrySize` bytes is a name
+ * (`tcp_info tcpi_snd_wscale`) and a struct in which only that bit-field's
+ * bits are set. Adds `BITS_<STRUCT>_<FIELD>` (byte offset * 256 + the shift
+ * of its lowest bit in that byte) and `WIDTH_<STRUCT>_<FIELD>` (its bits) to
+ * `layout`. Byte order does not matter: the position is a byte's and a bit's
+ * within it, as the decoder (lib/tcp_info.ts) reads the field.
+ */
+function readBits(bytes: Uint8Array, entrySize: number, layout: Table): void {
+  if (entrySize <= NAME_SIZE || bytes.length % entrySize !== 0) {
+    throw new Error(`gen_bits: ${bytes.length} bytes in entries of ${entrySize}`);
+  }
+  for (let at = 0; at < bytes.length; at += entrySize) {
+    const parts = nameAt(bytes, at, "gen_bits").split(" ");
+    const ones = bytes.subarray(at + NAME_SIZE, at + entrySize);
+    const set = [...ones.keys()].filter((i) => ones[i] !== 0);
+    const byte = set.length === 1 ? ones[set[0]] : 0;
+    const shift = 31 - Math.clz32(byte & -byte);
+    const width = 32 - Math.clz32(byte >> shift);
+    if (byte === 0 || byte >> shift !== (1 << width) - 1) {
+      throw new Error(`gen_bits: ${parts.join(".")} is not one run of bits within one byte`);
+    }
+    for (const [kind, value] of [["BITS", set[0] * 256 + shift], ["WIDTH", width]] as const) {
+      const key = layoutKey([kind, ...parts]);
+      if (layout.has(key)) throw new Error(`gen_bits: ${key} twice`);
+      layout.set(key, value);
+    }
+  }
 }
 
 /** Compiles gen_constants.c with `cc` for `arch` (no linking) and reads the values. */
@@ -439,7 +485,8 @@ const TABLE_DOCS: Readonly<Record<keyof Tables, (where: string) => string>> = {
   CONSTANTS: (where) => `The socket module's public integer constants ${where}, by CPython name.`,
   SYS: (where) => `Internal numbers ${where} (errno, fcntl, poll, ioctl, ...), by C name; not exported publicly.`,
   LAYOUT: (where) =>
-    `Sizes and offsets of the C types ${where}: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, and flags.`,
+    `Sizes and offsets of the C types ${where}: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, ` +
+    `BITS_<STRUCT>_<FIELD> (a bit-field's byte offset * 256 + bit shift) with WIDTH_<STRUCT>_<FIELD>, and flags.`,
 };
 
 function renderTable(name: keyof Tables, where: string, table: Table): string {

@@ -20,7 +20,13 @@
  *   L  a size, offset or flag of a C type (LAYOUT), named by its parts
  *      (`L OFF sockaddr_in sin_port`), which tools/gen.ts upper-cases and
  *      joins into OFF_SOCKADDR_IN_SIN_PORT ("." of a nested member is "_"),
- *   M  a note for the driver, not a value (`M BLUEZ headers|abi|none`).
+ *   M  a note for the driver, not a value (`M BLUEZ headers|abi|none`,
+ *      `M BITS_ENTRY_SIZE` with the size of a GEN_BITS entry).
+ *
+ * Bit-fields, which offsetof and sizeof cannot take, are laid out by the
+ * compiler too: GEN_BITS, in section `gen_bits`, holds one copy of the struct
+ * per bit-field with only that field's bits set, and tools/gen.ts reads their
+ * position and width from the bytes.
  *
  * The headers are those Modules/socketmodule.c (and its socketmodule.h)
  * includes on Linux, with the same feature macros (_GNU_SOURCE).
@@ -45,6 +51,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#if __has_include(<linux/types.h>)
+#  include <linux/types.h>
+#endif
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <net/if.h>
@@ -257,6 +266,94 @@
 #  endif
 #endif
 
+/*
+ * The kernel's struct tcp_info (include/uapi/linux/tcp.h, Linux 6.18), for
+ * tcp_info(). <linux/tcp.h> cannot be included beside <netinet/tcp.h>, whose
+ * own struct tcp_info stops at tcpi_total_retrans, and an installed
+ * <linux/tcp.h> may be older than the running kernel. The kernel only ever
+ * appends fields, and returns as many bytes as it knows (getsockopt's
+ * optlen), so the decoder names the fields that fit in what was returned.
+ * The compiler lays the struct out (offsetof, sizeof; the bit-fields through
+ * GEN_BITS below); a static assertion checks the prefix it shares with
+ * glibc's declaration.
+ */
+#ifdef __linux__
+#  define HAVE_TCP_STATES 1
+struct gen_tcp_info {
+    __u8 tcpi_state;
+    __u8 tcpi_ca_state;
+    __u8 tcpi_retransmits;
+    __u8 tcpi_probes;
+    __u8 tcpi_backoff;
+    __u8 tcpi_options;
+    __u8 tcpi_snd_wscale : 4, tcpi_rcv_wscale : 4;
+    __u8 tcpi_delivery_rate_app_limited : 1, tcpi_fastopen_client_fail : 2;
+    __u32 tcpi_rto;
+    __u32 tcpi_ato;
+    __u32 tcpi_snd_mss;
+    __u32 tcpi_rcv_mss;
+    __u32 tcpi_unacked;
+    __u32 tcpi_sacked;
+    __u32 tcpi_lost;
+    __u32 tcpi_retrans;
+    __u32 tcpi_fackets;
+    __u32 tcpi_last_data_sent;
+    __u32 tcpi_last_ack_sent;
+    __u32 tcpi_last_data_recv;
+    __u32 tcpi_last_ack_recv;
+    __u32 tcpi_pmtu;
+    __u32 tcpi_rcv_ssthresh;
+    __u32 tcpi_rtt;
+    __u32 tcpi_rttvar;
+    __u32 tcpi_snd_ssthresh;
+    __u32 tcpi_snd_cwnd;
+    __u32 tcpi_advmss;
+    __u32 tcpi_reordering;
+    __u32 tcpi_rcv_rtt;
+    __u32 tcpi_rcv_space;
+    __u32 tcpi_total_retrans;
+    __u64 tcpi_pacing_rate;
+    __u64 tcpi_max_pacing_rate;
+    __u64 tcpi_bytes_acked;
+    __u64 tcpi_bytes_received;
+    __u32 tcpi_segs_out;
+    __u32 tcpi_segs_in;
+    __u32 tcpi_notsent_bytes;
+    __u32 tcpi_min_rtt;
+    __u32 tcpi_data_segs_in;
+    __u32 tcpi_data_segs_out;
+    __u64 tcpi_delivery_rate;
+    __u64 tcpi_busy_time;
+    __u64 tcpi_rwnd_limited;
+    __u64 tcpi_sndbuf_limited;
+    __u32 tcpi_delivered;
+    __u32 tcpi_delivered_ce;
+    __u64 tcpi_bytes_sent;
+    __u64 tcpi_bytes_retrans;
+    __u32 tcpi_dsack_dups;
+    __u32 tcpi_reord_seen;
+    __u32 tcpi_rcv_ooopack;
+    __u32 tcpi_snd_wnd;
+    __u32 tcpi_rcv_wnd;
+    __u32 tcpi_rehash;
+    __u16 tcpi_total_rto;
+    __u16 tcpi_total_rto_recoveries;
+    __u32 tcpi_total_rto_time;
+    __u32 tcpi_received_ce;
+    __u32 tcpi_delivered_e1_bytes;
+    __u32 tcpi_delivered_e0_bytes;
+    __u32 tcpi_delivered_ce_bytes;
+    __u32 tcpi_received_e1_bytes;
+    __u32 tcpi_received_e0_bytes;
+    __u32 tcpi_received_ce_bytes;
+    __u16 tcpi_accecn_fail_mode;
+    __u16 tcpi_accecn_opt_seen;
+};
+_Static_assert(offsetof(struct gen_tcp_info, tcpi_total_retrans)
+               == offsetof(struct tcp_info, tcpi_total_retrans),
+               "tcp_info mirror disagrees with <netinet/tcp.h>");
+#endif
+
 #define GEN_NAME_SIZE 64
 
 /* One value: see the header comment. */
@@ -271,18 +368,59 @@ struct gen_entry {
 /* struct tag: its size; one field: its offset and size. */
 #define SIZE(tag) {"L SIZEOF " #tag, sizeof(struct tag)},
 #define MEMBER_SIZE(type, f) sizeof(((type *)0)->f)
-#define FIELD(tag, f)                                                 \
-    {"L OFF " #tag " " #f, offsetof(struct tag, f)},                  \
-    {"L SIZEOF " #tag " " #f, MEMBER_SIZE(struct tag, f)},
+/*
+ * Field `f` of `type`, named in the table `<label> <name>`: the strings are
+ * made by the caller, before `f` (s6_addr, ifr_name, ...) is macro-expanded.
+ */
+#define FIELD_AS(label, name, type, f)                                \
+    {"L OFF " label " " name, offsetof(type, f)},                     \
+    {"L SIZEOF " label " " name, MEMBER_SIZE(type, f)},
+#define FIELD(tag, f) FIELD_AS(#tag, #f, struct tag, f)
 /* A flexible array member: only its offset. */
 #define FLEX(tag, f) {"L OFF " #tag " " #f, offsetof(struct tag, f)},
 /* A typedef name: SIZEOF_<NAME>. */
 #define TSIZE(type) {"L SIZEOF " #type, sizeof(type)},
 #define FLAG(name, value) {"L " name, (long long)(value)},
+/* A field of the tcp_info mirror, named after the kernel's struct. */
+#define TCPI(f) FIELD_AS("tcp_info", #f, struct gen_tcp_info, f)
+
+#ifdef __linux__
+/*
+ * The bit-fields of the tcp_info mirror, which offsetof and sizeof cannot
+ * take. Each entry is `<struct> <field>` and a copy of the struct in which
+ * only that field is set, to -1 (all its bits, whatever its width: the
+ * conversion to an unsigned bit-field is modulo 2^width), every other byte
+ * zero. GEN_BITS is in its own section, `gen_bits`, like GEN_TABLE: tools/gen.ts
+ * finds the set bits in each copy and adds BITS_TCP_INFO_<FIELD> (the byte
+ * offset * 256 + the shift of the lowest bit in that byte) and
+ * WIDTH_TCP_INFO_<FIELD> (how many bits) to LAYOUT. A field whose bits are
+ * not one run within one byte is an error there.
+ */
+struct gen_bits {
+    char name[GEN_NAME_SIZE];
+    struct gen_tcp_info ones;
+};
+_Static_assert(offsetof(struct gen_bits, ones) == GEN_NAME_SIZE,
+               "a gen_bits entry's struct follows its name");
+
+#define TCPI_BITS(f) {"tcp_info " #f, {.f = -1}},
+
+__attribute__((used, section("gen_bits")))
+static const struct gen_bits GEN_BITS[] = {
+    TCPI_BITS(tcpi_snd_wscale)
+    TCPI_BITS(tcpi_rcv_wscale)
+    TCPI_BITS(tcpi_delivery_rate_app_limited)
+    TCPI_BITS(tcpi_fastopen_client_fail)
+};
+#endif
 
 __attribute__((used, section("gen_table")))
 static const struct gen_entry GEN_TABLE[] = {
     {"M BLUEZ " GEN_BLUEZ_SOURCE, 0},
+#ifdef __linux__
+    /* The size of one GEN_BITS entry, for tools/gen.ts to walk them. */
+    {"M BITS_ENTRY_SIZE", sizeof(struct gen_bits)},
+#endif
 
 /* gen_names.h holds the V() lines of names.txt, each under its #if. */
 #include "gen_names.h"
@@ -540,6 +678,81 @@ static const struct gen_entry GEN_TABLE[] = {
     SIZE(linger)
     FIELD(linger, l_onoff)
     FIELD(linger, l_linger)
+#ifdef __linux__
+    /* sendmmsg() / recvmmsg() */
+    SIZE(mmsghdr)
+    FIELD(mmsghdr, msg_hdr)
+    FIELD(mmsghdr, msg_len)
+
+    /* tcp_info(): the kernel's struct; its bit-fields are in GEN_BITS. */
+    {"L SIZEOF tcp_info", sizeof(struct gen_tcp_info)},
+    TCPI(tcpi_state)
+    TCPI(tcpi_ca_state)
+    TCPI(tcpi_retransmits)
+    TCPI(tcpi_probes)
+    TCPI(tcpi_backoff)
+    TCPI(tcpi_options)
+    TCPI(tcpi_rto)
+    TCPI(tcpi_ato)
+    TCPI(tcpi_snd_mss)
+    TCPI(tcpi_rcv_mss)
+    TCPI(tcpi_unacked)
+    TCPI(tcpi_sacked)
+    TCPI(tcpi_lost)
+    TCPI(tcpi_retrans)
+    TCPI(tcpi_fackets)
+    TCPI(tcpi_last_data_sent)
+    TCPI(tcpi_last_ack_sent)
+    TCPI(tcpi_last_data_recv)
+    TCPI(tcpi_last_ack_recv)
+    TCPI(tcpi_pmtu)
+    TCPI(tcpi_rcv_ssthresh)
+    TCPI(tcpi_rtt)
+    TCPI(tcpi_rttvar)
+    TCPI(tcpi_snd_ssthresh)
+    TCPI(tcpi_snd_cwnd)
+    TCPI(tcpi_advmss)
+    TCPI(tcpi_reordering)
+    TCPI(tcpi_rcv_rtt)
+    TCPI(tcpi_rcv_space)
+    TCPI(tcpi_total_retrans)
+    TCPI(tcpi_pacing_rate)
+    TCPI(tcpi_max_pacing_rate)
+    TCPI(tcpi_bytes_acked)
+    TCPI(tcpi_bytes_received)
+    TCPI(tcpi_segs_out)
+    TCPI(tcpi_segs_in)
+    TCPI(tcpi_notsent_bytes)
+    TCPI(tcpi_min_rtt)
+    TCPI(tcpi_data_segs_in)
+    TCPI(tcpi_data_segs_out)
+    TCPI(tcpi_delivery_rate)
+    TCPI(tcpi_busy_time)
+    TCPI(tcpi_rwnd_limited)
+    TCPI(tcpi_sndbuf_limited)
+    TCPI(tcpi_delivered)
+    TCPI(tcpi_delivered_ce)
+    TCPI(tcpi_bytes_sent)
+    TCPI(tcpi_bytes_retrans)
+    TCPI(tcpi_dsack_dups)
+    TCPI(tcpi_reord_seen)
+    TCPI(tcpi_rcv_ooopack)
+    TCPI(tcpi_snd_wnd)
+    TCPI(tcpi_rcv_wnd)
+    TCPI(tcpi_rehash)
+    TCPI(tcpi_total_rto)
+    TCPI(tcpi_total_rto_recoveries)
+    TCPI(tcpi_total_rto_time)
+    TCPI(tcpi_received_ce)
+    TCPI(tcpi_delivered_e1_bytes)
+    TCPI(tcpi_delivered_e0_bytes)
+    TCPI(tcpi_delivered_ce_bytes)
+    TCPI(tcpi_received_e1_bytes)
+    TCPI(tcpi_received_e0_bytes)
+    TCPI(tcpi_received_ce_bytes)
+    TCPI(tcpi_accecn_fail_mode)
+    TCPI(tcpi_accecn_opt_seen)
+#endif
 #ifdef HAVE_LINUX_ERRQUEUE_H
     SIZE(sock_extended_err)
     FIELD(sock_extended_err, ee_errno)

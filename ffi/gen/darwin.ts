@@ -397,7 +397,7 @@ export const SYS = {
   EV_ERROR: 16384,
 } as const;
 
-/** Sizes and offsets of the C types on macOS, every architecture: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, and flags. */
+/** Sizes and offsets of the C types on macOS, every architecture: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, BITS_<STRUCT>_<FIELD> (a bit-field's byte offset * 256 + bit shift) with WIDTH_<STRUCT>_<FIELD>, and flags. */
 export const LAYOUT = {
   SIZEOF_INT: 4,
   SIZEOF_LONG: 8,

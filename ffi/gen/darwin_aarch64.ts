@@ -14,5 +14,5 @@ export const CONSTANTS = {} as const;
 /** Internal numbers that only macOS aarch64 has (errno, fcntl, poll, ioctl, ...), by C name; not exported publicly. */
 export const SYS = {} as const;
 
-/** Sizes and offsets of the C types that only macOS aarch64 has: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, and flags. */
+/** Sizes and offsets of the C types that only macOS aarch64 has: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, BITS_<STRUCT>_<FIELD> (a bit-field's byte offset * 256 + bit shift) with WIDTH_<STRUCT>_<FIELD>, and flags. */
 export const LAYOUT = {} as const;

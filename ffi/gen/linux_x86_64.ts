@@ -14,7 +14,7 @@ export const CONSTANTS = {} as const;
 /** Internal numbers that only Linux x86_64 has (errno, fcntl, poll, ioctl, ...), by C name; not exported publicly. */
 export const SYS = {} as const;
 
-/** Sizes and offsets of the C types that only Linux x86_64 has: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, and flags. */
+/** Sizes and offsets of the C types that only Linux x86_64 has: SIZEOF_<STRUCT>, OFF_<STRUCT>_<FIELD>, SIZEOF_<STRUCT>_<FIELD>, BITS_<STRUCT>_<FIELD> (a bit-field's byte offset * 256 + bit shift) with WIDTH_<STRUCT>_<FIELD>, and flags. */
 export const LAYOUT = {
   SIZEOF_EPOLL_EVENT: 12,
   OFF_EPOLL_EVENT_DATA: 4,
