@@ -44,6 +44,36 @@ export function concat(parts: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+/**
+ * Joins `parts` and the chunks `next` returns, until `need` bytes (all of
+ * them when `need` is negative), an empty chunk (the end of the stream), or
+ * `null` (a non-blocking socket has nothing more).
+ *
+ * @param parts What is read already.
+ * @param need How many bytes in all, or `-1` for all until the end.
+ * @param next Reads the next chunk, given the count so far.
+ * @returns The bytes, or `null` when nothing at all came.
+ */
+export function readChunks(
+  parts: Uint8Array[],
+  need: number,
+  next: (total: number) => Uint8Array | null,
+): Uint8Array | null {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  while (need < 0 || total < need) {
+    const chunk = next(total);
+    if (chunk === null) {
+      if (total === 0) return null;
+      break;
+    }
+    if (chunk.length === 0) break;
+    parts.push(chunk);
+    total += chunk.length;
+  }
+  return concat(parts, total);
+}
+
 /** A `size` or `hint` argument: `-1` for omitted or `null`. */
 export function sizeArg(size: unknown): number {
   return size === undefined || size === null ? -1 : toInt(size);

@@ -1,10 +1,11 @@
 /**
  * `socket.makefile()`: the file objects of `Lib/socket.py`, built from the
  * layers of Python's `io` module, each in its own file: `raw.ts`
- * (`SocketIO`, one system call per operation), `buffered.ts`
- * (`BufferedReader`, `BufferedWriter` and the `BufferedRWPair` made of one of
- * each), `text.ts` (`TextIOWrapper`), over what `base.ts` shares
- * (`IOBase`). The codecs are in `lib/codecs.ts`.
+ * (`SocketIO`, one system call per operation); `reader.ts`
+ * (`BufferedReader`), `writer.ts` (`BufferedWriter`) and `rw_pair.ts` (the
+ * `BufferedRWPair` made of one of each), over `buffered.ts`
+ * (`BufferedIOBase`); `text.ts` (`TextIOWrapper`); what they all share is in
+ * `base.ts` (`IOBase`). The codecs are in `lib/codecs.ts`.
  *
  * @module
  */
@@ -13,14 +14,19 @@ import { isOptions, params, pyType, toInt } from "../args.ts";
 import { ValueError } from "../errors.ts";
 import { ioRefs, type SocketType } from "../socket.ts";
 import { type BinaryFile, DEFAULT_BUFFER_SIZE } from "./base.ts";
-import { BufferedReader, BufferedRWPair, BufferedWriter } from "./buffered.ts";
+import { BufferedReader } from "./reader.ts";
+import { BufferedRWPair } from "./rw_pair.ts";
+import { BufferedWriter } from "./writer.ts";
 import { SocketIO } from "./raw.ts";
 import { lookupCodec, TextIOWrapper } from "./text.ts";
 
 export { LookupError } from "../codecs.ts";
 export { UnicodeCodecError, UnicodeDecodeError, UnicodeEncodeError } from "../errors.ts";
 export { type BinaryFile, IOBase, UnsupportedOperation } from "./base.ts";
-export { BufferedIOBase, BufferedReader, BufferedRWPair, BufferedWriter } from "./buffered.ts";
+export { BufferedIOBase } from "./buffered.ts";
+export { BufferedReader } from "./reader.ts";
+export { BufferedRWPair } from "./rw_pair.ts";
+export { BufferedWriter } from "./writer.ts";
 export { SocketIO } from "./raw.ts";
 export { type TextBuffer, TextIOWrapper } from "./text.ts";
 

@@ -15,9 +15,9 @@ import { ioRefs, type SocketType } from "../socket.ts";
 import {
   type BinaryFile,
   closedFile,
-  concat,
   DEFAULT_BUFFER_SIZE,
   IOBase,
+  readChunks,
   sizeArg,
   UnsupportedOperation,
 } from "./base.ts";
@@ -116,19 +116,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
    * @returns The bytes, or `null` when a non-blocking socket had nothing.
    */
   readall(): Uint8Array | null {
-    const parts: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const b = this.read(DEFAULT_BUFFER_SIZE);
-      if (b === null) {
-        if (total === 0) return null;
-        break;
-      }
-      if (b.length === 0) break;
-      parts.push(b);
-      total += b.length;
-    }
-    return concat(parts, total);
+    return readChunks([], -1, () => this.read(DEFAULT_BUFFER_SIZE));
   }
 
   /**

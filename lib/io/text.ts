@@ -10,7 +10,9 @@ import { pyType } from "../args.ts";
 import { type Codec, codecFor, codePointLength, codePointOffset, incrementalDecoder, LookupError } from "../codecs.ts";
 import { ValueError } from "../errors.ts";
 import { closedFile, IOBase, sizeArg, UnsupportedOperation } from "./base.ts";
-import { type BufferedReader, type BufferedRWPair, BufferedWriter } from "./buffered.ts";
+import type { BufferedReader } from "./reader.ts";
+import type { BufferedRWPair } from "./rw_pair.ts";
+import { BufferedWriter } from "./writer.ts";
 
 /** `TextIOWrapper`'s read chunk. */
 const CHUNK_SIZE = 8192;
@@ -87,24 +89,24 @@ export class TextIOWrapper extends IOBase<string> {
     return this.#buffer;
   }
 
-  /** The encoding's name, as given. */
-  get encoding(): string {
-    return this.#encoding;
-  }
-
-  /** The error handler. */
-  get errors(): string {
-    return this.#errors;
-  }
-
   /** Whether the file is closed. */
   get closed(): boolean {
     return this.#buffer.closed;
   }
 
+  /** The encoding's name, as given. */
+  get encoding(): string {
+    return this.#encoding;
+  }
+
   /** The descriptor, or `-1` once closed. */
   get name(): number {
     return this.#buffer.name;
+  }
+
+  /** The error handler. */
+  get errors(): string {
+    return this.#errors;
   }
 
   #checkReadable(): void {
