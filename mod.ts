@@ -117,9 +117,11 @@ export type { SendfileSource, SyncFile } from "./lib/sendfile.ts";
 export {
   type BinaryFile,
   type BinaryMode,
+  BufferedIOBase,
   BufferedReader,
   BufferedRWPair,
   BufferedWriter,
+  IOBase,
   LookupError,
   type MakefileOptions,
   SocketIO,
@@ -130,7 +132,7 @@ export {
   UnicodeDecodeError,
   UnicodeEncodeError,
   UnsupportedOperation,
-} from "./lib/makefile.ts";
+} from "./lib/io/mod.ts";
 export {
   readable_stream,
   type ReadableStreamOptions,

@@ -29,7 +29,7 @@ import {
   type MakefileOptions,
   type TextIOWrapper,
   type TextMode,
-} from "./makefile.ts";
+} from "./io/mod.ts";
 
 const { AF_INET, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_ERROR, SOMAXCONN } = CONSTANTS;
 const { EBADF, EINTR, EINPROGRESS, EISCONN, EAGAIN, EWOULDBLOCK, ECONNRESET, ENOTSOCK } = SYS;
