@@ -462,10 +462,16 @@ for (const id of PARTIAL ? [] : ["lib-deno", "lib-bun", "raw-deno", "raw-bun"]) 
   const c = CONTENDERS.find((x) => x.id === id);
   if (!c) continue;
   try {
-    const r = await pingpong(c, false, 64, PINS[PINS.length - 1], CFG.rssOps);
+    // Deno collects on request only with --expose-gc (for the "after a forced collection" column).
+    const gcable = {
+      ...c,
+      cmd: c.cmd![0] === DENO ? [DENO, "run", "-A", "--v8-flags=--expose-gc", ...c.cmd!.slice(3)] : c.cmd,
+    };
+    const r = await pingpong(gcable, false, 64, PINS[PINS.length - 1], CFG.rssOps);
+    const mib = (b: number) => Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(1)} MiB` : "–";
     rssRows.push(
-      `| ${c.label} | ${r.rss_ops.toLocaleString("en")} | ${(r.rss_before / 2 ** 20).toFixed(1)} MiB | ` +
-        `${(r.rss_after / 2 ** 20).toFixed(1)} MiB | ${((r.rss_after - r.rss_before) / 2 ** 20).toFixed(1)} MiB |`,
+      `| ${c.label} | ${r.rss_ops.toLocaleString("en")} | ${mib(r.rss_before)} | ${mib(r.rss_after)} | ` +
+        `${mib(r.rss_after - r.rss_before)} | ${mib(r.rss_after_gc)} | ${mib(r.rss_after_gc - r.rss_before)} |`,
     );
   } catch (e) {
     failures.push(`RSS ${id}: ${(e as Error).message.split("\n")[0]}`);
@@ -620,8 +626,8 @@ if (w5Note) out(cell(w5Note));
 if (w5Note) out();
 out(`## RSS over ${CFG.rssOps.toLocaleString("en")} operations (W1 client, after warm-up)`);
 out();
-out(`| contender | operations | RSS before | RSS after | growth |`);
-out(`| --- | ---: | ---: | ---: | ---: |`);
+out(`| contender | operations | RSS before | RSS after | growth | after a forced collection | growth after it |`);
+out(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const r of rssRows) out(r);
 out();
 out(`## Micro-benchmarks (ns per operation, in-process loop with warm-up)`);

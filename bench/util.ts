@@ -22,6 +22,16 @@ export function rss(): number {
   return Number(readFileSync("/proc/self/statm", "latin1").split(" ")[1]) * 4096;
 }
 
+/** Forces a full garbage collection (`Bun.gc(true)`, or `gc()` under Deno with `--v8-flags=--expose-gc`); false if it cannot. */
+export function collect(): boolean {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  if (g.Bun) g.Bun.gc(true);
+  else if (typeof g.gc === "function") g.gc();
+  else return false;
+  return true;
+}
+
 /**
  * Runs `fn` repeatedly: a warm-up, then timed batches until `seconds` pass.
  * Returns nanoseconds per call (the best of the batches' medians is not
