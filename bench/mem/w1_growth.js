@@ -7,7 +7,7 @@
  *   bun bench/mem/w1_growth.js [gc|nogc] [lib|raw] [operations]
  */
 import { heapStats } from "bun:jsc";
-import { dlopen, FFIType } from "bun:ffi";
+import { dlopen } from "bun:ffi";
 
 const [mode = "nogc", what = "lib", total = "1000000"] = process.argv.slice(2);
 const ops = Number(total);
