@@ -23,7 +23,7 @@ export interface Panel {
   series: Series[];
 }
 
-const W = 460, H = 300, M = { left: 64, right: 16, top: 36, bottom: 44 };
+const W = 460, H = 300, M = { left: 64, right: 32, top: 36, bottom: 44 };
 
 /** A round step for about five ticks up to `max`. */
 function step(max: number): number {
@@ -82,7 +82,8 @@ export function lineChart(panels: Panel[], note: string): string {
     a - b
   );
   const legend = panels[0]?.series ?? [];
-  const width = W * panels.length, height = H + 24 * Math.ceil(legend.length / 3) + 28;
+  // Two legend entries a row (a runtime's pair, when the series come in pairs).
+  const width = W * panels.length, height = H + 24 * Math.ceil(legend.length / 2) + 28;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="sans-serif" font-size="12">`,
@@ -90,7 +91,7 @@ export function lineChart(panels: Panel[], note: string): string {
   ];
   if (xs.length) panels.forEach((p, i) => out.push(...panel(p, xs, i * W)));
   legend.forEach((s, i) => {
-    const x = 24 + (i % 3) * (width / 3), y = H + 12 + 24 * Math.floor(i / 3);
+    const x = 24 + (i % 2) * (width / 2), y = H + 12 + 24 * Math.floor(i / 2);
     const dash = s.dash ? ` stroke-dasharray="${s.dash}"` : "";
     out.push(
       `<line x1="${x}" x2="${x + 28}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2"${dash}/>`,
