@@ -36,7 +36,7 @@ const CFG = QUICK
     sizes: [64, 65536, 2 ** 20],
     chunks: [1024, 65536, 2 ** 20],
     rssOps: 200_000,
-    budget: 105, // seconds for the whole run
+    budget: 90, // seconds for W1–W4, RSS and micro
     tail: 30, // of which kept for RSS and micro (W5–W7 come after, about 30 s)
     microSecs: 0.1,
   }
@@ -479,6 +479,8 @@ for (const id of PARTIAL ? [] : ["lib-deno", "lib-bun", "raw-deno", "raw-bun"]) 
   killAll();
 }
 
+console.log(`RSS done at ${elapsed().toFixed(0)} s`);
+
 // Micro-benchmarks: one process per runtime, plus C and CPython.
 const micro: Record<string, Record<string, number | string>> = {};
 const microRun = async (name: string, cmd: string[] | null) => {
@@ -494,6 +496,8 @@ if (!PARTIAL) await microRun("Bun", BUN ? [BUN, "bench/micro/micro.ts", String(C
 if (!PARTIAL) await microRun("C", cError ? null : [CBIN, "micro"]);
 if (!PARTIAL) await microRun("CPython", PY ? [PY, "bench/py/work.py", "micro"] : null);
 killAll();
+
+console.log(`micro done at ${elapsed().toFixed(0)} s`);
 
 // W5–W7 (servers under load), from bench/w5/run.ts: one JSON line per run.
 const W5 = join(BENCH, "w5/run.ts");
@@ -526,6 +530,7 @@ if (PARTIAL) {
   w5Rows = parseServerRows(out);
   if (code !== 0) w5Note = `bench/w5/run.ts ended with ${code} after ${left.toFixed(0)} s budget. ${err.slice(-300)}`;
   for (const l of err.split("\n").filter((l) => l.includes("failed"))) failures.push(l);
+  console.log(`W5–W7 done at ${elapsed().toFixed(0)} s`);
 }
 
 // ---------------------------------------------------------------- report

@@ -102,8 +102,10 @@ export function checkTables(lines: string[]): string[] {
     }
     if (header < 0) {
       header = cells(l);
-      // Rows are keyed by their first cell, or by the first two where the first is a grouping column.
-      keyCols = ["workload", "connections"].includes(l.split("|")[1].trim()) ? 2 : 1;
+      // Rows are keyed by their leading grouping cells (workload, connections, runtime, contender), or the first.
+      const head = l.split("|").slice(1).map((c) => c.trim());
+      const grouping = head.findIndex((c) => !["workload", "connections", "runtime", "contender"].includes(c));
+      keyCols = Math.max(1, grouping < 0 ? head.length : grouping);
       seen = new Set();
       continue;
     }
