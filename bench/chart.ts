@@ -36,6 +36,17 @@ function short(v: number): string {
   return v >= 1e6 ? `${+(v / 1e6).toFixed(2)}M` : v >= 1e3 ? `${+(v / 1e3).toFixed(1)}k` : `${+v.toFixed(1)}`;
 }
 
+/** `text` in lines of at most `width` characters, broken at spaces. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(" ")) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last].length + 1 + word.length <= width) lines[last] += ` ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 const esc = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;");
 
 /** One panel's SVG elements, with its origin at (`dx`, 0). */
@@ -83,7 +94,9 @@ export function lineChart(panels: Panel[], note: string): string {
   );
   const legend = panels[0]?.series ?? [];
   // Two legend entries a row (a runtime's pair, when the series come in pairs).
-  const width = W * panels.length, height = H + 24 * Math.ceil(legend.length / 2) + 28;
+  const width = W * panels.length;
+  const notes = wrap(note, Math.floor((width - 48) / 6.5));
+  const height = H + 24 * Math.ceil(legend.length / 2) + 10 + 16 * notes.length;
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="sans-serif" font-size="12">`,
@@ -98,6 +111,9 @@ export function lineChart(panels: Panel[], note: string): string {
       `<text x="${x + 34}" y="${y + 4}">${esc(s.label)}</text>`,
     );
   });
-  out.push(`<text x="24" y="${height - 8}" fill="#555">${esc(note)}</text>`, `</svg>`);
+  notes.forEach((l, i) =>
+    out.push(`<text x="24" y="${height - 8 - 16 * (notes.length - 1 - i)}" fill="#555">${esc(l)}</text>`)
+  );
+  out.push(`</svg>`);
   return out.join("\n") + "\n";
 }
