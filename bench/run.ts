@@ -19,7 +19,8 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import * as socket from "../mod.ts";
-import { cell, checkTables, fmt, median, ratio, w5Headline, type W5Row, w5Table } from "./util.ts";
+import { cell, checkTables, fmt, median, ratio } from "./util.ts";
+import { parseServerRows, serverChart, serverHeadline, serverTables, type W5Result } from "./servers.ts";
 
 // ---------------------------------------------------------------- settings
 
@@ -35,8 +36,8 @@ const CFG = QUICK
     sizes: [64, 65536, 2 ** 20],
     chunks: [1024, 65536, 2 ** 20],
     rssOps: 200_000,
-    budget: 105, // seconds for the whole run
-    tail: 45, // of which kept for RSS, micro and W5
+    budget: 90, // seconds for W1–W4, RSS and micro
+    tail: 30, // of which kept for RSS and micro (W5–W7 come after, about 30 s)
     microSecs: 0.1,
   }
   : {
@@ -47,8 +48,8 @@ const CFG = QUICK
     sizes: [64, 4096, 65536, 2 ** 20],
     chunks: [1024, 16384, 65536, 2 ** 20],
     rssOps: 1_000_000,
-    budget: 570,
-    tail: 170,
+    budget: 460, // for W1–W4, RSS and micro
+    tail: 60, // (W5–W7 come after, about 4 minutes)
     microSecs: 0.4,
   };
 const START = performance.now() / 1000;
@@ -461,16 +462,24 @@ for (const id of PARTIAL ? [] : ["lib-deno", "lib-bun", "raw-deno", "raw-bun"]) 
   const c = CONTENDERS.find((x) => x.id === id);
   if (!c) continue;
   try {
-    const r = await pingpong(c, false, 64, PINS[PINS.length - 1], CFG.rssOps);
+    // Deno collects on request only with --expose-gc (for the "after a forced collection" column).
+    const gcable = {
+      ...c,
+      cmd: c.cmd![0] === DENO ? [DENO, "run", "-A", "--v8-flags=--expose-gc", ...c.cmd!.slice(3)] : c.cmd,
+    };
+    const r = await pingpong(gcable, false, 64, PINS[PINS.length - 1], CFG.rssOps);
+    const mib = (b: number) => Number.isFinite(b) ? `${(b / 2 ** 20).toFixed(1)} MiB` : "–";
     rssRows.push(
-      `| ${c.label} | ${r.rss_ops.toLocaleString("en")} | ${(r.rss_before / 2 ** 20).toFixed(1)} MiB | ` +
-        `${(r.rss_after / 2 ** 20).toFixed(1)} MiB | ${((r.rss_after - r.rss_before) / 2 ** 20).toFixed(1)} MiB |`,
+      `| ${c.label} | ${r.rss_ops.toLocaleString("en")} | ${mib(r.rss_before)} | ${mib(r.rss_after)} | ` +
+        `${mib(r.rss_after - r.rss_before)} | ${mib(r.rss_after_gc)} | ${mib(r.rss_after_gc - r.rss_before)} |`,
     );
   } catch (e) {
     failures.push(`RSS ${id}: ${(e as Error).message.split("\n")[0]}`);
   }
   killAll();
 }
+
+console.log(`RSS done at ${elapsed().toFixed(0)} s`);
 
 // Micro-benchmarks: one process per runtime, plus C and CPython.
 const micro: Record<string, Record<string, number | string>> = {};
@@ -488,19 +497,18 @@ if (!PARTIAL) await microRun("C", cError ? null : [CBIN, "micro"]);
 if (!PARTIAL) await microRun("CPython", PY ? [PY, "bench/py/work.py", "micro"] : null);
 killAll();
 
-// W5, from the async helper's runner when it exists.
+console.log(`micro done at ${elapsed().toFixed(0)} s`);
+
+// W5–W7 (servers under load), from bench/w5/run.ts: one JSON line per run.
 const W5 = join(BENCH, "w5/run.ts");
-const w5Rows: W5Row[] = [];
+let w5Rows: W5Result[] = [];
 let w5Note = "";
 if (PARTIAL) {
-  w5Note = "W5: not run (partial run).";
-} else if (!existsSync(W5)) {
-  w5Note = "W5 (async echo through the `sock_*` API): not yet available (bench/w5/run.ts does not exist).";
+  w5Note = "W5–W7: not run (partial run).";
 } else {
-  const left = Math.max(10, CFG.budget + 10 - elapsed());
-  // Quick: one short sweep without 10,000 connections; full: bench/w5/run.ts's defaults (1.5 s, 3 repetitions).
-  const w5Args = QUICK ? ["--seconds", "0.4", "--reps", "1", "--conns", "1,100,1000"] : [];
-  const child = spawn(DENO, ["run", "-A", W5, ...w5Args], {
+  // Quick: one short sweep (about 30 s); full: bench/w5/run.ts's defaults (1 s runs, 3 repetitions, about 4 min).
+  const left = QUICK ? 90 : 420;
+  const child = spawn(DENO, ["run", "-A", W5, ...(QUICK ? ["--quick"] : [])], {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -519,15 +527,10 @@ if (PARTIAL) {
     });
   });
   children.delete(child);
-  for (const line of out.split("\n")) {
-    try {
-      const r = JSON.parse(line);
-      if (r && typeof r.rtps === "number" && typeof r.conns === "number" && typeof r.contender === "string") {
-        w5Rows.push(r);
-      }
-    } catch { /* not a result line */ }
-  }
+  w5Rows = parseServerRows(out);
   if (code !== 0) w5Note = `bench/w5/run.ts ended with ${code} after ${left.toFixed(0)} s budget. ${err.slice(-300)}`;
+  for (const l of err.split("\n").filter((l) => l.includes("failed"))) failures.push(l);
+  console.log(`W5–W7 done at ${elapsed().toFixed(0)} s`);
 }
 
 // ---------------------------------------------------------------- report
@@ -579,6 +582,7 @@ const sh = (cmd: string, args: string[]) => {
   }
 };
 const cpuModel = sh("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"]).trim();
+const LOAD = sh("sh", ["-c", "cut -d' ' -f1-3 /proc/loadavg"]);
 
 // Headline: the library against C, CPython and its floor on W1–W4.
 out(`# Benchmark results`);
@@ -587,6 +591,8 @@ out(`Generated by \`deno task bench${QUICK ? " --quick" : ""}\` (bench/run.ts) o
 out();
 out(`- Machine: \`${sh("uname", ["-a"])}\``);
 out(`- CPUs: ${sh("nproc", [])} × ${cpuModel}`);
+// Other jobs on the machine disturb rates and CPU times (not memory): say how busy it was.
+out(`- Load average at the end (1, 5, 15 min): ${LOAD}`);
 out(`- Deno: ${sh(DENO, ["--version"]).split("\n").join(", ")}`);
 out(`- Bun: ${BUN ? sh(BUN, ["--version"]) : "not found"}`);
 out(`- Python: ${PY ? sh(PY, ["--version"]) : "not found"}; C: ${sh("cc", ["--version"]).split("\n")[0]}`);
@@ -609,35 +615,27 @@ for (const cs of cases.filter((x) => x.key.startsWith("W"))) {
   }
 }
 out();
-out(`## Headline: this module's async API, 100 connections (W5 echo, median ratios)`);
+out(`## Headline: this module's async API against the runtimes' own servers (W5–W7, median ratios)`);
 out();
-if (w5Rows.some((r) => r.conns === 100)) {
-  for (const l of w5Headline(w5Rows, 100)) out(l);
+const serverHead = serverHeadline(w5Rows);
+if (serverHead.length) {
+  for (const l of serverHead) out(l);
+  out();
+  out("Chart: [bench/chart.svg](chart.svg) (W5 round trips/s and peak RSS against connections).");
 } else {
-  out(`W5 at 100 connections: no results${w5Note ? ` (${cell(w5Note).replace(/\.\s*$/, "")})` : ""}.`);
+  out(`W5–W7: no results${w5Note ? ` (${cell(w5Note).replace(/\.\s*$/, "")})` : ""}.`);
 }
 out();
 out(`## Workloads`);
 out();
 for (const cs of cases) table(cs);
-out(`### W5 async echo, 64 B round trips over TCP 127.0.0.1 from one C load generator (bench/w5/run.ts)`);
-out();
-if (w5Rows.length) {
-  for (const l of w5Table(w5Rows)) out(l);
-  out();
-  out(
-    "All servers stay up for the whole sweep (not pinned); the load generator drives one at a time, every contender " +
-      "in turn for each connection count, and the sweep repeats. `× native server` divides by the same runtime's own " +
-      "server (`Deno.listen`, `Bun.listen`), `× asyncio` by CPython asyncio at the same connection count.",
-  );
-  out();
-}
+for (const l of serverTables(w5Rows)) out(l);
 if (w5Note) out(cell(w5Note));
 if (w5Note) out();
 out(`## RSS over ${CFG.rssOps.toLocaleString("en")} operations (W1 client, after warm-up)`);
 out();
-out(`| contender | operations | RSS before | RSS after | growth |`);
-out(`| --- | ---: | ---: | ---: | ---: |`);
+out(`| contender | operations | RSS before | RSS after | growth | after a forced collection | growth after it |`);
+out(`| --- | ---: | ---: | ---: | ---: | ---: | ---: |`);
 for (const r of rssRows) out(r);
 out();
 out(`## Micro-benchmarks (ns per operation, in-process loop with warm-up)`);
@@ -672,6 +670,13 @@ console.log("\n" + text);
 // A partial run (--only / --contenders) never overwrites the committed results.
 if (!PARTIAL) {
   writeFileSync(join(BENCH, "RESULTS.md"), text);
+  if (w5Rows.length) {
+    const note = `bench/run.ts${QUICK ? " --quick" : ""}, ${new Date().toISOString().slice(0, 10)}: ${cpuModel}, ` +
+      `${cpus().length} CPUs, load average ${LOAD.split(" ")[1]}; medians of interleaved runs; ` +
+      `solid: this module, dashed: the runtime's own server`;
+    writeFileSync(join(BENCH, "chart.svg"), serverChart(w5Rows, note));
+    sh(DENO, ["fmt", "-q", join(BENCH, "chart.svg")]);
+  }
   // As `deno fmt` lays the tables out, so that `deno fmt --check` stays clean.
   sh(DENO, ["fmt", "-q", join(BENCH, "RESULTS.md")]);
 }

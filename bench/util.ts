@@ -22,6 +22,16 @@ export function rss(): number {
   return Number(readFileSync("/proc/self/statm", "latin1").split(" ")[1]) * 4096;
 }
 
+/** Forces a full garbage collection (`Bun.gc(true)`, or `gc()` under Deno with `--v8-flags=--expose-gc`); false if it cannot. */
+export function collect(): boolean {
+  // deno-lint-ignore no-explicit-any
+  const g = globalThis as any;
+  if (g.Bun) g.Bun.gc(true);
+  else if (typeof g.gc === "function") g.gc();
+  else return false;
+  return true;
+}
+
 /**
  * Runs `fn` repeatedly: a warm-up, then timed batches until `seconds` pass.
  * Returns nanoseconds per call (the best of the batches' medians is not
@@ -74,92 +84,6 @@ export function cell(s: string): string {
   return s.replaceAll("|", "\\|").replace(/\s*\n\s*/g, " ");
 }
 
-/** One line of `bench/w5/run.ts` output. */
-export interface W5Row {
-  contender: string;
-  conns: number;
-  rtps: number;
-  cpu_us_per_rt?: number;
-}
-
-/** The W5 contenders in table order, with their labels and the native server each async one is compared with. */
-export const W5_CONTENDERS: { id: string; label: string; native?: string }[] = [
-  { id: "async-deno", label: "this module's `sock_*`, Deno", native: "deno-native" },
-  { id: "deno-native", label: "`Deno.listen`", native: "deno-native" },
-  { id: "async-bun", label: "this module's `sock_*`, Bun", native: "bun-native" },
-  { id: "bun-native", label: "`Bun.listen`", native: "bun-native" },
-  { id: "asyncio", label: "CPython asyncio `loop.sock_*`" },
-];
-
-/** The W5 rows grouped by connections and contender: every repetition's round trips/s and CPU µs per round trip. */
-export function w5Groups(rows: W5Row[]): Map<number, Map<string, { rtps: number[]; cpu: number[] }>> {
-  const groups = new Map<number, Map<string, { rtps: number[]; cpu: number[] }>>();
-  for (const r of rows) {
-    if (!groups.has(r.conns)) groups.set(r.conns, new Map());
-    const g = groups.get(r.conns)!;
-    if (!g.has(r.contender)) g.set(r.contender, { rtps: [], cpu: [] });
-    g.get(r.contender)!.rtps.push(r.rtps);
-    if (typeof r.cpu_us_per_rt === "number") g.get(r.contender)!.cpu.push(r.cpu_us_per_rt);
-  }
-  return groups;
-}
-
-/**
- * The W5 workload table: per connection count and contender (in that
- * order), the median round trips/s, min–max, × the runtime's native server,
- * × CPython asyncio and, when the rows carry it, the median server CPU time
- * per round trip.
- */
-export function w5Table(rows: W5Row[]): string[] {
-  const groups = w5Groups(rows);
-  const withCpu = rows.some((r) => typeof r.cpu_us_per_rt === "number");
-  const known = W5_CONTENDERS.map((c) => c.id);
-  const order = (ids: string[]) =>
-    [...ids].sort((a, b) => {
-      const ia = known.indexOf(a), ib = known.indexOf(b);
-      return ia >= 0 && ib >= 0 ? ia - ib : ia >= 0 ? -1 : ib >= 0 ? 1 : a.localeCompare(b);
-    });
-  const out: string[] = [];
-  out.push(
-    `| connections | contender | median round trips/s | min–max | × native server | × asyncio |${
-      withCpu ? " server CPU µs / round trip |" : ""
-    }`,
-  );
-  out.push(`| ---: | --- | ---: | ---: | ---: | ---: |${withCpu ? " ---: |" : ""}`);
-  for (const conns of [...groups.keys()].sort((a, b) => a - b)) {
-    const g = groups.get(conns)!;
-    const med = (id: string | undefined) => (id && g.get(id)?.rtps.length ? median(g.get(id)!.rtps) : undefined);
-    for (const id of order([...g.keys()])) {
-      const { rtps, cpu } = g.get(id)!;
-      const spec = W5_CONTENDERS.find((c) => c.id === id);
-      const m = median(rtps);
-      let row = `| ${conns} | ${spec ? spec.label : cell(id)} | ${fmt(m)} | ${fmt(Math.min(...rtps))}–${
-        fmt(Math.max(...rtps))
-      } | ${ratio(m, med(spec?.native))} | ${ratio(m, med("asyncio"))} |`;
-      if (withCpu) row += ` ${cpu.length ? median(cpu).toFixed(1) : "–"} |`;
-      out.push(row);
-    }
-  }
-  return out;
-}
-
-/** The W5 headline at `conns` connections: the async API under Deno and Bun, × native server and × asyncio. */
-export function w5Headline(rows: W5Row[], conns = 100): string[] {
-  const g = w5Groups(rows).get(conns);
-  const med = (id: string) => (g?.get(id)?.rtps.length ? median(g.get(id)!.rtps) : undefined);
-  const out = [
-    `| runtime | median round trips/s | × native server | × CPython asyncio |`,
-    `| --- | ---: | ---: | ---: |`,
-  ];
-  for (const rt of ["deno", "bun"]) {
-    const m = med(`async-${rt}`);
-    out.push(
-      `| ${rt} | ${m === undefined ? "–" : fmt(m)} | ${ratio(m, med(`${rt}-native`))} | ${ratio(m, med("asyncio"))} |`,
-    );
-  }
-  return out;
-}
-
 /**
  * Checks every Markdown table in `lines`: each row has as many cells as its
  * header and no first cell repeats within a table (a sign of rows from two
@@ -178,8 +102,10 @@ export function checkTables(lines: string[]): string[] {
     }
     if (header < 0) {
       header = cells(l);
-      // Rows are keyed by their first cell, or by the first two where the first is a grouping column.
-      keyCols = ["workload", "connections"].includes(l.split("|")[1].trim()) ? 2 : 1;
+      // Rows are keyed by their leading grouping cells (workload, connections, runtime, contender), or the first.
+      const head = l.split("|").slice(1).map((c) => c.trim());
+      const grouping = head.findIndex((c) => !["workload", "connections", "runtime", "contender"].includes(c));
+      keyCols = Math.max(1, grouping < 0 ? head.length : grouping);
       seen = new Set();
       continue;
     }

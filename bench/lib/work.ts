@@ -7,7 +7,7 @@
  */
 
 import * as socket from "../../mod.ts";
-import { args, now, rss } from "../util.ts";
+import { args, collect, now, rss } from "../util.ts";
 
 function recvExact(s: socket.SocketType, n: number): Uint8Array {
   const first = s.recv(n);
@@ -44,7 +44,8 @@ if (mode === "ping") {
       s.sendall(msg);
       recvExact(s, size);
     }
-    out = { rss_before: before, rss_after: rss(), rss_ops: rssOps };
+    const after = rss();
+    out = { rss_before: before, rss_after: after, rss_after_gc: collect() ? rss() : NaN, rss_ops: rssOps };
   }
   let ops = 0, t1 = 0;
   const t0 = now(), end = t0 + secs;

@@ -7,7 +7,7 @@
  */
 
 import { raw } from "./ffi.ts";
-import { args, now, rss } from "../util.ts";
+import { args, collect, now, rss } from "../util.ts";
 
 const { sym, size: sz, errno } = raw;
 const fd = 3;
@@ -66,7 +66,8 @@ if (mode === "ping") {
       sendAll(buf, n, size);
       recvAll(buf, n, size);
     }
-    out = { rss_before: before, rss_after: rss(), rss_ops: rssOps };
+    const after = rss();
+    out = { rss_before: before, rss_after: after, rss_after_gc: collect() ? rss() : NaN, rss_ops: rssOps };
   }
   let ops = 0, t1 = 0;
   const t0 = now(), end = t0 + secs;

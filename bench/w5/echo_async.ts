@@ -1,6 +1,7 @@
 /**
- * W5 contender: an echo server on this module's `sock_*` API (Deno or Bun).
- * Prints its port on the first line of stdout, then serves until killed.
+ * W5/W6 contender: an echo server on this module's `sock_*` API (Deno or
+ * Bun). Prints its port on the first line of stdout, then serves until
+ * killed; `gc` on stdin forces a collection (`control.ts`).
  *
  * @module
  */
@@ -8,6 +9,7 @@
 import * as socket from "../../mod.ts";
 import { setSpin, STATS } from "../../lib/reactor/mod.ts";
 import { setBunCallback } from "../../lib/reactor/bun_handoff.ts";
+import { serveControl } from "./control.ts";
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
 // W5_SPIN: empty polls before the reactor parks (a tuning knob for experiments).
@@ -49,6 +51,7 @@ async function serve(conn: socket.SocketType): Promise<void> {
 }
 
 console.log((srv.getsockname() as [string, number])[1]);
+serveControl();
 for (;;) {
   const [conn] = await socket.sock_accept(srv);
   serve(conn);

@@ -1,9 +1,12 @@
 /**
- * W5 contender: Bun's own TCP server (`Bun.listen`). Prints its port, then
- * echoes until killed.
+ * W5/W6 contender: Bun's own TCP server (`Bun.listen`). Prints its port,
+ * then echoes until killed; `gc` on stdin forces a collection
+ * (`control.ts`).
  *
  * @module
  */
+
+import { serveControl } from "./control.ts";
 
 // deno-lint-ignore no-explicit-any
 const Bun = (globalThis as any).Bun;
@@ -22,3 +25,4 @@ const server = Bun.listen({
   },
 });
 console.log(server.port);
+serveControl();

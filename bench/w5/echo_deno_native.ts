@@ -1,9 +1,11 @@
 /**
- * W5 contender: Deno's own TCP server (`Deno.listen`). Prints its port,
- * then echoes until killed.
+ * W5/W6 contender: Deno's own TCP server (`Deno.listen`). Prints its port,
+ * then echoes until killed; `gc` on stdin forces a collection (`control.ts`).
  *
  * @module
  */
+
+import { serveControl } from "./control.ts";
 
 const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
 console.log((listener.addr as Deno.NetAddr).port);
@@ -29,4 +31,5 @@ async function serve(conn: Deno.TcpConn): Promise<void> {
   }
 }
 
+serveControl();
 for await (const conn of listener) serve(conn);

@@ -1,16 +1,25 @@
 /**
- * W5: echo servers under load. Every contender serves 64-byte round trips
- * over N connections from one C load generator (`loadgen.c`, compiled here
- * with `cc` into a temporary directory), for N in 1, 100, 1000 and, where
- * the descriptor limit allows, 10000. Runs are interleaved (each N visits
- * every contender in turn) and the whole sweep repeats three times. Prints
- * one JSON line per run: `{"contender", "conns", "rtps"}`.
+ * W5–W7: servers under load from one C load generator (`loadgen.c`,
+ * compiled here with `cc` into a temporary directory).
  *
- * Contenders: this module's `sock_*` API under Deno and Bun, `Deno.listen`,
- * `Bun.listen`, and CPython asyncio's `loop.sock_*`. A runtime or tool that
- * is missing is skipped with a note on stderr.
+ * - W5: echo of 64-byte round trips over N connections (1, 10, 100, 1,000).
+ * - W6: a connection per request: 50 loops of connect, 64-byte request,
+ *   reply, close. The figure of merit is the server's CPU time per
+ *   connection, since the load generator saturates first.
+ * - W7: HTTP/1.1 keep-alive, one small GET in flight on each of N
+ *   connections, against `Deno.serve` and `Bun.serve`.
  *
- *   deno run -A bench/w5/run.ts [--seconds 1.5] [--reps 3] [--conns 1,100,1000,10000]
+ * Every run starts a fresh server pinned to CPU 0 (the load generator goes
+ * to CPU 1 when there is one), forces a full collection (`gc` on its stdin,
+ * see `control.ts`) and reads its RSS, runs the load, reads its peak RSS
+ * (`VmHWM`) and CPU time, forces a collection again and reads the final
+ * RSS. Runs are interleaved: each repetition visits, for every workload and
+ * connection count, every contender in a rotated order. Prints one JSON line
+ * per run (`W5Result`). A runtime or tool that is missing is skipped with a
+ * note on stderr.
+ *
+ *   deno run -A bench/w5/run.ts [--quick] [--seconds 1] [--reps 3] [--conns 1,10,100,1000]
+ *                               [--http-conns 10,100] [--workloads W5,W6,W7] [--contenders async-deno,bun-native]
  *
  * @module
  */
@@ -19,14 +28,24 @@ const HERE = new URL(".", import.meta.url).pathname;
 
 /** One measurement. */
 export interface W5Result {
+  /** `W5` (echo), `W6` (connection per request) or `W7` (HTTP keep-alive). */
+  workload: string;
   /** Which server. */
   contender: string;
-  /** Concurrent connections. */
+  /** Concurrent connections (W6: concurrent connect–request–close loops). */
   conns: number;
-  /** Round trips per second. */
-  rtps: number;
-  /** The server's CPU time (all threads, user + system) per round trip, in microseconds; absent where unknown. */
-  cpu_us_per_rt?: number;
+  /** Operations per second: round trips (W5), connections (W6), requests (W7). */
+  rate: number;
+  /** The server's CPU time (all threads, user + system) per operation, in microseconds; absent where unknown. */
+  cpu_us?: number;
+  /** The server's RSS after a forced collection before the load, in bytes. */
+  rss_base?: number;
+  /** The server's peak RSS (`VmHWM`) at the end of the load, in bytes. */
+  rss_peak?: number;
+  /** The server's RSS after a forced collection once the load ended, in bytes. */
+  rss_final?: number;
+  /** Failed connects seen by the load generator. */
+  errors?: number;
 }
 
 /** A process's CPU time so far (user + system, all threads), in seconds, from /proc (Linux); NaN elsewhere. */
@@ -41,9 +60,20 @@ function cpuSeconds(pid: number): number {
   }
 }
 
+/** A field of /proc/PID/status in bytes (`VmRSS`, `VmHWM`); undefined where unknown. */
+function memory(pid: number, field: string): number | undefined {
+  try {
+    const m = Deno.readTextFileSync(`/proc/${pid}/status`).match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 interface Contender {
   name: string;
-  cmd: string[];
+  /** The server for each workload. */
+  cmd: Record<string, string[]>;
 }
 
 function which(cmd: string): boolean {
@@ -63,56 +93,164 @@ function hardFdLimit(): number {
 }
 
 function contenders(): Contender[] {
-  const deno = Deno.execPath();
+  const deno = [Deno.execPath(), "run", "-A", "--v8-flags=--expose-gc"];
+  const both = (run: string[], echo: string, http: string) => ({
+    W5: [...run, `${HERE}${echo}`],
+    W6: [...run, `${HERE}${echo}`],
+    W7: [...run, `${HERE}${http}`],
+  });
   const list: Contender[] = [
-    { name: "async-deno", cmd: [deno, "run", "-A", `${HERE}echo_async.ts`] },
-    { name: "deno-native", cmd: [deno, "run", "-A", `${HERE}echo_deno_native.ts`] },
+    { name: "async-deno", cmd: both(deno, "echo_async.ts", "http_async.ts") },
+    { name: "deno-native", cmd: both(deno, "echo_deno_native.ts", "http_deno_native.ts") },
   ];
   if (which("bun")) {
-    list.push({ name: "async-bun", cmd: ["bun", `${HERE}echo_async.ts`] });
-    list.push({ name: "bun-native", cmd: ["bun", `${HERE}echo_bun_native.ts`] });
+    list.push({ name: "async-bun", cmd: both(["bun"], "echo_async.ts", "http_async.ts") });
+    list.push({ name: "bun-native", cmd: both(["bun"], "echo_bun_native.ts", "http_bun_native.ts") });
   } else console.error("w5: bun not found, its contenders are skipped");
-  if (which("python3")) list.push({ name: "asyncio", cmd: ["python3", `${HERE}echo_asyncio.py`] });
-  else console.error("w5: python3 not found, asyncio is skipped");
+  if (which("python3")) {
+    const py = ["python3", `${HERE}echo_asyncio.py`];
+    list.push({ name: "asyncio", cmd: { W5: py, W6: py, W7: [...py, "http"] } });
+  } else console.error("w5: python3 not found, asyncio is skipped");
   return list;
 }
 
-/** Runs `cmd` with the soft descriptor limit raised to the hard one. */
-function spawn(cmd: string[], stdout: "piped" | "null"): Deno.ChildProcess {
+/** The CPUs for the server and the load generator: 0 and 1 when there are two and `taskset` exists. */
+function pinning(): [string[], string[]] {
+  if (navigator.hardwareConcurrency < 2 || !which("taskset")) return [[], []];
+  return [["taskset", "-c", "0"], ["taskset", "-c", "1"]];
+}
+
+/** Runs `cmd` with the soft descriptor limit raised to the hard one (the process keeps the shell's pid). */
+function spawn(pin: string[], cmd: string[], stdin: "piped" | "null"): Deno.ChildProcess {
   const quoted = cmd.map((a) => `'${a.replaceAll("'", `'\\''`)}'`).join(" ");
-  return new Deno.Command("sh", {
-    args: ["-c", `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${quoted}`],
-    stdout,
+  return new Deno.Command(pin[0] ?? "sh", {
+    args: [
+      ...pin.slice(1),
+      ...(pin.length ? ["sh"] : []),
+      "-c",
+      `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec ${quoted}`,
+    ],
+    stdout: "piped",
     stderr: "inherit",
-    stdin: "null",
+    stdin,
   }).spawn();
 }
 
-async function firstLine(child: Deno.ChildProcess): Promise<string> {
-  const reader = child.stdout.getReader();
-  let text = "";
-  const dec = new TextDecoder();
-  while (!text.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error("server exited before printing its port");
-    text += dec.decode(value);
+/** A running server: its process and a reader of its stdout lines. */
+class Server {
+  readonly child: Deno.ChildProcess;
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #text = "";
+  #dec = new TextDecoder();
+
+  constructor(pin: string[], cmd: string[]) {
+    this.child = spawn(pin, cmd, "piped");
+    this.#reader = this.child.stdout.getReader();
+    this.#writer = this.child.stdin.getWriter();
   }
-  reader.releaseLock();
-  return text.split("\n")[0].trim();
+
+  /** The next line of its stdout. */
+  async line(): Promise<string> {
+    while (!this.#text.includes("\n")) {
+      const { value, done } = await this.#reader.read();
+      if (done) throw new Error("server exited");
+      this.#text += this.#dec.decode(value);
+    }
+    const i = this.#text.indexOf("\n");
+    const l = this.#text.slice(0, i).trim();
+    this.#text = this.#text.slice(i + 1);
+    return l;
+  }
+
+  /** Forces a full collection in the server; its RSS after it. */
+  async collect(): Promise<number | undefined> {
+    await this.#writer.write(new TextEncoder().encode("gc\n"));
+    const answer = await this.line();
+    if (answer !== "gc") throw new Error(`server could not collect: ${answer}`);
+    return memory(this.child.pid, "VmRSS");
+  }
+
+  async stop(): Promise<void> {
+    try {
+      this.child.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+    await this.#writer.close().catch(() => {});
+    await this.#reader.cancel().catch(() => {});
+    await this.child.status;
+  }
+}
+
+/** Options of a sweep. */
+export interface W5Options {
+  /** Timed seconds of each run (after the load generator's warm-up). */
+  seconds?: number;
+  /** Repetitions of the whole sweep. */
+  reps?: number;
+  /** Connection counts for W5. */
+  conns?: number[];
+  /** Connection counts for W7. */
+  httpConns?: number[];
+  /** Concurrent loops for W6. */
+  loops?: number;
+  /** Which workloads. */
+  workloads?: string[];
+  /** Which contenders (all when absent). */
+  only?: string[];
+}
+
+/** One run: a fresh server, memory and CPU around one load generator run. */
+async function once(
+  loadgen: string,
+  pins: [string[], string[]],
+  c: Contender,
+  workload: string,
+  n: number,
+  seconds: number,
+): Promise<W5Result> {
+  const server = new Server(pins[0], c.cmd[workload]);
+  try {
+    const port = Number(await server.line());
+    const base = await server.collect();
+    const { pid } = server.child;
+    const cpu0 = cpuSeconds(pid);
+    const mode = { W5: "echo", W6: "conn", W7: "http" }[workload]!;
+    const gen = spawn(pins[1], [loadgen, mode, String(port), String(n), String(seconds)], "null");
+    const [out, status] = [await new Response(gen.stdout).text(), await gen.status];
+    if (!status.success) throw new Error(`the load generator failed`);
+    const cpu = cpuSeconds(pid) - cpu0;
+    const peak = memory(pid, "VmHWM");
+    const final = await server.collect();
+    const { rate, ops, errors } = JSON.parse(out);
+    const r: W5Result = { workload, contender: c.name, conns: n, rate };
+    // CPU over the whole load generator run (connect, warm-up, timed part) divided by every operation made.
+    if (Number.isFinite(cpu) && ops > 0) r.cpu_us = Math.round(cpu / ops * 1e7) / 10;
+    Object.assign(r, { rss_base: base, rss_peak: peak, rss_final: final });
+    if (errors) r.errors = errors;
+    return r;
+  } finally {
+    await server.stop();
+  }
 }
 
 /** Runs the sweep, printing each result as a JSON line; returns them all. */
-export async function runW5(
-  opts: { seconds?: number; reps?: number; conns?: number[] } = {},
-): Promise<W5Result[]> {
-  const seconds = opts.seconds ?? 1.5;
+export async function runW5(opts: W5Options = {}): Promise<W5Result[]> {
+  const seconds = opts.seconds ?? 1;
   const reps = opts.reps ?? 3;
   const limit = hardFdLimit();
-  const conns = (opts.conns ?? [1, 100, 1000, 10000]).filter((n) => {
+  const conns = (opts.conns ?? [1, 10, 100, 1000]).filter((n) => {
     if (n + 256 <= limit) return true;
     console.error(`w5: ${n} connections skipped: the descriptor limit is ${limit}`);
     return false;
   });
+  const workloads = opts.workloads ?? ["W5", "W6", "W7"];
+  const plan: [string, number][] = [
+    ...(workloads.includes("W5") ? conns.map((n): [string, number] => ["W5", n]) : []),
+    ...(workloads.includes("W6") ? [["W6", opts.loops ?? 50] as [string, number]] : []),
+    ...(workloads.includes("W7") ? (opts.httpConns ?? [10, 100]).map((n): [string, number] => ["W7", n]) : []),
+  ];
   if (!which("cc")) {
     console.error("w5: no C compiler (cc): skipped");
     return [];
@@ -122,46 +260,25 @@ export async function runW5(
   const cc = new Deno.Command("cc", { args: ["-O2", "-o", loadgen, `${HERE}loadgen.c`], stderr: "inherit" })
     .outputSync();
   if (!cc.success) throw new Error("w5: cannot compile loadgen.c");
-
-  const servers: { c: Contender; child: Deno.ChildProcess; port: number }[] = [];
+  const pins = pinning();
+  const list = contenders().filter((c) => !opts.only || opts.only.includes(c.name));
   const results: W5Result[] = [];
   try {
-    for (const c of contenders()) {
-      const child = spawn(c.cmd, "piped");
-      servers.push({ c, child, port: Number(await firstLine(child)) });
-    }
     for (let rep = 0; rep < reps; rep++) {
-      for (const n of conns) {
-        for (const { c, port, child: { pid } } of servers) {
-          const cpu0 = cpuSeconds(pid);
-          const out = await new Deno.Command("sh", {
-            args: ["-c", `ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec '${loadgen}' ${port} ${n} ${seconds}`],
-            stdout: "piped",
-            stderr: "inherit",
-          }).output();
-          if (!out.success) {
-            console.error(`w5: ${c.name} with ${n} connections failed`);
-            continue;
+      for (const [k, [workload, n]] of plan.entries()) {
+        for (let i = 0; i < list.length; i++) {
+          const c = list[(i + rep + k) % list.length];
+          try {
+            const r = await once(loadgen, pins, c, workload, n, seconds);
+            results.push(r);
+            console.log(JSON.stringify(r));
+          } catch (e) {
+            console.error(`w5: ${workload} ${c.name} with ${n} connections failed: ${(e as Error).message}`);
           }
-          const cpu = cpuSeconds(pid) - cpu0;
-          const { rtps, rts } = JSON.parse(new TextDecoder().decode(out.stdout));
-          const r: W5Result = { contender: c.name, conns: n, rtps };
-          // CPU over the whole loadgen run (connect, warm-up, timed part) divided by all round trips made.
-          if (Number.isFinite(cpu) && rts > 0) r.cpu_us_per_rt = Math.round(cpu / rts * 1e7) / 10;
-          results.push(r);
-          console.log(JSON.stringify(r));
         }
       }
     }
   } finally {
-    for (const { child } of servers) {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      await child.status;
-    }
     Deno.removeSync(dir, { recursive: true });
   }
   return results;
@@ -172,19 +289,23 @@ if (import.meta.main) {
     const i = Deno.args.indexOf(`--${name}`);
     return i >= 0 ? Deno.args[i + 1] : undefined;
   };
+  const quick = Deno.args.includes("--quick");
   const results = await runW5({
-    seconds: arg("seconds") ? Number(arg("seconds")) : undefined,
-    reps: arg("reps") ? Number(arg("reps")) : undefined,
-    conns: arg("conns")?.split(",").map(Number),
+    seconds: arg("seconds") ? Number(arg("seconds")) : quick ? 0.3 : undefined,
+    reps: arg("reps") ? Number(arg("reps")) : quick ? 1 : undefined,
+    conns: arg("conns")?.split(",").map(Number) ?? (quick ? [1, 10, 100, 1000] : undefined),
+    httpConns: arg("http-conns")?.split(",").map(Number) ?? (quick ? [100] : undefined),
+    workloads: arg("workloads")?.split(","),
+    only: arg("contenders")?.split(","),
   });
-  // The median of each contender and connection count, to stderr.
+  // The median of each workload, contender and connection count, to stderr.
   const groups = new Map<string, number[]>();
   for (const r of results) {
-    const k = `${r.contender} ${r.conns}`;
-    groups.set(k, [...(groups.get(k) ?? []), r.rtps]);
+    const k = `${r.workload} ${r.contender} ${r.conns}`;
+    groups.set(k, [...(groups.get(k) ?? []), r.rate]);
   }
   for (const [k, v] of groups) {
     v.sort((a, b) => a - b);
-    console.error(`w5 median: ${k.padEnd(20)} ${Math.round(v[v.length >> 1])}`);
+    console.error(`w5 median: ${k.padEnd(24)} ${Math.round(v[v.length >> 1])}`);
   }
 }
