@@ -375,7 +375,7 @@ function item(v: unknown, fn: string): [number, number, unknown] {
  * @throws {OverflowError} When a number is out of its C type's range.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * s.bind(["127.0.0.1", 0]);
  * const anc = socket.encode_ancdata([
@@ -421,7 +421,7 @@ function decodeOrBytes(codec: ItemCodec, data: Uint8Array): AncillaryValue | Uin
  * @throws {TypeError} When an item is not a 3-element array with bytes data.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * s.bind(["127.0.0.1", 0]);
  * s.setsockopt(socket.IPPROTO_IP, socket.IP_PKTINFO, 1);

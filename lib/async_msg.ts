@@ -153,7 +153,7 @@ async function attempt<T>(call: Call, writing: boolean, once: () => T): Promise<
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
  * a.setblocking(false);
  * b.setblocking(false);
@@ -196,7 +196,7 @@ export async function sock_sendmsg(
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -236,7 +236,7 @@ export async function sock_recvmsg(
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -278,7 +278,7 @@ export async function sock_recvmsg_into(
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * a.setblocking(false);
  * b.setblocking(false);
@@ -323,7 +323,7 @@ export async function sock_send_fds(
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * a.setblocking(false);
  * b.setblocking(false);

@@ -670,7 +670,7 @@ async function receiveAsync<T>(
  * @throws {ValueError} When the socket is not non-blocking (the promise rejects).
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * rx.bind(["127.0.0.1", 0]);
  * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
@@ -716,7 +716,7 @@ export async function sock_sendmmsg(
  * @returns `[data, ancdata, msg_flags, address]` for each datagram.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * rx.bind(["127.0.0.1", 0]);
  * rx.setblocking(false);
@@ -752,7 +752,7 @@ export async function sock_recvmmsg(
  * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram; datagram `i` is in `buffers[i]`.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * rx.bind(["127.0.0.1", 0]);
  * rx.setblocking(false);

@@ -1040,7 +1040,7 @@ export class SocketType implements Disposable {
    * @returns The number of messages sent: the first ones, fewer when the send buffer fills.
    * @example
    * ```ts
-   * import * as socket from "./mod.ts";
+   * import * as socket from "@pysocket/socket";
    * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
    * rx.bind(["127.0.0.1", 0]);
    * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
@@ -1066,7 +1066,7 @@ export class SocketType implements Disposable {
    * @returns `[data, ancdata, msg_flags, address]` for each datagram, as {@linkcode recvmsg} returns them.
    * @example
    * ```ts
-   * import * as socket from "./mod.ts";
+   * import * as socket from "@pysocket/socket";
    * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
    * rx.bind(["127.0.0.1", 0]);
    * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
@@ -1088,7 +1088,7 @@ export class SocketType implements Disposable {
    * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram received.
    * @example
    * ```ts
-   * import * as socket from "./mod.ts";
+   * import * as socket from "@pysocket/socket";
    * using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
    * rx.bind(["127.0.0.1", 0]);
    * using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);

@@ -85,7 +85,7 @@ function adopt(count: number): SocketType[] {
  * @throws {OSError} When a passed descriptor is not a socket (`ENOTSOCK`).
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * for (const [sock, name] of socket.listen_fds_with_names(true)) {
  *   console.log(name, socket.SocketKind[sock.type], sock.getsockname());
  * }
@@ -113,7 +113,7 @@ export function listen_fds_with_names(unset_environment?: boolean): [SocketType,
  * @throws {OSError} When a passed descriptor is not a socket (`ENOTSOCK`).
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [server] = socket.listen_fds();
  * if (server) {
  *   const [conn] = server.accept();
@@ -148,7 +148,7 @@ function notifyAddress(name: string): string {
  * @throws {OSError} When the socket cannot be reached (`ENOENT`, `ECONNREFUSED`, …).
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * // ... open listeners, load configuration ...
  * socket.sd_notify("READY=1\nSTATUS=Serving");
  * ```

@@ -123,7 +123,7 @@ function unsupported(what: string): OSError {
  * @throws {OSError} When the socket is closed (`EBADF`), not TCP (`EOPNOTSUPP`), or the platform has no `TCP_INFO`.
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * using server = socket.create_server(["127.0.0.1", 0]);
  * using client = socket.create_connection(server.getsockname() as [string, number]);
  * const info = socket.tcp_info(client);
@@ -152,7 +152,7 @@ export function tcp_info(sock: SocketType): TcpInfo {
  * @throws {OSError} When the socket is closed (`EBADF`), or the platform has no `SO_PEERCRED` (macOS).
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * const [a, b] = socket.socketpair();
  * const [pid] = socket.peercred(a);
  * console.assert(pid > 0);
