@@ -72,6 +72,8 @@ function named<T extends typeof OSError>(cls: T, name: string): T {
 
 /** An operation would block on a non-blocking socket (EAGAIN, EWOULDBLOCK, EALREADY, EINPROGRESS). */
 export class BlockingIOError extends OSError {}
+/** A child process operation failed (ECHILD). */
+export class ChildProcessError extends OSError {}
 /** Base class of the connection errors. */
 export class ConnectionError extends OSError {}
 /** Writing to a pipe or socket whose other end is closed (EPIPE, ESHUTDOWN). */
@@ -115,6 +117,7 @@ export class gaierror extends OSError {}
 for (
   const [cls, name] of [
     [BlockingIOError, "BlockingIOError"],
+    [ChildProcessError, "ChildProcessError"],
     [ConnectionError, "ConnectionError"],
     [BrokenPipeError, "BrokenPipeError"],
     [ConnectionAbortedError, "ConnectionAbortedError"],
@@ -140,6 +143,7 @@ const SUBCLASS = new Map<number, typeof OSError>(
     ["EWOULDBLOCK", BlockingIOError],
     ["EALREADY", BlockingIOError],
     ["EINPROGRESS", BlockingIOError],
+    ["ECHILD", ChildProcessError],
     ["EPIPE", BrokenPipeError],
     ["ESHUTDOWN", BrokenPipeError],
     ["ECONNABORTED", ConnectionAbortedError],

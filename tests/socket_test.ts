@@ -684,6 +684,16 @@ describe("create_connection, create_server, has_dualstack_ipv6", () => {
     assert.ok(agg.errors[0] instanceof socket.ConnectionRefusedError);
   });
 
+  test("create_server(reuse_port=True) sets SO_REUSEPORT, and two servers share the port", () => {
+    using a = socket.create_server(["127.0.0.1", 0], { reuse_port: true });
+    assert.notEqual(a.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT), 0);
+    const [, port] = a.getsockname() as [string, number];
+    using b = socket.create_server(["127.0.0.1", port], { reuse_port: true });
+    assert.deepEqual(b.getsockname(), ["127.0.0.1", port]);
+    using c = socket.create_server(["127.0.0.1", 0]);
+    assert.equal(c.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT), 0);
+  });
+
   test("create_server names the address when bind fails", () => {
     using a = socket.create_server(["127.0.0.1", 0]);
     const [, port] = a.getsockname() as [string, number];

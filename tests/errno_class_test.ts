@@ -1,0 +1,119 @@
+/**
+ * The errno -> exception class mapping (PEP 3151), against python3: for
+ * every errno from 1 to 133 that the platform defines, the class of
+ * `OSError(errno, "x")` in CPython must be the class of our
+ * `new OSError(errno, "x")` and of `osErrorFrom(errno)`, which also carries
+ * libc's text, as `os.strerror` does. A live EPIPE, written on a Unix
+ * socket whose peer has gone, is BrokenPipeError with errno EPIPE.
+ *
+ * @module
+ */
+
+import { describe, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as socket from "../mod.ts";
+import { SYS } from "../ffi/gen/mod.ts";
+import { osErrorFrom } from "../lib/errors.ts";
+import { bytes, raises } from "./helpers.ts";
+import { unavailable } from "./oracle.ts";
+
+/** `[errno, class name, os.strerror(errno)]` for every errno 1..133 python3 knows here. */
+function pythonTable(): [number, string, string][] {
+  const script = `
+import errno, json, os
+print(json.dumps([[e, type(OSError(e, "x")).__name__, os.strerror(e)]
+                  for e in sorted(errno.errorcode) if 1 <= e <= 133]))`;
+  const r = spawnSync("python3", ["-c", script], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Our exception classes by Python name. */
+const CLASSES = new Map<string, typeof socket.OSError>(
+  Object.entries(socket).filter(([, v]) => v === socket.OSError || (v as { prototype?: unknown })?.prototype instanceof socket.OSError)
+    .map(([, v]) => [(v as typeof socket.OSError).prototype.name, v as typeof socket.OSError]),
+);
+
+/** The PEP 3151 rows, written out, for machines without python3. */
+const PEP3151: [string, string][] = [
+  ["EAGAIN", "BlockingIOError"],
+  ["EALREADY", "BlockingIOError"],
+  ["EINPROGRESS", "BlockingIOError"],
+  ["EPIPE", "BrokenPipeError"],
+  ["ESHUTDOWN", "BrokenPipeError"],
+  ["ECONNABORTED", "ConnectionAbortedError"],
+  ["ECONNREFUSED", "ConnectionRefusedError"],
+  ["ECONNRESET", "ConnectionResetError"],
+  ["EEXIST", "FileExistsError"],
+  ["ENOENT", "FileNotFoundError"],
+  ["EINTR", "InterruptedError"],
+  ["EISDIR", "IsADirectoryError"],
+  ["ENOTDIR", "NotADirectoryError"],
+  ["EACCES", "PermissionError"],
+  ["EPERM", "PermissionError"],
+  ["ESRCH", "ProcessLookupError"],
+  ["ETIMEDOUT", "TimeoutError"],
+  ["ECHILD", "ChildProcessError"],
+  ["ENOTCONN", "OSError"],
+  ["EBADF", "OSError"],
+  ["EADDRINUSE", "OSError"],
+];
+
+/** Asserts that `e` is exactly the class `name` (not a subclass of it), with `errno`. */
+function isExactly(e: unknown, name: string, errno: number, where: string): void {
+  assert.ok(e instanceof socket.OSError, `${where}: not an OSError: ${e}`);
+  assert.equal(e.name, name, `${where}: class`);
+  const cls = CLASSES.get(name);
+  assert.ok(cls, `${where}: ${name} is not exported`);
+  assert.equal(Object.getPrototypeOf(e), cls.prototype, `${where}: prototype of ${name}`);
+  assert.equal(e.errno, errno, `${where}: errno`);
+}
+
+describe("errno -> exception class (PEP 3151)", () => {
+  test("new OSError(errno, 'x') and osErrorFrom(errno) have CPython's class for every errno 1..133", (t) => {
+    const why = unavailable();
+    if (why !== null) {
+      console.log(`skipped: ${why}`);
+      return t.skip(why);
+    }
+    const table = pythonTable();
+    assert.ok(table.length >= 100, `python3 listed only ${table.length} errnos`);
+    for (const [errno, name, strerror] of table) {
+      assert.ok(CLASSES.has(name), `errno ${errno}: ${name} is not exported`);
+      const ours = name;
+      const made = new socket.OSError(errno, "x");
+      isExactly(made, ours, errno, `new OSError(${errno}, "x")`);
+      assert.equal(made.strerror, "x");
+      assert.equal(String(made), `[Errno ${errno}] x`);
+      const from = osErrorFrom(errno);
+      isExactly(from, ours, errno, `osErrorFrom(${errno})`);
+      assert.equal(from.strerror, strerror, `osErrorFrom(${errno}).strerror`);
+      assert.equal(String(from), `[Errno ${errno}] ${strerror}`);
+    }
+  });
+
+  test("the PEP 3151 rows, without python3", () => {
+    for (const [name, cls] of PEP3151) {
+      const errno = SYS[name];
+      assert.ok(errno !== undefined, `${name} is not in the generated table`);
+      isExactly(new socket.OSError(errno, "x"), cls, errno, name);
+      isExactly(osErrorFrom(errno), cls, errno, `osErrorFrom(${name})`);
+    }
+  });
+
+  test("a subclass constructed directly keeps its class, whatever the errno", () => {
+    isExactly(new socket.ConnectionResetError(SYS.EPIPE, "x"), "ConnectionResetError", SYS.EPIPE, "reset/EPIPE");
+    isExactly(new socket.OSError("plain"), "OSError", null as unknown as number, "message only");
+  });
+
+  test("EPIPE from send() on a Unix stream whose peer closed is BrokenPipeError with errno EPIPE", () => {
+    const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM);
+    using _a = a;
+    b.close();
+    const e = raises(socket.BrokenPipeError, () => a.send(bytes("x")), { errno: SYS.EPIPE });
+    assert.equal(e.name, "BrokenPipeError");
+    assert.ok(!(e instanceof socket.ConnectionResetError));
+    raises(socket.BrokenPipeError, () => a.sendall(bytes("more")), { errno: SYS.EPIPE });
+  });
+});
