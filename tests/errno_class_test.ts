@@ -31,7 +31,9 @@ print(json.dumps([[e, type(OSError(e, "x")).__name__, os.strerror(e)]
 
 /** Our exception classes by Python name. */
 const CLASSES = new Map<string, typeof socket.OSError>(
-  Object.entries(socket).filter(([, v]) => v === socket.OSError || (v as { prototype?: unknown })?.prototype instanceof socket.OSError)
+  Object.entries(socket).filter(([, v]) =>
+    v === socket.OSError || (v as { prototype?: unknown })?.prototype instanceof socket.OSError
+  )
     .map(([, v]) => [(v as typeof socket.OSError).prototype.name, v as typeof socket.OSError]),
 );
 

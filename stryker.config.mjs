@@ -1,0 +1,42 @@
+// Mutation testing with StrykerJS (`npm run mutate`, on demand, not in CI).
+//
+// Stryker's command runner runs the whole command once per mutant, so each
+// group of mutated files gets its own small, fast test set: one entry file
+// under tests/mutation/ that imports the relevant test files into ONE Deno
+// isolate (one runtime start per mutant), run with --fail-fast so a killed
+// mutant stops at its first failing test. Pick the group with MUTATE_GROUP
+// (addr, errors, sock_call, socket, msg); `npm run mutate` runs them all in
+// turn. Reports: reports/mutation/<group>.{html,json}. See tests/README.md.
+import process from "node:process";
+
+const GROUPS = {
+  addr: ["lib/addr/**/*.ts"],
+  errors: ["lib/errors.ts"],
+  sock_call: ["lib/sock_call.ts"],
+  socket: ["lib/socket.ts"],
+  msg: ["lib/msg.ts"],
+};
+
+const group = process.env.MUTATE_GROUP ?? "errors";
+if (!(group in GROUPS)) throw new Error(`MUTATE_GROUP must be one of ${Object.keys(GROUPS).join(", ")}`);
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "command",
+  commandRunner: {
+    command: `node_modules/.bin/deno test -A --no-check --fail-fast tests/mutation/${group}.ts`,
+  },
+  mutate: process.env.MUTATE_FILES ? process.env.MUTATE_FILES.split(",") : GROUPS[group],
+  // The machine is shared: at most two runtimes at once.
+  concurrency: Number(process.env.MUTATE_CONCURRENCY ?? 2),
+  coverageAnalysis: "off",
+  timeoutMS: 30000,
+  timeoutFactor: 2,
+  incremental: true,
+  incrementalFile: `reports/mutation/${group}.incremental.json`,
+  reporters: ["clear-text", "progress", "html", "json"],
+  htmlReporter: { fileName: `reports/mutation/${group}.html` },
+  jsonReporter: { fileName: `reports/mutation/${group}.json` },
+  ignorePatterns: ["bench/out", "reports", "*.log"],
+  cleanTempDir: true,
+};
