@@ -24,7 +24,7 @@ import { closeSync, openSync, readdirSync } from "node:fs";
 import * as socket from "../mod.ts";
 import { libc } from "../ffi/mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
-import { hasIPv6Loopback } from "./helpers.ts";
+import { countCalls, countCallsAsync, hasIPv6Loopback } from "./helpers.ts";
 
 const IPV6 = hasIPv6Loopback(socket);
 /** A regular file for the sendfile rows (Python's `F`); closed by the last test. */
@@ -1213,45 +1213,6 @@ const PURE = new Set([
 ]);
 
 const calls: string[] = [];
-const lib = libc as unknown as Record<string, unknown>;
-
-/** Runs `fn` with every C function counted. */
-function counting<T>(fn: () => T): T {
-  const saved: [string, (...a: unknown[]) => unknown][] = [];
-  for (const [k, v] of Object.entries(lib)) {
-    if (typeof v !== "function") continue;
-    const f = v as (...a: unknown[]) => unknown;
-    saved.push([k, f]);
-    lib[k] = (...a: unknown[]) => {
-      calls.push(k);
-      return f(...a);
-    };
-  }
-  try {
-    return fn();
-  } finally {
-    for (const [k, f] of saved) lib[k] = f;
-  }
-}
-
-/** Runs the async `fn` with every C function counted until it settles. */
-async function countingAsync(fn: () => Promise<void>): Promise<void> {
-  const saved: [string, (...a: unknown[]) => unknown][] = [];
-  for (const [k, v] of Object.entries(lib)) {
-    if (typeof v !== "function") continue;
-    const f = v as (...a: unknown[]) => unknown;
-    saved.push([k, f]);
-    lib[k] = (...a: unknown[]) => {
-      calls.push(k);
-      return f(...a);
-    };
-  }
-  try {
-    await fn();
-  } finally {
-    for (const [k, f] of saved) lib[k] = f;
-  }
-}
 
 function fdCount(): number {
   return readdirSync("/proc/self/fd").length;
@@ -1364,7 +1325,7 @@ describe("every bad input raises CPython's class, before any system call, leakin
       let result: unknown;
       if (c.async) {
         // The promise must reject; the counters stay in place until it settles.
-        await countingAsync(async () => {
+        await countCallsAsync(calls, async () => {
           let p: unknown;
           try {
             p = c.run(fx);
@@ -1379,7 +1340,7 @@ describe("every bad input raises CPython's class, before any system call, leakin
           }
         });
       } else {
-        counting(() => {
+        countCalls(calls, () => {
           try {
             result = c.run(fx);
           } catch (e) {

@@ -344,12 +344,19 @@ describe("families this kernel may lack (live part skipped when absent)", () => 
     assert.deepEqual(dissectCanFrame(tx.recv(LAYOUT.SIZEOF_CAN_FRAME)), [0x01, 3, new Uint8Array([1, 2, 3])]);
   });
 
-  test("AF_TIPC: SOCK_RDM socket binds a name sequence", (t) => {
+  test("AF_TIPC: SOCK_RDM socket bound to a name sequence receives what is sent to a name in it", (t) => {
     const s = probe(socket.AF_TIPC, socket.SOCK_RDM);
     if (typeof s === "string") return skip(t, `AF_TIPC: ${s}`);
-    using sock = s;
-    // As CPython's TIPCTest: bind (TIPC_ADDR_NAMESEQ, TIPC_STYPE, lower, upper).
-    sock.bind([socket.TIPC_ADDR_NAMESEQ, 2037, 20, 20]);
+    using srv = s;
+    // As CPython's TIPCTest.testRDM: bind (TIPC_ADDR_NAMESEQ, TIPC_STYPE, lower, upper), send to a name in it.
+    srv.bind([socket.TIPC_ADDR_NAMESEQ, 2037, 20, 30]);
+    assert.equal((srv.getsockname() as number[])[0], socket.TIPC_ADDR_ID);
+    using cli = socket.socket(socket.AF_TIPC, socket.SOCK_RDM);
+    cli.sendto(new TextEncoder().encode("tipc"), [socket.TIPC_ADDR_NAME, 2037, 25, 0]);
+    srv.settimeout(10);
+    const [data, from] = srv.recvfrom(64);
+    assert.equal(new TextDecoder().decode(data), "tipc");
+    assert.deepEqual(from, cli.getsockname());
   });
 
   test("AF_ALG: a sha256 hash socket digests 'abc'", (t) => {

@@ -10,6 +10,7 @@ import * as assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { libc } from "../ffi/mod.ts";
 
 /** `"deno"` or `"bun"`. */
 export const RUNTIME: "deno" | "bun" = "Bun" in globalThis ? "bun" : "deno";
@@ -105,4 +106,45 @@ export function peer(job: PeerJob): Promise<{ done: Promise<Record<string, unkno
 export function fnv1a(b: Uint8Array, h = 0x811c9dc5): number {
   for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193) >>> 0;
   return h;
+}
+
+/** Wraps every function of the bound C library so that each call appends its name to `calls`; returns the undo. */
+function countLibc(calls: string[]): () => void {
+  const lib = libc as unknown as Record<string, unknown>;
+  const saved: [string, (...a: unknown[]) => unknown][] = [];
+  for (const [k, v] of Object.entries(lib)) {
+    if (typeof v !== "function") continue;
+    const f = v as (...a: unknown[]) => unknown;
+    saved.push([k, f]);
+    lib[k] = (...a: unknown[]) => {
+      calls.push(k);
+      return f(...a);
+    };
+  }
+  return () => {
+    for (const [k, f] of saved) lib[k] = f;
+  };
+}
+
+/**
+ * Runs `fn` with every C function this thread calls through `libc` counted:
+ * each call appends the function's name to `calls`. Returns `fn`'s result.
+ */
+export function countCalls<T>(calls: string[], fn: () => T): T {
+  const undo = countLibc(calls);
+  try {
+    return fn();
+  } finally {
+    undo();
+  }
+}
+
+/** {@linkcode countCalls} for an async `fn`: the counters stay in place until its promise settles. */
+export async function countCallsAsync<T>(calls: string[], fn: () => Promise<T>): Promise<T> {
+  const undo = countLibc(calls);
+  try {
+    return await fn();
+  } finally {
+    undo();
+  }
 }
