@@ -13,8 +13,8 @@ import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as socket from "../mod.ts";
-import { SYS } from "../ffi/gen/mod.ts";
-import { osErrorFrom } from "../lib/errors.ts";
+import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
+import { gaiErrorFrom, osErrorFrom } from "../lib/errors.ts";
 import { bytes, raises } from "./helpers.ts";
 import { unavailable } from "./oracle.ts";
 
@@ -107,6 +107,73 @@ describe("errno -> exception class (PEP 3151)", () => {
   test("a subclass constructed directly keeps its class, whatever the errno", () => {
     isExactly(new socket.ConnectionResetError(SYS.EPIPE, "x"), "ConnectionResetError", SYS.EPIPE, "reset/EPIPE");
     isExactly(new socket.OSError("plain"), "OSError", null as unknown as number, "message only");
+  });
+
+  test("new OSError(...args) is CPython's OSError(*args): class, str(), errno, strerror, filename, filename2", (t) => {
+    // [args, class, str, errno, strerror, filename, filename2], as python3 3.11 gives them.
+    const rows: [unknown[], string, string, number | null, string | null, unknown, unknown][] = [
+      [[], "OSError", "", null, null, null, null],
+      [["plain"], "OSError", "plain", null, null, null, null],
+      [[1], "OSError", "1", null, null, null, null],
+      [[2, "x"], "FileNotFoundError", "[Errno 2] x", 2, "x", null, null],
+      [[2, "x", null], "FileNotFoundError", "[Errno 2] x", 2, "x", null, null],
+      [[2, "x", "f"], "FileNotFoundError", "[Errno 2] x: 'f'", 2, "x", "f", null],
+      [[2, "x", "it's"], "FileNotFoundError", `[Errno 2] x: "it's"`, 2, "x", "it's", null],
+      [[2, "x", 5], "FileNotFoundError", "[Errno 2] x: 5", 2, "x", 5, null],
+      [[1, "x", "f", "w"], "PermissionError", "[Errno 1] x: 'f'", 1, "x", "f", null],
+      [[1, "x", "f", null, "g"], "PermissionError", "[Errno 1] x: 'f' -> 'g'", 1, "x", "f", "g"],
+      [[1, "x", null, null, "g"], "PermissionError", "[Errno 1] x", 1, "x", null, null],
+      [[1, 2, 3, 4, 5, 6], "OSError", "(1, 2, 3, 4, 5, 6)", null, null, null, null],
+      [[999, "x"], "OSError", "[Errno 999] x", 999, "x", null, null],
+    ];
+    for (const [args, cls, str, errno, strerror, filename, filename2] of rows) {
+      const e = new socket.OSError(...args);
+      const where = `OSError(${args.map((a) => JSON.stringify(a)).join(", ")})`;
+      assert.equal(e.name, cls, `${where}: class`);
+      assert.equal(Object.getPrototypeOf(e), CLASSES.get(cls)!.prototype, `${where}: prototype`);
+      assert.deepEqual(
+        [String(e), e.message, e.errno, e.strerror, e.filename, e.filename2],
+        [str, str, errno, strerror, filename, filename2],
+        where,
+      );
+    }
+    if (unavailable() !== null) return t.skip(String(unavailable()));
+    const script = `
+import json, sys
+out = []
+for args in json.load(sys.stdin):
+    e = OSError(*args)
+    out.append([type(e).__name__, str(e), e.errno, e.strerror, e.filename, e.filename2])
+print(json.dumps(out))`;
+    const r = spawnSync("python3", ["-c", script], {
+      input: JSON.stringify(rows.map((row) => row[0])),
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout), rows.map(([, ...rest]) => rest));
+  });
+
+  test("osErrorFrom(errno, filename) names the file; gaiErrorFrom(EAI_SYSTEM) is the errno's OSError", () => {
+    const e = osErrorFrom(SYS.ENOENT, "/nope");
+    isExactly(e, "FileNotFoundError", SYS.ENOENT, "osErrorFrom(ENOENT, '/nope')");
+    assert.equal(String(e), `[Errno ${SYS.ENOENT}] No such file or directory: '/nope'`);
+    assert.equal(e.filename, "/nope");
+    isExactly(
+      gaiErrorFrom(CONSTANTS.EAI_SYSTEM, SYS.ECONNREFUSED),
+      "ConnectionRefusedError",
+      SYS.ECONNREFUSED,
+      "EAI_SYSTEM",
+    );
+    const g = gaiErrorFrom(CONSTANTS.EAI_NONAME, 0);
+    isExactly(g, "gaierror", CONSTANTS.EAI_NONAME, "EAI_NONAME");
+    assert.equal(String(g), `[Errno ${CONSTANTS.EAI_NONAME}] Name or service not known`);
+  });
+
+  test("the classes' names are writable and configurable, as a Python class attribute", () => {
+    for (const cls of [socket.OSError, socket.ConnectionResetError, socket.ValueError, socket.OverflowError]) {
+      const d = Object.getOwnPropertyDescriptor(cls.prototype, "name")!;
+      assert.deepEqual([d.writable, d.configurable, d.enumerable], [true, true, false], cls.prototype.name);
+    }
   });
 
   test("EPIPE from send() on a Unix stream whose peer closed is BrokenPipeError with errno EPIPE", () => {
