@@ -13,13 +13,13 @@ import process from "node:process";
 import { test } from "node:test";
 import { fileURLToPath } from "node:url";
 import * as socket from "../mod.ts";
-import { hasIPv6Loopback, RUNTIME, tempDir } from "./helpers.ts";
+import { hasIPv6Loopback, mutantEnv, RUNTIME, tempDir } from "./helpers.ts";
 
 const CLI = fileURLToPath(new URL("../cli.ts", import.meta.url));
 
 /** The command line that runs the CLI with `args` under this runtime. */
 function argv(args: string[]): string[] {
-  return RUNTIME === "deno" ? ["run", "--allow-ffi", CLI, ...args] : [CLI, ...args];
+  return RUNTIME === "deno" ? ["run", "--allow-ffi", ...mutantEnv(), CLI, ...args] : [CLI, ...args];
 }
 
 interface Run {

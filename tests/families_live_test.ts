@@ -19,7 +19,7 @@ import { dumpLinks } from "../lib/netlink.ts";
 import { describe as describeLink, listInterfaces } from "../examples/netlink_ifaces.ts";
 import { describe as describeFrame, sniff } from "../examples/packet_sniffer.ts";
 import { buildCanFrame, canExample, dissectCanFrame, unavailable } from "../examples/can_example.ts";
-import { raises, RUNTIME } from "./helpers.ts";
+import { mutantEnv, raises, RUNTIME } from "./helpers.ts";
 
 const LINUX = OS === "linux";
 const ETH_P_EXPERIMENTAL = 0x88b5; // IEEE 802 local experimental EtherType: nobody else's traffic
@@ -75,7 +75,7 @@ function runExample(
   whileRunning?: () => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const path = fileURLToPath(new URL(`../examples/${file}`, import.meta.url));
-  const cmd = RUNTIME === "deno" ? ["run", "--allow-ffi", path, ...args] : [path, ...args];
+  const cmd = RUNTIME === "deno" ? ["run", "--allow-ffi", ...mutantEnv(), path, ...args] : [path, ...args];
   const child = spawn(process.execPath, cmd, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "", stderr = "";
   child.stdout!.on("data", (b: Uint8Array) => stdout += new TextDecoder().decode(b));

@@ -12,6 +12,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { libc } from "../ffi/mod.ts";
 
+/**
+ * Extra `deno run` flags for a child process while StrykerJS tests mutants: its instrumented
+ * modules (detected by the `__stryker__` global they create) read `__STRYKER_ACTIVE_MUTANT__`
+ * from the environment. Empty outside mutation testing.
+ */
+export function mutantEnv(): string[] {
+  return "__stryker__" in globalThis ? ["--allow-env=__STRYKER_ACTIVE_MUTANT__"] : [];
+}
+
 /** `"deno"` or `"bun"`. */
 export const RUNTIME: "deno" | "bun" = "Bun" in globalThis ? "bun" : "deno";
 
