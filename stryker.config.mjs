@@ -5,12 +5,22 @@
 // under tests/mutation/ that imports the relevant test files into ONE Deno
 // isolate (one runtime start per mutant), run with --fail-fast so a killed
 // mutant stops at its first failing test. Pick the group with MUTATE_GROUP
-// (addr, errors, sock_call, socket, msg); `npm run mutate` runs them all in
+// (addr_codecs, addr_inet, errors, sock_call, socket, msg); `npm run mutate` runs them all in
 // turn. Reports: reports/mutation/<group>.{html,json}. See tests/README.md.
 import process from "node:process";
 
+// group -> the files it mutates; its test set is tests/mutation/<group>.ts.
+const CODECS = ["alg", "bluetooth", "can", "fields", "ifindex", "netlink", "packet", "qipcrtr", "rds", "tipc", "vsock"];
 const GROUPS = {
-  addr: ["lib/addr/**/*.ts"],
+  addr_codecs: CODECS.map((f) => `lib/addr/${f}.ts`),
+  addr_inet: [
+    "lib/addr/all.ts",
+    "lib/addr/host.ts",
+    "lib/addr/inet.ts",
+    "lib/addr/inet6.ts",
+    "lib/addr/mod.ts",
+    "lib/addr/unix.ts",
+  ],
   errors: ["lib/errors.ts"],
   sock_call: ["lib/sock_call.ts"],
   socket: ["lib/socket.ts"],
