@@ -16,3 +16,4 @@ import "../addr/rds_test.ts";
 import "../addr/tipc_test.ts";
 import "../addr/vsock_test.ts";
 import "../property_test.ts";
+import "../addr/edges_test.ts";
