@@ -28,6 +28,8 @@ const GROUPS = {
 };
 
 const group = process.env.MUTATE_GROUP ?? "errors";
+// The reports' base name (default: the group's).
+const report = `reports/mutation/${process.env.MUTATE_REPORT ?? group}`;
 if (!(group in GROUPS)) throw new Error(`MUTATE_GROUP must be one of ${Object.keys(GROUPS).join(", ")}`);
 
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
@@ -46,8 +48,8 @@ export default {
   incremental: process.env.MUTATE_INCREMENTAL === "1",
   incrementalFile: `reports/mutation/${group}.incremental.json`,
   reporters: ["clear-text", "progress", "html", "json"],
-  htmlReporter: { fileName: `reports/mutation/${group}.html` },
-  jsonReporter: { fileName: `reports/mutation/${group}.json` },
+  htmlReporter: { fileName: `${report}.html` },
+  jsonReporter: { fileName: `${report}.json` },
   ignorePatterns: ["bench/out", "reports", "*.log"],
   cleanTempDir: true,
 };

@@ -31,6 +31,8 @@ describe("socket()", () => {
     assert.equal(s.gettimeout(), null);
     assert.equal(s.getblocking(), true);
     assert.ok(s.fileno() >= 0);
+    assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE), socket.SOCK_STREAM);
+    assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_DOMAIN), socket.AF_INET);
   });
 
   test("socket is callable with and without new, and makes SocketType instances", () => {
