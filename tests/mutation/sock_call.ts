@@ -9,3 +9,4 @@ import "../socket_test.ts";
 import "../faults_test.ts";
 import "../errno_class_test.ts";
 import "../makefile_test.ts";
+import "../sock_call_test.ts";
