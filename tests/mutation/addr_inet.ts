@@ -17,5 +17,4 @@ import "../addr/tipc_test.ts";
 import "../addr/vsock_test.ts";
 import "../property_test.ts";
 import "../socket_test.ts";
-import "../convert_test.ts";
 import "../addr/edges_test.ts";
