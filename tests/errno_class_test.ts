@@ -153,6 +153,13 @@ print(json.dumps(out))`;
     assert.deepEqual(JSON.parse(r.stdout), rows.map(([, ...rest]) => rest));
   });
 
+  test("differs from CPython: an errno that is not a number makes a plain message, errno null", () => {
+    // Python keeps OSError("a", "b").errno == "a"; here errno is a number or null (README: deliberate differences).
+    const e = new socket.OSError("a", "b");
+    isExactly(e, "OSError", null as unknown as number, 'OSError("a", "b")');
+    assert.deepEqual([String(e), e.strerror, e.filename], ["('a', 'b')", null, null]);
+  });
+
   test("osErrorFrom(errno, filename) names the file; gaiErrorFrom(EAI_SYSTEM) is the errno's OSError", () => {
     const e = osErrorFrom(SYS.ENOENT, "/nope");
     isExactly(e, "FileNotFoundError", SYS.ENOENT, "osErrorFrom(ENOENT, '/nope')");
