@@ -32,6 +32,7 @@ export * from "./lib/constants.ts";
 export {
   BlockingIOError,
   BrokenPipeError,
+  ChildProcessError,
   ConnectionAbortedError,
   ConnectionError,
   ConnectionRefusedError,

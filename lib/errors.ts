@@ -8,6 +8,7 @@
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
 import { cstring, libc, strerror } from "../ffi/mod.ts";
+import { pyRepr, pyStr } from "./repr.ts";
 
 /**
  * Python's `OSError`: a system call failed. `errno` is the C error number and
@@ -32,21 +33,27 @@ export class OSError extends Error {
   readonly strerror!: string | null;
   /** The file name the error concerns, or `null`. */
   readonly filename: unknown;
+  /** The second file name (of a rename, say), or `null`. */
+  readonly filename2: unknown;
 
   /**
-   * `new OSError(errno, strerror, filename?)` or `new OSError(message)`.
+   * `new OSError(errno, strerror, filename?, winerror?, filename2?)` or
+   * `new OSError(message)`, as Python's `OSError`.
    *
-   * @param args Python's arguments: an errno and its text, or one message.
+   * @param args Python's arguments: an errno and its text (and file names), or a message.
    */
   constructor(...args: unknown[]) {
-    const [code, text, filename] = args;
-    const structured = args.length >= 2 && args.length <= 3 && typeof code === "number";
+    const [code, text, name, , name2] = args;
+    const structured = args.length >= 2 && args.length <= 5 && typeof code === "number";
     const sub = new.target === OSError && structured ? SUBCLASS.get(code) : undefined;
     if (sub) return new sub(...args);
-    super(structured ? render(code, text, filename, args.length === 3) : args.map(String).join(", "));
+    const filename = structured && name !== undefined ? name : null;
+    const filename2 = filename !== null && name2 !== undefined ? name2 : null;
+    super(structured ? render(code, text, filename, filename2) : args.length === 1 ? pyStr(code) : plain(args));
     this.errno = structured ? code : null;
-    this.strerror = structured ? String(text) : null;
-    this.filename = args.length === 3 ? filename : null;
+    this.strerror = structured ? pyStr(text) : null;
+    this.filename = filename;
+    this.filename2 = filename2;
   }
 
   /** Python's `str(e)`: `[Errno 111] Connection refused`, or the message. */
@@ -55,9 +62,16 @@ export class OSError extends Error {
   }
 }
 
-function render(code: number, text: unknown, filename: unknown, hasName: boolean): string {
-  const base = `[Errno ${code}] ${text}`;
-  return hasName ? `${base}: ${typeof filename === "string" ? `'${filename}'` : String(filename)}` : base;
+/** Python's `str()` of an `OSError` with an errno: `[Errno 2] text: 'name' -> 'name2'`. */
+function render(code: number, text: unknown, filename: unknown, filename2: unknown): string {
+  const base = `[Errno ${code}] ${pyStr(text)}`;
+  if (filename === null) return base;
+  return filename2 === null ? `${base}: ${pyRepr(filename)}` : `${base}: ${pyRepr(filename)} -> ${pyRepr(filename2)}`;
+}
+
+/** Python's `str()` of an `OSError` without an errno: `""` for no argument, else the tuple's repr. */
+function plain(args: unknown[]): string {
+  return args.length === 0 ? "" : pyRepr(args);
 }
 
 Object.defineProperty(OSError.prototype, "name", { value: "OSError", writable: true, configurable: true });
@@ -72,6 +86,8 @@ function named<T extends typeof OSError>(cls: T, name: string): T {
 
 /** An operation would block on a non-blocking socket (EAGAIN, EWOULDBLOCK, EALREADY, EINPROGRESS). */
 export class BlockingIOError extends OSError {}
+/** A child process operation failed (ECHILD). */
+export class ChildProcessError extends OSError {}
 /** Base class of the connection errors. */
 export class ConnectionError extends OSError {}
 /** Writing to a pipe or socket whose other end is closed (EPIPE, ESHUTDOWN). */
@@ -115,6 +131,7 @@ export class gaierror extends OSError {}
 for (
   const [cls, name] of [
     [BlockingIOError, "BlockingIOError"],
+    [ChildProcessError, "ChildProcessError"],
     [ConnectionError, "ConnectionError"],
     [BrokenPipeError, "BrokenPipeError"],
     [ConnectionAbortedError, "ConnectionAbortedError"],
@@ -140,6 +157,7 @@ const SUBCLASS = new Map<number, typeof OSError>(
     ["EWOULDBLOCK", BlockingIOError],
     ["EALREADY", BlockingIOError],
     ["EINPROGRESS", BlockingIOError],
+    ["ECHILD", ChildProcessError],
     ["EPIPE", BrokenPipeError],
     ["ESHUTDOWN", BrokenPipeError],
     ["ECONNABORTED", ConnectionAbortedError],

@@ -19,7 +19,7 @@ import { dumpLinks } from "../lib/rtnetlink.ts";
 import { describe as describeLink, listInterfaces } from "../examples/netlink_ifaces.ts";
 import { describe as describeFrame, sniff } from "../examples/packet_sniffer.ts";
 import { buildCanFrame, canExample, dissectCanFrame, unavailable } from "../examples/can_example.ts";
-import { raises, RUNTIME } from "./helpers.ts";
+import { mutantEnv, raises, RUNTIME } from "./helpers.ts";
 
 const LINUX = OS === "linux";
 const ETH_P_EXPERIMENTAL = 0x88b5; // IEEE 802 local experimental EtherType: nobody else's traffic
@@ -75,7 +75,7 @@ function runExample(
   whileRunning?: () => void,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const path = fileURLToPath(new URL(`../examples/${file}`, import.meta.url));
-  const cmd = RUNTIME === "deno" ? ["run", "--allow-ffi", path, ...args] : [path, ...args];
+  const cmd = RUNTIME === "deno" ? ["run", "--allow-ffi", ...mutantEnv(), path, ...args] : [path, ...args];
   const child = spawn(process.execPath, cmd, { stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "", stderr = "";
   child.stdout!.on("data", (b: Uint8Array) => stdout += new TextDecoder().decode(b));
@@ -344,12 +344,19 @@ describe("families this kernel may lack (live part skipped when absent)", () => 
     assert.deepEqual(dissectCanFrame(tx.recv(LAYOUT.SIZEOF_CAN_FRAME)), [0x01, 3, new Uint8Array([1, 2, 3])]);
   });
 
-  test("AF_TIPC: SOCK_RDM socket binds a name sequence", (t) => {
+  test("AF_TIPC: SOCK_RDM socket bound to a name sequence receives what is sent to a name in it", (t) => {
     const s = probe(socket.AF_TIPC, socket.SOCK_RDM);
     if (typeof s === "string") return skip(t, `AF_TIPC: ${s}`);
-    using sock = s;
-    // As CPython's TIPCTest: bind (TIPC_ADDR_NAMESEQ, TIPC_STYPE, lower, upper).
-    sock.bind([socket.TIPC_ADDR_NAMESEQ, 2037, 20, 20]);
+    using srv = s;
+    // As CPython's TIPCTest.testRDM: bind (TIPC_ADDR_NAMESEQ, TIPC_STYPE, lower, upper), send to a name in it.
+    srv.bind([socket.TIPC_ADDR_NAMESEQ, 2037, 20, 30]);
+    assert.equal((srv.getsockname() as number[])[0], socket.TIPC_ADDR_ID);
+    using cli = socket.socket(socket.AF_TIPC, socket.SOCK_RDM);
+    cli.sendto(new TextEncoder().encode("tipc"), [socket.TIPC_ADDR_NAME, 2037, 25, 0]);
+    srv.settimeout(10);
+    const [data, from] = srv.recvfrom(64);
+    assert.equal(new TextDecoder().decode(data), "tipc");
+    assert.deepEqual(from, cli.getsockname());
   });
 
   test("AF_ALG: a sha256 hash socket digests 'abc'", (t) => {

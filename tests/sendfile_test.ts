@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
 import { libc } from "../ffi/mod.ts";
-import { bytes, fnv1a, peer, raises, RUNTIME, tempDir } from "./helpers.ts";
+import { bytes, countCalls, fnv1a, peer, raises, RUNTIME, tempDir } from "./helpers.ts";
 
 const position = (fd: number) => libc.lseek(fd, 0, SYS.SEEK_CUR);
 const content = Uint8Array.from({ length: 300_000 }, (_, i) => (i * 7 + (i >> 8)) & 0xff);
@@ -45,8 +45,12 @@ describe("sendfile", () => {
       const { done } = await peer({ op: "drain", family: socket.AF_INET, address: server.getsockname() });
       const [conn] = server.accept();
       libc.lseek(fd, 12345, SYS.SEEK_SET);
-      const sent = conn.sendfile(fd);
+      const calls: string[] = [];
+      const sent = countCalls(calls, () => conn.sendfile(fd));
       conn.close();
+      // The sendfile(2) path: the kernel copies; nothing is read into memory or sent from it.
+      assert.ok(calls.includes("sendfile"), `no sendfile(2) call: ${[...new Set(calls)].join(", ")}`);
+      for (const name of ["read", "send", "write"]) assert.ok(!calls.includes(name), `${name} was called`);
       const result = await done;
       assert.equal(sent, size);
       assert.deepEqual(result, { bytes: size, hash });
@@ -109,7 +113,10 @@ describe("sendfile", () => {
     try {
       libc.write(fds[1], bytes("through a pipe"), 14);
       libc.close(fds[1]);
-      assert.equal(a.sendfile({ fileno: () => fds[0] }), 14);
+      const calls: string[] = [];
+      assert.equal(countCalls(calls, () => a.sendfile({ fileno: () => fds[0] })), 14);
+      // The read-and-send path: read(2) from the pipe, send(2) to the socket.
+      assert.ok(calls.includes("read") && calls.includes("send"), `calls: ${[...new Set(calls)].join(", ")}`);
       a.shutdown(socket.SHUT_WR);
       assert.equal(new TextDecoder().decode(recvAll(b)), "through a pipe");
     } finally {

@@ -6,7 +6,7 @@ import { OS } from "../../ffi/mod.ts";
 import { fdOf, ifIndex, ifName } from "../../lib/addr/ifindex.ts";
 import * as socket from "../../mod.ts";
 import { OSError } from "../../lib/errors.ts";
-import { raises } from "../helpers.ts";
+import { countCalls, raises } from "../helpers.ts";
 
 const SYSFS = OS === "linux" && existsSync("/sys/class/net");
 
@@ -55,6 +55,18 @@ describe("interface names and indexes", () => {
     assert.equal(ifName(0x7ffffff0, fd), "");
     raises(OSError, () => ifIndex("nope0", "bind", fd), { errno: SYS.ENODEV });
     raises(OSError, () => ifIndex("", "bind", fd), { errno: SYS.ENODEV });
+  });
+
+  test("a descriptor asks the kernel through ioctl; without one, if_nametoindex and if_indextoname answer", {
+    skip: !SYSFS,
+  }, () => {
+    using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    const withFd: string[] = [], without: string[] = [];
+    countCalls(withFd, () => assert.equal(ifName(ifIndex("lo", "bind", s.fileno()), s.fileno()), "lo"));
+    countCalls(without, () => assert.equal(ifName(ifIndex("lo", "bind")), "lo"));
+    const ioctl = SYS.SIOCGIFINDEX !== undefined && SYS.SIOCGIFNAME !== undefined;
+    if (ioctl) assert.deepEqual(withFd.filter((c) => c !== "__errno_location"), ["ioctl", "ioctl"]);
+    assert.deepEqual(without.filter((c) => c !== "__errno_location"), ["if_nametoindex", "if_indextoname"]);
   });
 
   test("fdOf() is -1 for a plain context and for a closed socket", () => {

@@ -40,6 +40,9 @@ describe("AF_NETLINK codec", { skip: AF_NETLINK === undefined }, () => {
     raises(TypeError, () => encode(NL, [1, 2, 3]), { message: "AF_NETLINK address must be a pair (pid, groups)" });
     raises(TypeError, () => encode(NL, ["a", 1]), { message: "'str' object cannot be interpreted as an integer" });
     raises(TypeError, () => encode(NL, [1.5, 0]), { message: "'float' object cannot be interpreted as an integer" });
+  });
+
+  test("stricter than CPython: out-of-range pid and groups are OverflowError (CPython's 'I' format wraps them)", () => {
     raises(OverflowError, () => encode(NL, [-1, 0]), { message: "bind(): pid must be 0-4294967295." });
     raises(OverflowError, () => encode(NL, [0, 2 ** 32]), { message: "bind(): groups must be 0-4294967295." });
   });

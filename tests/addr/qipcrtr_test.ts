@@ -27,6 +27,9 @@ describe("AF_QIPCRTR codec", { skip: AF_QIPCRTR === undefined }, () => {
     });
     raises(TypeError, () => encode(QRTR, [1]), { message: "getsockaddrarg() takes exactly 2 arguments (1 given)" });
     raises(TypeError, () => encode(QRTR, ["a", 1]), { message: "'str' object cannot be interpreted as an integer" });
+  });
+
+  test("stricter than CPython: out-of-range node and port are OverflowError (CPython's 'I' format wraps them)", () => {
     raises(OverflowError, () => encode(QRTR, [-1, 2]), { message: "bind(): node must be 0-4294967295." });
   });
 });

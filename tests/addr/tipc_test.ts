@@ -53,6 +53,9 @@ describe("AF_TIPC codec", { skip: AF_TIPC === undefined }, () => {
     raises(TypeError, () => encode(TIPC, [1, 1.5, 2, 3]), {
       message: "'float' object cannot be interpreted as an integer",
     });
+  });
+
+  test("stricter than CPython: out-of-range v1..v3 and scope are OverflowError (CPython's 'I' format wraps them)", () => {
     raises(OverflowError, () => encode(TIPC, [1, -1, 2, 3]), { message: "bind(): v1 must be 0-4294967295." });
     raises(OverflowError, () => encode(TIPC, [1, 1, 2, 3, 256]), { message: "bind(): scope must be 0-255." });
   });

@@ -38,6 +38,9 @@ describe("AF_VSOCK codec", { skip: AF_VSOCK === undefined }, () => {
     raises(TypeError, () => encode(VM, [1, 2, 3]), { message: "getsockaddrarg() takes exactly 2 arguments (3 given)" });
     raises(TypeError, () => encode(VM, ["a", 1]), { message: "'str' object cannot be interpreted as an integer" });
     raises(TypeError, () => encode(VM, [1.5, 0]), { message: "'float' object cannot be interpreted as an integer" });
+  });
+
+  test("stricter than CPython: out-of-range cid and port are OverflowError (CPython's 'I' format wraps them)", () => {
     raises(OverflowError, () => encode(VM, [-1, 0]), { message: "bind(): cid must be 0-4294967295." });
     raises(OverflowError, () => encode(VM, [0, 2 ** 32], "connect"), {
       message: "connect(): port must be 0-4294967295.",
