@@ -63,7 +63,7 @@ import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
-import { ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
+import { acceptedSocket, ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
 import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
@@ -479,7 +479,7 @@ export async function sock_accept(sock: SocketType, options?: SockOptions): Prom
 function adopt(ctx: Ctx, nfd: number): [SocketType, Address | null] {
   try {
     const address = fromSockaddr(OUT, OUTLEN[0], ctx);
-    const conn = new SocketType(ctx.family, ctx.type | SOCK_NONBLOCK, ctx.proto, nfd);
+    const conn = acceptedSocket(ctx.family, ctx.type | SOCK_NONBLOCK, ctx.proto, nfd);
     if (!libc.accept4) {
       conn.set_inheritable(false);
       conn.setblocking(false);

@@ -163,6 +163,23 @@ export let ctxOf: (sock: SocketType) => Ctx;
  */
 export const closeHooks: Set<(fd: number) => void> = new Set();
 
+/** Set only while {@linkcode acceptedSocket} constructs: the descriptor is not probed. */
+let trusted = false;
+
+/**
+ * A socket for `fd`, a descriptor fresh from `accept4`/`accept` on a socket
+ * of this family, type and protocol: the constructor's `getsockname` probe,
+ * which could only confirm what is known, is skipped. Internal to the module.
+ */
+export function acceptedSocket(family: number, type: number, proto: number, fd: number): SocketType {
+  trusted = true;
+  try {
+    return new SocketType(family, type, proto, fd);
+  } finally {
+    trusted = false;
+  }
+}
+
 /** Options for {@linkcode SocketType.recv_into} and {@linkcode SocketType.recvfrom_into}. */
 export interface RecvIntoOptions {
   /** How many bytes to receive at most; `0` means the buffer's length. */
@@ -251,6 +268,8 @@ export class SocketType implements Disposable {
         libc.close(fd);
         throw e;
       }
+    } else if (trusted) {
+      fd = fileno as number;
     } else {
       if (typeof fileno === "number" && !Number.isInteger(fileno)) {
         throw new TypeError("integer argument expected, got float");

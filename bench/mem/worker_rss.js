@@ -1,10 +1,11 @@
 /**
  * Where Bun's extra RSS comes from (issue 17): one variant per process, RSS and heap after a forced collection.
  *
- *   bun bench/mem/worker_rss.js VARIANT     VARIANT: bare, import, ffi-import, empty-worker, empty-worker-smol,
+ *   bun bench/mem/worker_rss.js VARIANT     VARIANT: bare, import, ffi-import, gen, gen-linux, empty-worker, empty-worker-smol,
  *                                            ffi-worker, ffi-worker-smol, min-worker, reactor, listen
  *
- * bare: nothing loaded; import: this module imported; ffi-import: only its FFI binding (`ffi/mod.ts`);
+ * bare: nothing loaded; import: this module imported; ffi-import: only its FFI binding (`ffi/mod.ts`); gen: only the
+ * generated tables (`ffi/gen/mod.ts`); gen-linux: only Linux x86_64's two generated files, for comparison;
  * *-worker: a Worker with nothing in it (empty), with what the reactor's Worker imports (ffi), or with its own
  * one-symbol `dlopen` of `epoll_wait` (min), optionally `smol: true`; reactor: this module's reactor started (a `sock_recv`
  * waits, so its poller Worker runs); listen: a `Bun.listen` server, for comparison. Prints one JSON line.
@@ -22,6 +23,10 @@ const startWorker = (file, smol) =>
 let keep;
 if (variant === "import" || variant === "reactor") keep = await import("../../mod.ts");
 if (variant === "ffi-import") keep = await import("../../ffi/mod.ts");
+if (variant === "gen") keep = await import("../../ffi/gen/mod.ts");
+if (variant === "gen-linux") {
+  keep = [await import("../../ffi/gen/linux.ts"), await import("../../ffi/gen/linux_x86_64.ts")];
+}
 if (variant === "min-worker") keep = await startWorker("./min_worker.js", false);
 if (variant === "empty-worker" || variant === "empty-worker-smol") {
   keep = await startWorker("./empty_worker.js", variant.endsWith("smol"));

@@ -12,9 +12,10 @@ import { setBunCallback } from "../../lib/reactor/bun_handoff.ts";
 import { serveControl } from "./control.ts";
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-// W5_SPIN: empty polls before the reactor parks (a tuning knob for experiments).
+// W5_SPIN: empty polls before the reactor parks (a tuning knob for experiments), fixed, or adapting up to
+// W5_SPIN_MAX when that is given too.
 const spin = env.W5_SPIN;
-if (spin !== undefined) setSpin(Number(spin));
+if (spin !== undefined) setSpin(Number(spin), Number(env.W5_SPIN_MAX ?? spin));
 // W5_CALLBACK=1: Bun's poller Worker reports through a threadsafe FFI callback instead of postMessage.
 if (env.W5_CALLBACK) {
   setBunCallback(true);

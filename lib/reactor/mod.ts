@@ -35,8 +35,10 @@ import { denoHandOff } from "./deno_handoff.ts";
 import { bunHandOff } from "./bun_handoff.ts";
 import { setImmediate } from "node:timers";
 
-/** Empty busy polls before parking. */
-let SPIN = 2;
+/** Fewest and most empty busy polls before parking (see `Reactor.#adapt`). */
+let SPIN_MIN = 2, SPIN_MAX = 16;
+/** Events in one poll that end the spinning (see `Reactor.#adapt`). */
+const BATCH = 4;
 
 /** Counters for the benchmarks: where wake-ups come from. Internal. */
 export const STATS = { polls: 0, emptyPolls: 0, parks: 0, events: 0, wakes: 0 };
@@ -73,6 +75,11 @@ class Reactor {
   #waiting = 0;
   #mode = IDLE;
   #empty = 0;
+  /** Empty polls allowed before parking now, between `SPIN_MIN` and `SPIN_MAX`. */
+  #spin = SPIN_MIN;
+  /** When the current run of empty polls began, and when the reactor parked (ms). */
+  #spinStart = 0;
+  #parkedAt = 0;
   #bytes: Uint8Array;
   #words: Int32Array;
   #ev = new Int32Array(3);
@@ -86,6 +93,11 @@ class Reactor {
       ? denoHandOff(this.#poller, deliver)
       : bunHandOff(this.#poller, deliver, (e) => this.#failed(e));
     closeHooks.add((fd) => this.forget(fd));
+  }
+
+  /** Starts spinning again from `SPIN_MIN` (after `setSpin`). */
+  resetSpin(): void {
+    this.#spin = SPIN_MIN;
   }
 
   /** How many operations wait. */
@@ -218,21 +230,43 @@ class Reactor {
     STATS.polls++;
     if (n > 0) {
       this.#empty = 0;
+      // A batch: wake-ups come often enough without spinning, and a park gathers larger batches.
+      if (n >= BATCH) this.#spin = SPIN_MIN;
       this.#dispatch(this.#words, n);
-    } else if ((STATS.emptyPolls++, ++this.#empty > SPIN)) {
-      this.#empty = 0;
-      STATS.parks++;
-      this.#mode = PARKED;
-      this.#handOff.park();
-      return;
+    } else {
+      STATS.emptyPolls++;
+      if (++this.#empty === 1 && SPIN_MAX > SPIN_MIN) this.#spinStart = performance.now();
+      if (this.#empty > this.#spin) {
+        STATS.parks++;
+        this.#mode = PARKED;
+        if (SPIN_MAX > SPIN_MIN) this.#parkedAt = performance.now();
+        this.#handOff.park();
+        return;
+      }
     }
     setImmediate(this.#tick);
   };
 
   #delivered(words: Int32Array, n: number): void {
+    if (SPIN_MAX > SPIN_MIN) this.#adapt();
+    this.#empty = 0;
     this.#dispatch(words, n);
     this.#mode = TICKING;
     setImmediate(this.#tick);
+  }
+
+  /**
+   * Sets how long to spin next time from how long this park lasted. A park
+   * costs a cross-thread wake-up (tens of microseconds of CPU); an empty poll
+   * costs one turn of the event loop. If a spin of at most `SPIN_MAX` polls
+   * would have outlasted the park, the next one spins that long; otherwise
+   * spinning is wasted and it drops back to `SPIN_MIN`.
+   */
+  #adapt(): void {
+    const now = performance.now();
+    const perPoll = (this.#parkedAt - this.#spinStart) / this.#empty;
+    const needed = this.#empty + (now - this.#parkedAt) / (perPoll || 1e-3);
+    this.#spin = needed <= SPIN_MAX ? Math.max(SPIN_MIN, Math.ceil(needed)) : SPIN_MIN;
   }
 
   #dispatch(words: Int32Array, n: number): void {
@@ -331,7 +365,12 @@ export function waiting(): number {
   return reactor?.waiting ?? 0;
 }
 
-/** Sets the number of empty polls before parking (for the benchmarks). Internal. */
-export function setSpin(n: number): void {
-  SPIN = n;
+/**
+ * Sets the number of empty polls before parking (for the benchmarks): fixed
+ * at `n`, or adapting between `n` and `max`. Internal.
+ */
+export function setSpin(n: number, max: number = n): void {
+  SPIN_MIN = n;
+  SPIN_MAX = max;
+  reactor?.resetSpin();
 }
