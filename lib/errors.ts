@@ -184,6 +184,20 @@ export function check(rc: number): number {
   return rc;
 }
 
+/**
+ * Runs `call` (a system call on a file, which returns `-1` and sets `errno`
+ * on failure) again while a signal interrupts it (`EINTR`, PEP 475), and
+ * {@linkcode check}s its result. Socket calls go through `sockCall` instead.
+ *
+ * @returns `call`'s result.
+ */
+export function uninterrupted(call: () => number): number {
+  for (;;) {
+    const rc = call();
+    if (rc >= 0 || errno() !== SYS.EINTR) return check(rc);
+  }
+}
+
 /** Python's `ValueError`: an argument has the right type but a wrong value. */
 export class ValueError extends Error {}
 Object.defineProperty(ValueError.prototype, "name", { value: "ValueError", writable: true, configurable: true });
