@@ -8,22 +8,15 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS, setErrno } from "../ffi/mod.ts";
-import {
-  type Address,
-  type AddressArg,
-  addressArg,
-  type Ctx,
-  fromSockaddr,
-  newSockaddr,
-  sockaddrOf,
-} from "./addr/mod.ts";
+import { type Address, addressArg, type Ctx, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
+import type { AddressArg } from "./addr/mod.ts";
 import "./addr/inet.ts";
 import "./addr/inet6.ts";
 import "./addr/unix.ts";
 import "./addr/all.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { held, lengthOf, span } from "./marshal.ts";
-import { check, lastError, OSError, osErrorFrom, OverflowError, TimeoutError, ValueError } from "./errors.ts";
+import { check, lastError, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
 import { monotonic, sockCall, type Syscall } from "./sock_call.ts";
@@ -407,9 +400,9 @@ export class SocketType implements Disposable {
       sockCall(fd, timeout, true, CONNECTED, undefined, undefined, undefined, undefined, undefined, true);
       return 0;
     } catch (e) {
-      // connect_ex: the error number, EWOULDBLOCK for a timeout (CPython's SOCK_TIMEOUT_ERR).
+      // connect_ex: the error number; EWOULDBLOCK for the timeout, which has none (CPython's SOCK_TIMEOUT_ERR).
       if (raise || !(e instanceof OSError)) throw e;
-      return e instanceof TimeoutError ? EWOULDBLOCK : e.errno ?? EWOULDBLOCK;
+      return e.errno ?? EWOULDBLOCK;
     }
   }
 
