@@ -46,7 +46,7 @@
  */
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
-import { errno, libc, OS } from "../ffi/mod.ts";
+import { errno, libc, OS, setErrno } from "../ffi/mod.ts";
 import {
   type Address,
   type AddressArg,
@@ -58,7 +58,7 @@ import {
   sockaddrOf,
 } from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
-import { OSError, osErrorFrom, ValueError } from "./errors.ts";
+import { check, OSError, osErrorFrom, uninterrupted, ValueError } from "./errors.ts";
 import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
@@ -106,6 +106,7 @@ export type AsyncSendfileSource = SendfileSource | AsyncFile;
 const LINUX = OS === "linux";
 const OUT = newSockaddr();
 const OUTLEN = new Uint32Array(1);
+const EMPTY: Uint8Array = new Uint8Array(0);
 
 /** Whether `e` means "try again when ready". Internal to the module. */
 export function again(e: number): boolean {
@@ -176,6 +177,77 @@ export async function ready(call: Call, fd: number, writing: boolean): Promise<v
 }
 
 /**
+ * One try of a system call on the socket's descriptor, for
+ * {@linkcode untilReady}: steps 2 and 3 (the pointers taken as they are
+ * now, then the call). Returns `-1` and sets `errno` on failure. Internal to
+ * the module.
+ */
+export type Attempt = (fd: number) => number;
+
+/** The result of one try: `attempt`'s, or `-1` when the socket would block; `EINTR` retried at once. */
+function tryOnce(call: Call, fd: number, writing: boolean, attempt: Attempt, probe: boolean): number {
+  // Skip a call certain to fail: the reactor saw this stream drained and no data since.
+  if (probe && !mayBeReady(call.sock, fd, writing)) return -1;
+  for (;;) {
+    const r = attempt(fd);
+    if (r >= 0) return r;
+    const e = errno();
+    if (again(e)) return -1;
+    if (e !== EINTR) throw osErrorFrom(e);
+  }
+}
+
+/**
+ * The one wait loop of every `sock_*` function: tries `attempt` at once,
+ * and after each `EAGAIN` waits on the reactor (rejecting with the signal's
+ * reason if it aborted meanwhile) and tries again, taking the descriptor
+ * again (a closed socket rejects with `EBADF`). `finish` turns the call's
+ * result into the function's in the same turn, before any other code can
+ * reuse the shared scratch (`room`, `OUT`) the call wrote. Settles at once
+ * (a plain value, no promise) when the first try succeeds. With `probe`, a
+ * try the reactor knows would fail is skipped (see
+ * {@linkcode shortReadDrains}). Internal to the module.
+ *
+ * @returns `finish` of `attempt`'s first result that is not a failure.
+ */
+export function untilReady<T>(
+  call: Call,
+  writing: boolean,
+  attempt: Attempt,
+  finish: (r: number) => T,
+  probe = false,
+): T | Promise<T> {
+  const fd = liveFd(call.sock);
+  const r = tryOnce(call, fd, writing, attempt, probe);
+  return r >= 0 ? finish(r) : afterReady(call, fd, writing, attempt, finish, probe);
+}
+
+/**
+ * The waiting half of {@linkcode untilReady}: waits until `fd` is ready,
+ * then tries, until a result. `sock_connect` starts here. Internal to the module.
+ */
+export async function afterReady<T>(
+  call: Call,
+  fd: number,
+  writing: boolean,
+  attempt: Attempt,
+  finish: (r: number) => T,
+  probe = false,
+): Promise<T> {
+  for (;;) {
+    await ready(call, fd, writing);
+    fd = liveFd(call.sock);
+    const r = tryOnce(call, fd, writing, attempt, probe);
+    if (r >= 0) return finish(r);
+  }
+}
+
+/** The `finish` of {@linkcode untilReady} for a call whose result is its count. Internal to the module. */
+export function count(r: number): number {
+  return r;
+}
+
+/**
  * Receives up to `nbytes` bytes, waiting until some arrive: asyncio's
  * `loop.sock_recv(sock, nbytes)`. An empty result means the peer closed
  * the connection; `nbytes` 0 resolves `b''` at once, without a system call.
@@ -204,25 +276,16 @@ export async function sock_recv(sock: SocketType, nbytes: number, options?: Sock
   const n = toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recv");
   if (n === 0) return new Uint8Array(0);
-  const stream = shortReadDrains(call.ctx);
-  for (;;) {
-    const fd = liveFd(call.sock);
-    // Skip a call certain to fail: the reactor saw this stream drained and no data since.
-    if (mayBeReady(call.sock, fd, false)) {
-      const buf = room(n);
-      const got = libc.recv(fd, buf, n, 0);
-      if (got >= 0) {
-        if (stream && got > 0 && got < n) drained(call.sock, fd);
-        return take(buf, got);
-      }
-      const e = errno();
-      if (!again(e)) {
-        if (e !== EINTR) throw osErrorFrom(e);
-        continue;
-      }
-    }
-    await ready(call, fd, false);
-  }
+  let buf = EMPTY;
+  return await untilReady(call, false, (fd) => libc.recv(fd, buf = room(n), n, 0), (got) => {
+    afterRead(call, got, n);
+    return take(buf, got);
+  }, true);
+}
+
+/** After a read of `got` of `n` bytes: a short read proves a TCP stream drained (see {@linkcode shortReadDrains}). */
+function afterRead(call: Call, got: number, n: number): void {
+  if (got > 0 && got < n && shortReadDrains(call.ctx)) drained(call.sock, liveFd(call.sock));
 }
 
 /**
@@ -242,23 +305,10 @@ export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?:
   const view = toWritableBytes(buf);
   const n = lengthOf(view);
   if (n === 0) return 0;
-  const stream = shortReadDrains(call.ctx);
-  for (;;) {
-    const fd = liveFd(call.sock);
-    if (mayBeReady(call.sock, fd, false)) {
-      const got = libc.recv(fd, still(view, n, SMALL_INTO), n, 0);
-      if (got >= 0) {
-        if (stream && got > 0 && got < n) drained(call.sock, fd);
-        return got;
-      }
-      const e = errno();
-      if (!again(e)) {
-        if (e !== EINTR) throw osErrorFrom(e);
-        continue;
-      }
-    }
-    await ready(call, fd, false);
-  }
+  return await untilReady(call, false, (fd) => libc.recv(fd, still(view, n, SMALL_INTO), n, 0), (got) => {
+    afterRead(call, got, n);
+    return got;
+  }, true);
 }
 
 /**
@@ -278,16 +328,19 @@ export async function sock_recvfrom(
   const call = begin(sock, options);
   const n = toCInt(bufsize);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom");
-  for (;;) {
-    const fd = liveFd(call.sock);
-    const buf = room(n);
-    OUTLEN[0] = OUT.bytes.length;
-    const got = libc.recvfrom(fd, buf, n, 0, OUT.bytes, OUTLEN);
-    if (got >= 0) return [take(buf, got), fromSockaddr(OUT, OUTLEN[0], call.ctx)];
-    const e = errno();
-    if (again(e)) await ready(call, fd, false);
-    else if (e !== EINTR) throw osErrorFrom(e);
-  }
+  let buf = EMPTY;
+  return await untilReady(
+    call,
+    false,
+    (fd) => recvfrom(fd, buf = room(n), n),
+    (got): [Uint8Array, Address | null] => [take(buf, got), fromSockaddr(OUT, OUTLEN[0], call.ctx)],
+  );
+}
+
+/** `recvfrom` into `into`, the sender's address into `OUT`. */
+function recvfrom(fd: number, into: Uint8Array, n: number): number {
+  OUTLEN[0] = OUT.bytes.length;
+  return libc.recvfrom(fd, into, n, 0, OUT.bytes, OUTLEN);
 }
 
 /**
@@ -316,16 +369,12 @@ export async function sock_recvfrom_into(
   if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");
   if (n === 0) n = length;
   if (n > length) throw new ValueError(SMALL_FROM_INTO);
-  for (;;) {
-    const fd = liveFd(call.sock);
-    const into = still(view, n, SMALL_FROM_INTO);
-    OUTLEN[0] = OUT.bytes.length;
-    const got = libc.recvfrom(fd, into, n, 0, OUT.bytes, OUTLEN);
-    if (got >= 0) return [got, fromSockaddr(OUT, OUTLEN[0], call.ctx)];
-    const e = errno();
-    if (again(e)) await ready(call, fd, false);
-    else if (e !== EINTR) throw osErrorFrom(e);
-  }
+  return await untilReady(
+    call,
+    false,
+    (fd) => recvfrom(fd, still(view, n, SMALL_FROM_INTO), n),
+    (got): [number, Address | null] => [got, fromSockaddr(OUT, OUTLEN[0], call.ctx)],
+  );
 }
 
 /**
@@ -341,38 +390,23 @@ export async function sock_recvfrom_into(
 export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
   const view = toBytes(data);
-  const n = lengthOf(view);
-  // The usual case, everything at once, settles without a second promise.
-  const sent = sendNow(call, view, n, 0);
-  if (sent < n) await sendRest(call, view, n, sent);
+  await sendAll(call, view, lengthOf(view));
 }
 
 /**
- * Sends bytes `sent` to `n` of a view while the socket takes them, taking
- * the view as it is now first (`held`). Returns the new count, short of `n`
- * when the socket would block.
+ * Sends the `n` bytes of a view, each send taking the view as it is now
+ * (`held`), waiting whenever the socket is full. The usual case, everything
+ * at once, settles without waiting.
  */
-function sendNow(call: Call, view: Uint8Array, n: number, sent: number): number {
-  for (;;) {
+async function sendAll(call: Call, view: Uint8Array, n: number): Promise<void> {
+  let sent = 0;
+  const attempt = (fd: number): number => {
     const end = held(view, n);
-    const part = sent === 0 ? view : span(view, sent, end);
-    const r = libc.send(liveFd(call.sock), part, end - sent, MSG_NOSIGNAL);
-    if (r >= 0) {
-      sent += r;
-      if (sent >= n) return sent;
-      continue;
-    }
-    const e = errno();
-    if (again(e)) return sent;
-    if (e !== EINTR) throw osErrorFrom(e);
-  }
-}
-
-/** Sends the rest of a view from `sent` on, waiting whenever the socket is full. */
-async function sendRest(call: Call, view: Uint8Array, n: number, sent: number): Promise<void> {
+    return libc.send(fd, sent === 0 ? view : span(view, sent, end), end - sent, MSG_NOSIGNAL);
+  };
   while (sent < n) {
-    await ready(call, liveFd(call.sock), true);
-    sent = sendNow(call, view, n, sent);
+    const r = untilReady(call, true, attempt, count);
+    sent += typeof r === "number" ? r : await r;
   }
 }
 
@@ -420,9 +454,7 @@ async function addressOf(call: Call, address: Address, caller: string): Promise<
 function soError(fd: number): number {
   const value = new Int32Array(1);
   const len = new Uint32Array([4]);
-  if (libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, new Uint8Array(value.buffer), new Uint8Array(len.buffer)) < 0) {
-    throw osErrorFrom(errno());
-  }
+  check(libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, new Uint8Array(value.buffer), new Uint8Array(len.buffer)));
   return value[0];
 }
 
@@ -440,16 +472,23 @@ function soError(fd: number): number {
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
   const a = await addressOf(call, address, "connect");
-  if (libc.connect(liveFd(call.sock), sockaddrOf(a), a.len) === 0) return;
+  const fd = liveFd(call.sock);
+  if (libc.connect(fd, sockaddrOf(a), a.len) === 0) return;
   const e = errno();
   if (e !== EINPROGRESS && e !== EINTR && !again(e)) throw osErrorFrom(e);
-  for (;;) {
-    await ready(call, liveFd(call.sock), true);
-    const err = soError(liveFd(call.sock));
-    if (err === 0) return;
-    if (err === EINPROGRESS || err === EINTR || again(err)) continue;
+  await afterReady(call, fd, true, (fd) => {
+    const err = soError(fd);
+    if (err === 0) return 0;
+    // Still in progress: wait again.
+    if (err === EINPROGRESS || err === EINTR || again(err)) return notReady();
     throw new OSError(err, `Connect call failed ${pyStr(a.snapshot)}`);
-  }
+  }, count);
+}
+
+/** What an attempt returns when the socket turns out not ready after all: `-1`, with `errno` `EAGAIN`. Internal to the module. */
+export function notReady(): number {
+  setErrno(EAGAIN);
+  return -1;
 }
 
 /**
@@ -462,17 +501,17 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
  */
 export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
   const call = begin(sock, options);
-  for (;;) {
-    const fd = liveFd(call.sock);
-    OUTLEN[0] = OUT.bytes.length;
-    const nfd = libc.accept4
-      ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC | SOCK_NONBLOCK)
-      : libc.accept(fd, OUT.bytes, OUTLEN);
-    if (nfd >= 0) return adopt(call.ctx, nfd);
-    const e = errno();
-    if (again(e)) await ready(call, fd, false);
-    else if (e !== EINTR && e !== ECONNABORTED) throw osErrorFrom(e);
-  }
+  return await untilReady(call, false, accept, (nfd) => adopt(call.ctx, nfd));
+}
+
+/** `accept4` (or `accept`), the peer's address into `OUT`; a connection reset while queued is skipped, as `EINTR`. */
+function accept(fd: number): number {
+  OUTLEN[0] = OUT.bytes.length;
+  const nfd = libc.accept4
+    ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC | SOCK_NONBLOCK)
+    : libc.accept(fd, OUT.bytes, OUTLEN);
+  if (nfd < 0 && errno() === ECONNABORTED) setErrno(EINTR);
+  return nfd;
 }
 
 /** An accepted descriptor as a non-blocking socket, with the peer's address in `OUT`; closed on failure. */
@@ -513,14 +552,12 @@ export async function sock_sendto(
   const view = toBytes(data);
   const n = lengthOf(view);
   const a = await addressOf(call, address, "sendto");
-  for (;;) {
-    const fd = liveFd(call.sock);
-    const r = libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a), a.len);
-    if (r >= 0) return r;
-    const e = errno();
-    if (again(e)) await ready(call, fd, true);
-    else if (e !== EINTR) throw osErrorFrom(e);
-  }
+  return await untilReady(
+    call,
+    true,
+    (fd) => libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a), a.len),
+    count,
+  );
 }
 
 /** asyncio's `_check_sendfile_params`. */
@@ -576,7 +613,7 @@ export async function sock_sendfile(
     const native = libc.sendfile ? await sendfileNative(call, infd, start, limit) : null;
     if (native !== null) total = native;
     else total = await sendfileRead(call, (buf, at) => pread(infd, buf, at), start, limit);
-    if (total > 0 && libc.lseek(infd, start + total, SEEK_SET) < 0) throw osErrorFrom(errno());
+    if (total > 0) check(libc.lseek(infd, start + total, SEEK_SET));
     return total;
   }
   let read: (buf: Uint8Array) => Promise<unknown>, seek: (pos: number) => Promise<unknown>;
@@ -610,12 +647,7 @@ function descriptorOf(file: unknown): number | undefined {
 }
 
 function pread(fd: number, buf: Uint8Array, at: number): number {
-  for (;;) {
-    const r = libc.pread(fd, buf, buf.length, at);
-    if (r >= 0) return r;
-    const e = errno();
-    if (e !== EINTR) throw osErrorFrom(e);
-  }
+  return uninterrupted(() => libc.pread(fd, buf, buf.length, at));
 }
 
 /** `sendfile(2)` until `limit` or the end of the file; `null` if the kernel refuses this pair of descriptors. */
@@ -625,17 +657,18 @@ async function sendfileNative(call: Call, infd: number, start: number, limit: nu
   for (;;) {
     const want = limit === null ? 0x40000000 : Math.min(limit - total, 0x40000000);
     if (want <= 0) return total;
-    const fd = liveFd(call.sock);
-    const r = libc.sendfile!(fd, infd, off, want);
-    if (r > 0) {
-      total += r;
-      continue;
+    let r: number;
+    try {
+      r = await untilReady(call, true, (fd) => libc.sendfile!(fd, infd, off, want), count);
+    } catch (e) {
+      // The kernel refuses this pair of descriptors: read and send instead.
+      if (total === 0 && e instanceof OSError && (e.errno === EINVAL || e.errno === ENOSYS || e.errno === EOPNOTSUPP)) {
+        return null;
+      }
+      throw e;
     }
     if (r === 0) return total;
-    const e = errno();
-    if (again(e)) await ready(call, fd, true);
-    else if ((e === EINVAL || e === ENOSYS || e === EOPNOTSUPP) && total === 0) return null;
-    else if (e !== EINTR) throw osErrorFrom(e);
+    total += r;
   }
 }
 
@@ -653,7 +686,7 @@ function readCount(got: unknown, want: number): number {
 /**
  * Reads chunks with `read(buf, position)` and sends them, until `limit` or
  * the end. The chunk goes to the file object's `read`, which may detach it:
- * each send re-takes it (`sendNow`).
+ * each send re-takes it (`sendAll`).
  */
 async function sendfileRead(
   call: Call,
@@ -672,7 +705,7 @@ async function sendfileRead(
     // A chunk detached by the read is an error, even when the read reports the end of the file.
     held(buf, want);
     if (got === 0) return total;
-    await sendRest(call, buf, got, sendNow(call, buf, got, 0));
+    await sendAll(call, buf, got);
     total += got;
   }
 }

@@ -21,7 +21,7 @@
 
 import { type Address, snapshotAddress } from "./addr/mod.ts";
 import { type BytesLike, isOptions, toBytes, toCInt, toWritableBytes } from "./args.ts";
-import { again, begin, type Call, ready, resolved, type SockOptions, still } from "./async.ts";
+import { again, begin, type Call, notReady, resolved, type SockOptions, still, untilReady } from "./async.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { held, lengthOf, span } from "./marshal.ts";
 import {
@@ -34,7 +34,7 @@ import {
   send_fds,
   sendmsg,
 } from "./msg.ts";
-import { liveFd, type SocketType, timeoutOf } from "./socket.ts";
+import { type SocketType, timeoutOf } from "./socket.ts";
 
 /** Makes the argument the twin sees, again before each attempt. */
 type Again = () => unknown;
@@ -119,21 +119,22 @@ async function destination(call: Call, address: unknown): Promise<Address | null
 
 /**
  * Runs `once` (the twin, which takes its pointers and makes one
- * non-blocking call) until it does not report `EAGAIN`, waiting on the
- * reactor in between. The socket must still be non-blocking each time, or
- * the twin would block the event loop.
+ * non-blocking call) in the one wait loop ({@linkcode untilReady}): the
+ * twin's `BlockingIOError` is the attempt's `EAGAIN`. The socket must still
+ * be non-blocking each time, or the twin would block the event loop.
  */
 async function attempt<T>(call: Call, writing: boolean, once: () => T): Promise<T> {
-  for (;;) {
+  let out!: T;
+  return await untilReady(call, writing, () => {
     if (timeoutOf(call.sock) !== 0) throw new ValueError("the socket must be non-blocking");
-    const fd = liveFd(call.sock);
     try {
-      return once();
+      out = once();
+      return 0;
     } catch (e) {
       if (!(e instanceof OSError) || typeof e.errno !== "number" || !again(e.errno)) throw e;
+      return notReady();
     }
-    await ready(call, fd, writing);
-  }
+  }, () => out);
 }
 
 /**

@@ -11,11 +11,11 @@
  */
 
 import { CONSTANTS } from "../ffi/gen/mod.ts";
-import { errno, libc } from "../ffi/mod.ts";
+import { libc } from "../ffi/mod.ts";
 import { parseIPv4 } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, parseI, pyType, toBytes } from "./args.ts";
-import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
+import { check, OSError, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { strArg } from "./codecs.ts";
 
@@ -195,8 +195,7 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
     throw new OSError("illegal IP address string passed to inet_pton");
   }
   const c = strArg(ip_string, "inet_pton", 2, TEXT);
-  const rc = libc.inet_pton(af, c, PACKED);
-  if (rc < 0) throw osErrorFrom(errno());
+  const rc = check(libc.inet_pton(af, c, PACKED));
   if (rc === 0) throw new OSError("illegal IP address string passed to inet_pton");
   if (af === AF_INET6) return packed(16);
   throw new OSError("unknown address family");

@@ -7,7 +7,7 @@
  */
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
-import { cstring, libc, strerror } from "../ffi/mod.ts";
+import { cstring, errno, libc, strerror } from "../ffi/mod.ts";
 import { pyRepr, pyStr } from "./repr.ts";
 
 /**
@@ -178,6 +178,42 @@ const SUBCLASS = new Map<number, typeof OSError>(
 /** The `OSError` (or subclass) for `errno`, with libc's text for it. */
 export function osErrorFrom(errno: number, filename?: unknown): OSError {
   return filename === undefined ? new OSError(errno, strerror(errno)) : new OSError(errno, strerror(errno), filename);
+}
+
+/**
+ * The error of the system call that just failed: the `OSError` subclass for
+ * the calling thread's `errno`. Call it straight after the call, before
+ * anything else can change `errno`.
+ */
+export function lastError(): OSError {
+  return osErrorFrom(errno());
+}
+
+/**
+ * The one syscall wrapper (socket2's `syscall!`): `rc`, the result of a
+ * system call that returns `-1` and sets `errno` on failure, or that failure
+ * raised as the right `OSError` subclass. Wrap the call itself:
+ * `check(libc.listen(fd, n))`.
+ *
+ * @returns `rc` when it is not negative.
+ */
+export function check(rc: number): number {
+  if (rc < 0) throw osErrorFrom(errno());
+  return rc;
+}
+
+/**
+ * Runs `call` (a system call on a file, which returns `-1` and sets `errno`
+ * on failure) again while a signal interrupts it (`EINTR`, PEP 475), and
+ * {@linkcode check}s its result. Socket calls go through `sockCall` instead.
+ *
+ * @returns `call`'s result.
+ */
+export function uninterrupted(call: () => number): number {
+  for (;;) {
+    const rc = call();
+    if (rc >= 0 || errno() !== SYS.EINTR) return check(rc);
+  }
 }
 
 /** Python's `ValueError`: an argument has the right type but a wrong value. */

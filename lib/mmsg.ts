@@ -19,7 +19,7 @@ import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { addressOf, errno, libc } from "../ffi/mod.ts";
 import { type Address, type AddressArg, addressArg, type Ctx, fromSockaddr, sockaddrOf } from "./addr/mod.ts";
 import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
-import { osErrorFrom, ValueError } from "./errors.ts";
+import { ValueError } from "./errors.ts";
 import { held, span } from "./marshal.ts";
 import {
   type AncillaryItem,
@@ -40,14 +40,13 @@ import {
 } from "./msg.ts";
 import { sockCall } from "./sock_call.ts";
 import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
-import { waitReady } from "./reactor/mod.ts";
-import { begin } from "./async.ts";
+import { begin, type Call, count, untilReady } from "./async.ts";
 
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
 const MSG_WAITFORONE = CONSTANTS.MSG_WAITFORONE ?? 0;
 const { MSG_DONTWAIT } = CONSTANTS;
-const { EAGAIN, EWOULDBLOCK, EINTR } = SYS;
+const { EINTR } = SYS;
 /** The kernel handles at most this many messages per call (`UIO_MAXIOV`); a larger `vlen` is cut to it. */
 const VLEN_MAX = SYS.UIO_MAXIOV ?? 1024;
 const SOCKLEN_T_LIMIT = 0x7fffffff;
@@ -619,42 +618,19 @@ export interface MmsgOptions {
   signal?: AbortSignal;
 }
 
-/** Runs `attempt` (phases 2 and 3) until it succeeds, waiting on the reactor after each `EAGAIN`. */
-async function onReactor(
-  sock: SocketType,
-  writing: boolean,
-  signal: AbortSignal | undefined,
-  attempt: (fd: number) => number,
-): Promise<number> {
-  for (;;) {
-    const fd = liveFd(sock);
-    const r = attempt(fd);
-    if (r >= 0) return r;
-    const e = errno();
-    if (e === EAGAIN || e === EWOULDBLOCK) {
-      await waitReady(sock, fd, writing, signal);
-      if (signal?.aborted) throw signal.reason;
-    } else if (e !== EINTR) throw osErrorFrom(e);
-  }
-}
-
 /** Phases 2 and 3 of a receive batch on the reactor. */
-async function receiveAsync<T>(
-  sock: SocketType,
-  b: Incoming,
-  signal: AbortSignal | undefined,
-): Promise<[T, AncillaryItem[], number, Address | null][]> {
+async function receiveAsync<T>(op: Call, b: Incoming): Promise<[T, AncillaryItem[], number, Address | null][]> {
   const s = recvScratch(b);
   const at = dataOffsets(b);
   const [call, cloexec] = recvFlags(b.flags);
   let got: number;
   try {
-    got = await onReactor(sock, false, signal, (fd) => attemptRecv(fd, s, b, at, call));
+    got = await untilReady(op, false, (fd) => attemptRecv(fd, s, b, at, call), count);
   } catch (e) {
     release(s);
     throw e;
   }
-  return finish(sock, s, b, at, got, cloexec);
+  return finish(op.sock, s, b, at, got, cloexec);
 }
 
 /**
@@ -686,17 +662,17 @@ export async function sock_sendmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<number> {
-  const { signal } = begin(sock, options);
+  const op = begin(sock, options);
   const f = flagsArg(flags);
   const msgs = collectMessages(sock, messages, "sock_sendmmsg");
   liveFd(sock);
   if (msgs.length === 0) return 0;
   const s = sendScratch(msgs);
   try {
-    return await onReactor(sock, true, signal, (fd) => {
+    return await untilReady(op, true, (fd) => {
       fillSend(s, msgs);
       return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
-    });
+    }, count);
   } finally {
     release(s);
   }
@@ -735,8 +711,7 @@ export async function sock_recvmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgResult[]> {
-  const { signal } = begin(sock, options);
-  return await receiveAsync(sock, recvmmsgArgs(vlen, bufsize, ancbufsize, flags), signal);
+  return await receiveAsync(begin(sock, options), recvmmsgArgs(vlen, bufsize, ancbufsize, flags));
 }
 
 /**
@@ -770,6 +745,5 @@ export async function sock_recvmmsg_into(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgIntoResult[]> {
-  const { signal } = begin(sock, options);
-  return await receiveAsync(sock, recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into"), signal);
+  return await receiveAsync(begin(sock, options), recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into"));
 }

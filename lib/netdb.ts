@@ -19,7 +19,7 @@ import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, isOptions, parseI, pyType } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";
 import { fsDecode, fsEncode, strArg, utf8Encode } from "./codecs.ts";
-import { gaiErrorFrom, herror, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
+import { check, gaiErrorFrom, herror, lastError, OSError, OverflowError, ValueError } from "./errors.ts";
 import { idnaEncode } from "./idna.ts";
 
 export { UnicodeError } from "./errors.ts";
@@ -539,7 +539,7 @@ export function gethostname(): string {
   if (arguments.length !== 0) {
     throw new TypeError(`_socket.gethostname() takes no arguments (${arguments.length} given)`);
   }
-  if (libc.gethostname(HOSTNAME, HOSTNAME.length - 1) < 0) throw osErrorFrom(errno());
+  check(libc.gethostname(HOSTNAME, HOSTNAME.length - 1));
   HOSTNAME[HOSTNAME.length - 1] = 0;
   return fsDecode(cStringOf(HOSTNAME));
 }
@@ -565,7 +565,7 @@ export function sethostname(name: string | Uint8Array): void {
   } else {
     throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyType(name)}`);
   }
-  if (libc.sethostname(b, b.length) !== 0) throw osErrorFrom(errno());
+  check(libc.sethostname(b, b.length));
 }
 
 // Python's str.strip() whitespace (str.isspace), which differs from String.prototype.trim's.
@@ -741,7 +741,7 @@ export function if_nameindex(): [index: number, name: string][] {
     throw new TypeError(`_socket.if_nameindex() takes no arguments (${arguments.length} given)`);
   }
   const list = libc.if_nameindex();
-  if (isNull(list)) throw osErrorFrom(errno());
+  if (isNull(list)) throw lastError();
   const out: [number, string][] = [];
   try {
     for (let i = 0;; i++) {
@@ -811,6 +811,6 @@ export function if_indextoname(if_index: number): string {
   if (n < 0) throw new OverflowError("can't convert negative value to unsigned int");
   if (n >= TWO_64) throw new OverflowError("Python int too large to convert to C unsigned long");
   const index = typeof n === "number" && Number.isSafeInteger(n) ? n >>> 0 : Number(BigInt.asUintN(32, BigInt(n)));
-  if (isNull(libc.if_indextoname(index, IFNAME_OUT))) throw osErrorFrom(errno());
+  if (isNull(libc.if_indextoname(index, IFNAME_OUT))) throw lastError();
   return fsDecode(cStringOf(IFNAME_OUT));
 }

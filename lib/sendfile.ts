@@ -10,16 +10,16 @@
  */
 
 import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
-import { errno, libc } from "../ffi/mod.ts";
+import { libc } from "../ffi/mod.ts";
 import { pyRepr } from "./repr.ts";
 import { pyType, toInt } from "./args.ts";
-import { BlockingIOError, osErrorFrom, ValueError } from "./errors.ts";
-import { monotonic, timedOut, waitFd } from "./sock_call.ts";
+import { BlockingIOError, check, OSError, TimeoutError, uninterrupted, ValueError } from "./errors.ts";
+import { sockCall, type Syscall } from "./sock_call.ts";
 import { held } from "./marshal.ts";
 import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
 
 const { SOCK_STREAM } = CONSTANTS;
-const { EINTR, EAGAIN, EWOULDBLOCK, SEEK_SET, SEEK_CUR, SEEK_END } = SYS;
+const { SEEK_SET, SEEK_CUR, SEEK_END } = SYS;
 
 /** A file that `Deno.FsFile` resembles: synchronous read and seek, no descriptor. */
 export interface SyncFile {
@@ -80,9 +80,7 @@ function checkParams(sock: SocketType, file: unknown, count: number | null): voi
 }
 
 function lseek(fd: number, offset: number, whence: number): number {
-  const r = libc.lseek(fd, offset, whence);
-  if (r < 0) throw osErrorFrom(errno());
-  return r;
+  return check(libc.lseek(fd, offset, whence));
 }
 
 /** The size of the file behind `fd` (`fstat`'s `st_size`), through `lseek`, position kept. */
@@ -92,6 +90,13 @@ function fileSize(fd: number): number {
   lseek(fd, here, SEEK_SET);
   return end;
 }
+
+/** One `sendfile(2)` of up to `blocksize` bytes from `offset` of `fd` to the socket `out`. */
+const SENDFILE: Syscall<number, number, number, undefined> = (out, fd, offset, blocksize) => {
+  OFFSET_VIEW.setUint32(0, offset % 2 ** 32, true);
+  OFFSET_VIEW.setUint32(4, Math.floor(offset / 2 ** 32), true);
+  return libc.sendfile!(out, fd, OFFSET, blocksize);
+};
 
 /** `_sendfile_use_sendfile`. */
 function useSendfile(sock: SocketType, fd: number, offset: number, count: number | null): number {
@@ -109,24 +114,31 @@ function useSendfile(sock: SocketType, fd: number, offset: number, count: number
   let total = 0;
   try {
     for (;;) {
-      if (timeout && !waitFd(out, true, monotonic() + timeout)) throw timedOut();
       if (count) {
         blocksize = count - total;
         if (blocksize <= 0) break;
       }
-      OFFSET_VIEW.setUint32(0, offset % 2 ** 32, true);
-      OFFSET_VIEW.setUint32(4, Math.floor(offset / 2 ** 32), true);
-      const sent = libc.sendfile!(out, fd, OFFSET, blocksize);
-      if (sent < 0) {
-        const e = errno();
-        if (e === EINTR) continue;
-        if (e === EAGAIN || e === EWOULDBLOCK) {
-          // Blocking mode only: wait until the socket takes more.
-          if (!timeout) waitFd(out, true, Infinity);
-          continue;
+      let sent: number;
+      try {
+        // As Lib/socket.py: in timeout mode, wait for the socket first, the whole timeout each block; in
+        // blocking mode, wait (with no limit) only when the socket would block.
+        sent = sockCall(
+          out,
+          timeout ?? Infinity,
+          true,
+          SENDFILE,
+          fd,
+          offset,
+          blocksize,
+          undefined,
+          undefined,
+          !!timeout,
+        );
+      } catch (e) {
+        if (total === 0 && e instanceof OSError && !(e instanceof TimeoutError)) {
+          throw new GiveUp("sendfile(2) refused", { cause: e });
         }
-        if (total === 0) throw new GiveUp("sendfile(2) refused", { cause: osErrorFrom(e) });
-        throw osErrorFrom(e);
+        throw e;
       }
       if (sent === 0) break;
       offset += sent;
@@ -140,12 +152,7 @@ function useSendfile(sock: SocketType, fd: number, offset: number, count: number
 
 /** Reads up to `n` bytes from `fd` at its position (retrying `EINTR`). */
 function readFd(fd: number, buf: Uint8Array): number {
-  for (;;) {
-    const r = libc.read(fd, buf, buf.length);
-    if (r >= 0) return r;
-    const e = errno();
-    if (e !== EINTR) throw osErrorFrom(e);
-  }
+  return uninterrupted(() => libc.read(fd, buf, buf.length));
 }
 
 /** `_sendfile_use_send`: read a block, send it all, until `count` or the end. */

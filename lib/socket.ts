@@ -7,18 +7,19 @@
  */
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
-import { errno, libc, OS } from "../ffi/mod.ts";
+import { errno, libc, OS, setErrno } from "../ffi/mod.ts";
 import { type Address, addressArg, type Ctx, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
+import type { AddressArg } from "./addr/mod.ts";
 import "./addr/inet.ts";
 import "./addr/inet6.ts";
 import "./addr/unix.ts";
 import "./addr/all.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { held, lengthOf, span } from "./marshal.ts";
-import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
+import { check, lastError, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
-import { monotonic, sockCall, timedOut, waitFd } from "./sock_call.ts";
+import { monotonic, sockCall, type Syscall } from "./sock_call.ts";
 import * as msg from "./msg.ts";
 import * as mmsg from "./mmsg.ts";
 import { sendfile as sendfileImpl, type SendfileSource } from "./sendfile.ts";
@@ -32,7 +33,7 @@ import {
 } from "./io/mod.ts";
 
 const { AF_INET, AF_UNIX, SOCK_STREAM, SOL_SOCKET, SO_ERROR, SOMAXCONN } = CONSTANTS;
-const { EBADF, EINTR, EINPROGRESS, EISCONN, EAGAIN, EWOULDBLOCK, ECONNRESET, ENOTSOCK } = SYS;
+const { EBADF, EINTR, EINPROGRESS, EISCONN, EWOULDBLOCK, ECONNRESET, ENOTSOCK } = SYS;
 const { F_GETFL, F_SETFL, F_GETFD, F_SETFD, FD_CLOEXEC, O_NONBLOCK, F_DUPFD_CLOEXEC } = SYS;
 /** Flags that `socket()` accepts in `type` but `.type` never shows (Linux). */
 const SOCK_NONBLOCK = CONSTANTS.SOCK_NONBLOCK ?? 0;
@@ -96,17 +97,15 @@ function ebadf(): OSError {
 }
 
 function setNonBlocking(fd: number, on: boolean): void {
-  const flags = libc.fcntl(fd, F_GETFL, 0);
-  if (flags < 0) throw osErrorFrom(errno());
+  const flags = check(libc.fcntl(fd, F_GETFL, 0));
   const want = on ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
-  if (want !== flags && libc.fcntl(fd, F_SETFL, want) < 0) throw osErrorFrom(errno());
+  if (want !== flags) check(libc.fcntl(fd, F_SETFL, want));
 }
 
 function setCloexec(fd: number, on: boolean): void {
-  const flags = libc.fcntl(fd, F_GETFD, 0);
-  if (flags < 0) throw osErrorFrom(errno());
+  const flags = check(libc.fcntl(fd, F_GETFD, 0));
   const want = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC;
-  if (want !== flags && libc.fcntl(fd, F_SETFD, want) < 0) throw osErrorFrom(errno());
+  if (want !== flags) check(libc.fcntl(fd, F_SETFD, want));
 }
 
 /**
@@ -259,8 +258,7 @@ export class SocketType implements Disposable {
       if (family === -1) family = AF_INET;
       if (type === -1) type = SOCK_STREAM;
       if (proto === -1) proto = 0;
-      fd = libc.socket(family, type | SOCK_CLOEXEC, proto);
-      if (fd < 0) throw osErrorFrom(errno());
+      fd = check(libc.socket(family, type | SOCK_CLOEXEC, proto));
       try {
         if (!SOCK_CLOEXEC) setCloexec(fd, true);
         if (SO_NOSIGPIPE !== undefined) setIntOpt(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
@@ -339,10 +337,7 @@ export class SocketType implements Disposable {
    */
   accept(): [SocketType, Address | null] {
     const fd = this.#live();
-    const nfd = sockCall(fd, this.#timeout, false, () => {
-      OUTLEN[0] = OUT.bytes.length;
-      return libc.accept4 ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC) : libc.accept(fd, OUT.bytes, OUTLEN);
-    });
+    const nfd = sockCall(fd, this.#timeout, false, ACCEPT);
     try {
       const address = fromSockaddr(OUT, OUTLEN[0], this.#ctx);
       if (!libc.accept4) setCloexec(nfd, true);
@@ -365,7 +360,7 @@ export class SocketType implements Disposable {
     // As CPython: the address is checked before the descriptor.
     const a = addressArg(this.#ctx, address, "bind");
     const fd = this.#live();
-    if (libc.bind(fd, sockaddrOf(a), a.len) < 0) throw osErrorFrom(errno());
+    check(libc.bind(fd, sockaddrOf(a), a.len));
   }
 
   /**
@@ -384,11 +379,7 @@ export class SocketType implements Disposable {
     REGISTRY.unregister(this);
     LISTENING.delete(this);
     for (const hook of closeHooks) hook(fd);
-    // The peer may have reset the connection already: Python ignores ECONNRESET here.
-    if (libc.close(fd) < 0) {
-      const e = errno();
-      if (e !== ECONNRESET) throw osErrorFrom(e);
-    }
+    closeFd(fd);
   }
 
   /**
@@ -415,26 +406,23 @@ export class SocketType implements Disposable {
   #connect(address: Address, raise: boolean, caller: string): number {
     const a = addressArg(this.#ctx, address, caller);
     const fd = this.#fd;
-    let err = fd < 0 ? EBADF : libc.connect(fd, sockaddrOf(a), a.len) === 0 ? 0 : errno();
+    const err = fd < 0 ? EBADF : libc.connect(fd, sockaddrOf(a), a.len) === 0 ? 0 : errno();
     if (err === 0) return 0;
     const timeout = this.#timeout;
     // Interrupted or in progress: the connection goes on; wait for it (CPython's internal_connect).
     const wait = fd >= 0 && (err === EINTR ? timeout !== 0 : timeout !== null && timeout > 0 && err === EINPROGRESS);
-    if (wait) {
-      const deadline = timeout === null ? Infinity : monotonic() + timeout;
-      for (;;) {
-        if (!waitFd(fd, true, deadline)) {
-          if (raise) throw timedOut();
-          return EWOULDBLOCK;
-        }
-        err = getSockErr(fd);
-        if (err === EISCONN) err = 0;
-        if (timeout !== null && timeout > 0 && (err === EAGAIN || err === EWOULDBLOCK)) continue;
-        break;
-      }
+    if (!wait) {
+      if (raise) throw osErrorFrom(err);
+      return err;
     }
-    if (err !== 0 && raise) throw osErrorFrom(err);
-    return err;
+    try {
+      sockCall(fd, timeout, true, CONNECTED, undefined, undefined, undefined, undefined, undefined, true);
+      return 0;
+    } catch (e) {
+      // connect_ex: the error number; EWOULDBLOCK for the timeout, which has none (CPython's SOCK_TIMEOUT_ERR).
+      if (raise || !(e instanceof OSError)) throw e;
+      return e.errno ?? EWOULDBLOCK;
+    }
   }
 
   /**
@@ -460,8 +448,7 @@ export class SocketType implements Disposable {
    */
   dup(): SocketType {
     const fd = this.#live();
-    const nfd = libc.fcntl(fd, F_DUPFD_CLOEXEC, 0);
-    if (nfd < 0) throw osErrorFrom(errno());
+    const nfd = check(libc.fcntl(fd, F_DUPFD_CLOEXEC, 0));
     try {
       const sock = new SocketType(this.#family, this.#type, this.#proto, nfd);
       sock.settimeout(this.#timeout);
@@ -475,8 +462,7 @@ export class SocketType implements Disposable {
 
   /** Whether child processes inherit the descriptor (it is close-on-exec when not). */
   get_inheritable(): boolean {
-    const flags = libc.fcntl(this.#live(), F_GETFD, 0);
-    if (flags < 0) throw osErrorFrom(errno());
+    const flags = check(libc.fcntl(this.#live(), F_GETFD, 0));
     return (flags & FD_CLOEXEC) === 0;
   }
 
@@ -494,7 +480,7 @@ export class SocketType implements Disposable {
   getpeername(): Address | null {
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
-    if (libc.getpeername(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
+    check(libc.getpeername(this.#live(), OUT.bytes, OUTLEN));
     return fromSockaddr(OUT, OUTLEN[0], this.#ctx);
   }
 
@@ -502,7 +488,7 @@ export class SocketType implements Disposable {
   getsockname(): Address | null {
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
-    if (libc.getsockname(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
+    check(libc.getsockname(this.#live(), OUT.bytes, OUTLEN));
     return fromSockaddr(OUT, OUTLEN[0], this.#ctx);
   }
 
@@ -533,7 +519,7 @@ export class SocketType implements Disposable {
     if (n < 0 || n > 1024) throw new OSError("getsockopt buflen out of range");
     const buf = new Uint8Array(n);
     OPTLEN[0] = n;
-    if (libc.getsockopt(this.#live(), lv, name, buf, OPTLEN) < 0) throw osErrorFrom(errno());
+    check(libc.getsockopt(this.#live(), lv, name, buf, OPTLEN));
     return buf.slice(0, OPTLEN[0]);
   }
 
@@ -582,7 +568,7 @@ export class SocketType implements Disposable {
       const n = lengthOf(b);
       rc = libc.setsockopt(this.#live(), lv, name, b, held(b, n));
     }
-    if (rc < 0) throw osErrorFrom(errno());
+    check(rc);
   }
 
   /** `false` in non-blocking mode; `true` in blocking and in timeout mode. */
@@ -628,7 +614,7 @@ export class SocketType implements Disposable {
   listen(backlog?: number): void {
     let n = backlog === undefined ? Math.min(SOMAXCONN, 128) : toCInt(backlog);
     if (n < 0) n = 0;
-    if (libc.listen(this.#live(), n) < 0) throw osErrorFrom(errno());
+    check(libc.listen(this.#live(), n));
     LISTENING.add(this);
   }
 
@@ -647,16 +633,7 @@ export class SocketType implements Disposable {
     if (n === 0) return new Uint8Array(0);
     const fd = this.#live();
     const buf = room(n);
-    if (this.#timeout === null) {
-      // Blocking mode, the hot path: no closure, retry EINTR inline.
-      for (;;) {
-        const got = libc.recv(fd, buf, n, f);
-        if (got >= 0) return take(buf, got);
-        const e = errno();
-        if (e !== EINTR) throw osErrorFrom(e);
-      }
-    }
-    return take(buf, sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, n, f)));
+    return take(buf, sockCall(fd, this.#timeout, false, RECV, buf, n, f));
   }
 
   /**
@@ -670,10 +647,7 @@ export class SocketType implements Disposable {
     const n = sizeArg(bufsize, "recvfrom"), f = toCInt(flags);
     const fd = this.#live();
     const buf = room(n);
-    const got = sockCall(fd, this.#timeout, false, () => {
-      OUTLEN[0] = OUT.bytes.length;
-      return libc.recvfrom(fd, buf, n, f, OUT.bytes, OUTLEN);
-    });
+    const got = sockCall(fd, this.#timeout, false, RECVFROM, buf, n, f);
     const data = take(buf, got);
     return [data, fromSockaddr(OUT, OUTLEN[0], this.#ctx)];
   }
@@ -692,16 +666,7 @@ export class SocketType implements Disposable {
   recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
     const [buf, n, f] = intoArgs("recv_into", arguments, buffer, nbytes, flags, "buffer too small for requested bytes");
     if (n === 0) return 0;
-    const fd = this.#live();
-    if (this.#timeout === null) {
-      for (;;) {
-        const got = libc.recv(fd, buf, held(buf, n), f);
-        if (got >= 0) return got;
-        const e = errno();
-        if (e !== EINTR) throw osErrorFrom(e);
-      }
-    }
-    return sockCall(fd, this.#timeout, false, () => libc.recv(fd, buf, held(buf, n), f));
+    return sockCall(this.#live(), this.#timeout, false, RECV, buf, n, f);
   }
 
   /**
@@ -727,10 +692,7 @@ export class SocketType implements Disposable {
       "nbytes is greater than the length of the buffer",
     );
     const fd = this.#live();
-    const got = sockCall(fd, this.#timeout, false, () => {
-      OUTLEN[0] = OUT.bytes.length;
-      return libc.recvfrom(fd, buf, held(buf, n), f, OUT.bytes, OUTLEN);
-    });
+    const got = sockCall(fd, this.#timeout, false, RECVFROM, buf, n, f);
     return [got, fromSockaddr(OUT, OUTLEN[0], this.#ctx)];
   }
 
@@ -745,16 +707,7 @@ export class SocketType implements Disposable {
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
     const n = lengthOf(b);
-    const fd = this.#live();
-    if (this.#timeout === null) {
-      for (;;) {
-        const sent = libc.send(fd, b, held(b, n), f);
-        if (sent >= 0) return sent;
-        const e = errno();
-        if (e !== EINTR) throw osErrorFrom(e);
-      }
-    }
-    return sockCall(fd, this.#timeout, true, () => libc.send(fd, b, held(b, n), f));
+    return sockCall(this.#live(), this.#timeout, true, SEND, b, 0, n, f);
   }
 
   /**
@@ -770,27 +723,9 @@ export class SocketType implements Disposable {
     const n = lengthOf(b);
     const fd = this.#live();
     const timeout = this.#timeout;
-    let sent = 0;
-    if (timeout === null) {
-      // Blocking mode, the hot path: no closure per send.
-      let part = b;
-      for (;;) {
-        const r = libc.send(fd, part, held(b, n) - sent, f);
-        if (r < 0) {
-          const e = errno();
-          if (e !== EINTR) throw osErrorFrom(e);
-          continue;
-        }
-        sent += r;
-        if (sent >= n) return;
-        part = span(b, sent, n);
-      }
-    }
     const deadline = timeout ? monotonic() + timeout : undefined;
-    do {
-      const part = sent === 0 ? b : span(b, sent, held(b, n));
-      sent += sockCall(fd, timeout, true, () => libc.send(fd, part, held(b, n) - sent, f), deadline);
-    } while (sent < n);
+    let sent = 0;
+    do sent += sockCall(fd, timeout, true, SEND, b, sent, n, f, deadline); while (sent < n);
   }
 
   /**
@@ -821,7 +756,7 @@ export class SocketType implements Disposable {
     // As CPython: the address is checked before the descriptor. Its getters, if any, run last of all.
     const a = addressArg(this.#ctx, rest[rest.length - 1], "sendto");
     const fd = this.#live();
-    return sockCall(fd, this.#timeout, true, () => libc.sendto(fd, b, held(b, n), f, sockaddrOf(a), a.len));
+    return sockCall(fd, this.#timeout, true, SENDTO, b, n, f, a);
   }
 
   /**
@@ -1002,7 +937,7 @@ export class SocketType implements Disposable {
    */
   shutdown(how: number): void {
     const h = toCInt(how);
-    if (libc.shutdown(this.#live(), h) < 0) throw osErrorFrom(errno());
+    check(libc.shutdown(this.#live(), h));
   }
 
   /** Closes the socket: `using s = socket.socket()`. */
@@ -1169,13 +1104,13 @@ function sizeArg(v: unknown, fn: string): number {
 function getIntOpt(fd: number, level: number, name: number): number {
   OPT[0] = 0;
   OPTLEN[0] = 4;
-  if (libc.getsockopt(fd, level, name, OPT, OPTLEN) < 0) throw osErrorFrom(errno());
+  check(libc.getsockopt(fd, level, name, OPT, OPTLEN));
   return OPT[0];
 }
 
 function setIntOpt(fd: number, level: number, name: number, value: number): void {
   OPT[0] = value;
-  if (libc.setsockopt(fd, level, name, OPT, 4) < 0) throw osErrorFrom(errno());
+  check(libc.setsockopt(fd, level, name, OPT, 4));
 }
 
 // AF_VSOCK options: CPython passes every value as a uint64_t (socketmodule.c), as the kernel requires.
@@ -1186,7 +1121,7 @@ const OPT64 = new BigUint64Array(1);
 function getVsockOpt(fd: number, level: number, name: number): number | bigint {
   OPT64[0] = 0n;
   OPTLEN[0] = 8;
-  if (libc.getsockopt(fd, level, name, OPT64, OPTLEN) < 0) throw osErrorFrom(errno());
+  check(libc.getsockopt(fd, level, name, OPT64, OPTLEN));
   const v = OPT64[0];
   return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
@@ -1202,12 +1137,47 @@ function setVsockOpt(fd: number, level: number, name: number, given: number, val
   return libc.setsockopt(fd, level, name, OPT64, 8);
 }
 
-/** `SO_ERROR`, or the errno of a failing `getsockopt`. */
-function getSockErr(fd: number): number {
+// The system calls of the methods, for `sockCall`: each one attempt (phases 2 and 3), made once, so that a call
+// allocates no closure.
+
+/** `accept4` (or `accept`), the peer's address into `OUT`. */
+const ACCEPT: Syscall<undefined, undefined, undefined, undefined> = (fd) => {
+  OUTLEN[0] = OUT.bytes.length;
+  return libc.accept4 ? libc.accept4(fd, OUT.bytes, OUTLEN, SOCK_CLOEXEC) : libc.accept(fd, OUT.bytes, OUTLEN);
+};
+
+/**
+ * A connection in progress, once the descriptor is writable (CPython's
+ * `sock_connect_impl`): `0` when made, else `-1` with its `SO_ERROR` in `errno`.
+ */
+const CONNECTED: Syscall<undefined, undefined, undefined, undefined> = (fd) => {
   OPT[0] = 0;
   OPTLEN[0] = 4;
-  return libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, OPT, OPTLEN) < 0 ? errno() : OPT[0];
-}
+  if (libc.getsockopt(fd, SOL_SOCKET, SO_ERROR, OPT, OPTLEN) < 0) return -1;
+  const err = OPT[0];
+  if (err === 0 || err === EISCONN) return 0;
+  setErrno(err);
+  return -1;
+};
+
+/** `recv` of up to `n` bytes into `buf`, its `n` bytes taken again (`held`). */
+const RECV: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => libc.recv(fd, buf, held(buf, n), f);
+
+/** `recvfrom` of up to `n` bytes into `buf`, the sender's address into `OUT`. */
+const RECVFROM: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => {
+  OUTLEN[0] = OUT.bytes.length;
+  return libc.recvfrom(fd, buf, held(buf, n), f, OUT.bytes, OUTLEN);
+};
+
+/** `send` of bytes `from` to `n` of `b`, taken as it is now. */
+const SEND: Syscall<Uint8Array, number, number, number> = (fd, b, from, n, f) => {
+  const end = held(b, n);
+  return libc.send(fd, from === 0 ? b : span(b, from, end), end - from, f);
+};
+
+/** `sendto` of the `n` bytes of `b` to the address `a` (encoded again if a nested call used `SOCKADDR`). */
+const SENDTO: Syscall<Uint8Array, number, number, AddressArg> = (fd, b, n, f, a) =>
+  libc.sendto(fd, b, held(b, n), f, sockaddrOf(a), a.len);
 
 /** The signature of {@linkcode socket}: callable with or without `new`. */
 export interface SocketConstructor {
@@ -1247,7 +1217,7 @@ export const socket: SocketConstructor = function socket(...args: unknown[]): So
 export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [SocketType, SocketType] {
   const f = toCInt(family), t = toCInt(type), p = toCInt(proto);
   const fds = new Int32Array(2);
-  if (libc.socketpair(f, t | SOCK_CLOEXEC, p, fds) < 0) throw osErrorFrom(errno());
+  check(libc.socketpair(f, t | SOCK_CLOEXEC, p, fds));
   try {
     if (!SOCK_CLOEXEC) fds.forEach((fd) => setCloexec(fd, true));
     const a = new SocketType(f, t, p, fds[0]);
@@ -1278,8 +1248,7 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
   toCInt(family), toCInt(type), toCInt(proto);
   // dup(-1) is EBADF, as in CPython (no system call for it).
   if (f < 0) throw ebadf();
-  const nfd = libc.fcntl(f, F_DUPFD_CLOEXEC, 0);
-  if (nfd < 0) throw osErrorFrom(errno());
+  const nfd = check(libc.fcntl(f, F_DUPFD_CLOEXEC, 0));
   try {
     const sock = new SocketType(family, type, proto, nfd);
     keepIfListening(sock, nfd);
@@ -1299,8 +1268,10 @@ export function close(fd: number): void {
   const f = toInt(fd);
   // No descriptor lies outside a C int: never truncate (CPython would close fd 3 for 2**32+3).
   if (f > 0x7fffffff || f < -0x80000000) throw ebadf();
-  if (libc.close(f) < 0) {
-    const e = errno();
-    if (e !== ECONNRESET) throw osErrorFrom(e);
-  }
+  closeFd(f);
+}
+
+/** `close(2)`. The peer may have reset the connection already: Python ignores `ECONNRESET` here. */
+function closeFd(fd: number): void {
+  if (libc.close(fd) < 0 && errno() !== ECONNRESET) throw lastError();
 }

@@ -10,3 +10,4 @@ import "../faults_test.ts";
 import "../errno_class_test.ts";
 import "../makefile_test.ts";
 import "../sock_call_test.ts";
+import "../syscall_layer_test.ts";
