@@ -63,7 +63,9 @@ import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
-import { ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
+import { SocketType } from "./socket.ts";
+import { liveFd } from "./descriptor.ts";
+import { begin, type Call, type SockOptions } from "./async_call.ts";
 import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
@@ -77,10 +79,7 @@ const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const EOPNOTSUPP = SYS.EOPNOTSUPP ?? -1;
 
 /** The last argument of every `sock_*` function. */
-export interface SockOptions {
-  /** Aborts the operation: it rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
+export type { SockOptions } from "./async_call.ts";
 
 /** `getaddrinfo`'s keyword arguments, and a signal. */
 export interface GetaddrinfoAsyncOptions extends GetaddrinfoOptions {
@@ -110,35 +109,6 @@ const OUTLEN = new Uint32Array(1);
 /** Whether `e` means "try again when ready". Internal to the module. */
 export function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
-}
-
-/** What step 1 fixes for the whole operation. Internal to the module. */
-export interface Call {
-  /** The socket. */
-  readonly sock: SocketType;
-  /** Its family, type and protocol, read once. */
-  readonly ctx: Ctx;
-  /** The caller's signal, if any. */
-  readonly signal: AbortSignal | undefined;
-}
-
-/**
- * Step 1 for the socket and the options: asyncio's check (a socket object
- * in non-blocking mode, a signal not yet aborted), reading the socket's
- * private state and `options.signal` once. Internal to the module.
- */
-export function begin(sock: unknown, options: SockOptions | undefined): Call {
-  if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
-  if (timeoutOf(sock) !== 0) throw new ValueError("the socket must be non-blocking");
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`options must be an object, not ${pyType(options)}`);
-  }
-  const signal = options?.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
-  }
-  if (signal?.aborted) throw signal.reason;
-  return { sock, ctx: ctxOf(sock), signal };
 }
 
 /** For {@linkcode still}: CPython's words for a buffer shorter than the bytes asked for. */

@@ -39,9 +39,9 @@ import {
   writeControlAt,
 } from "./msg.ts";
 import { sockCall } from "./sock_call.ts";
-import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
+import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 import { waitReady } from "./reactor/mod.ts";
-import { begin } from "./async.ts";
+import { begin } from "./async_call.ts";
 
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
@@ -239,7 +239,7 @@ function sameAddress(prev: AddressArg | null, addr: unknown): boolean {
 }
 
 /** Phase 1 of `sendmmsg`: every message walked into a snapshot, in order. */
-function collectMessages(sock: SocketType, messages: unknown, fn: string): Outgoing[] {
+function collectMessages(sock: SocketObject, messages: unknown, fn: string): Outgoing[] {
   if (!isIterable(messages)) throw new TypeError(`${fn}() argument 1 must be an iterable, not ${pyType(messages)}`);
   const out: Outgoing[] = [];
   let prev: AddressArg | null = null;
@@ -317,7 +317,7 @@ function flagsArg(flags: unknown): number {
  * @param flags `MSG_*` flags, for every message.
  * @returns The number of messages sent (the first ones; fewer than given when the socket's buffer fills).
  */
-export function sendmmsg(sock: SocketType, messages: Iterable<OutgoingMessage>, flags?: number): number {
+export function sendmmsg(sock: SocketObject, messages: Iterable<OutgoingMessage>, flags?: number): number {
   const f = flagsArg(flags);
   const msgs = collectMessages(sock, messages, "sendmmsg");
   const fd = liveFd(sock);
@@ -410,7 +410,7 @@ function controlLen(s: Scratch, i: number): number {
  * anything throws, closes every descriptor they carried.
  */
 function results<T>(
-  sock: SocketType,
+  sock: SocketObject,
   s: Scratch,
   b: Incoming,
   got: number,
@@ -511,7 +511,7 @@ function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): (
 
 /** Builds a batch's results from its scratch, then gives the scratch back. */
 function finish<T>(
-  sock: SocketType,
+  sock: SocketObject,
   s: Scratch,
   b: Incoming,
   at: readonly number[],
@@ -532,7 +532,7 @@ function finish<T>(
 }
 
 /** Phases 2 and 3 of a synchronous receive batch. */
-function receive<T>(sock: SocketType, b: Incoming): [T, AncillaryItem[], number, Address | null][] {
+function receive<T>(sock: SocketObject, b: Incoming): [T, AncillaryItem[], number, Address | null][] {
   const s = recvScratch(b);
   const at = dataOffsets(b);
   const [call, cloexec] = recvFlags(b.flags);
@@ -581,7 +581,7 @@ function recvmmsgIntoArgs(buffers: unknown, ancbufsize: unknown, flags: unknown,
  * @returns `[data, ancdata, msg_flags, address]` for each datagram, oldest first.
  */
 export function recvmmsg(
-  sock: SocketType,
+  sock: SocketObject,
   vlen: number,
   bufsize: number,
   ancbufsize?: number,
@@ -602,7 +602,7 @@ export function recvmmsg(
  * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram; datagram `i` is in `buffers[i]`.
  */
 export function recvmmsg_into(
-  sock: SocketType,
+  sock: SocketObject,
   buffers: Iterable<BytesLike>,
   ancbufsize?: number,
   flags?: number,
@@ -621,7 +621,7 @@ export interface MmsgOptions {
 
 /** Runs `attempt` (phases 2 and 3) until it succeeds, waiting on the reactor after each `EAGAIN`. */
 async function onReactor(
-  sock: SocketType,
+  sock: SocketObject,
   writing: boolean,
   signal: AbortSignal | undefined,
   attempt: (fd: number) => number,
@@ -640,7 +640,7 @@ async function onReactor(
 
 /** Phases 2 and 3 of a receive batch on the reactor. */
 async function receiveAsync<T>(
-  sock: SocketType,
+  sock: SocketObject,
   b: Incoming,
   signal: AbortSignal | undefined,
 ): Promise<[T, AncillaryItem[], number, Address | null][]> {
@@ -681,7 +681,7 @@ async function receiveAsync<T>(
  * ```
  */
 export async function sock_sendmmsg(
-  sock: SocketType,
+  sock: SocketObject,
   messages: Iterable<OutgoingMessage>,
   flags?: number,
   options?: MmsgOptions,
@@ -728,7 +728,7 @@ export async function sock_sendmmsg(
  * ```
  */
 export async function sock_recvmmsg(
-  sock: SocketType,
+  sock: SocketObject,
   vlen: number,
   bufsize: number,
   ancbufsize?: number,
@@ -764,7 +764,7 @@ export async function sock_recvmmsg(
  * ```
  */
 export async function sock_recvmmsg_into(
-  sock: SocketType,
+  sock: SocketObject,
   buffers: Iterable<BytesLike>,
   ancbufsize?: number,
   flags?: number,

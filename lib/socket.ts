@@ -14,6 +14,7 @@ import "./addr/inet6.ts";
 import "./addr/unix.ts";
 import "./addr/all.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
+import { closeHooks, installState } from "./descriptor.ts";
 import { held, lengthOf, span } from "./marshal.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
@@ -140,28 +141,6 @@ function keepIfListening(sock: SocketType, fd: number): void {
 
 const inspect = Symbol.for("Deno.customInspect");
 const nodeInspect = Symbol.for("nodejs.util.inspect.custom");
-
-/**
- * Counts file objects from `makefile()` that keep the descriptor open
- * (`+1` when one opens, `-1` when it closes). Internal to the module.
- */
-export let ioRefs: (sock: SocketType, delta: number) => void;
-
-/** The descriptor of an open socket, or `OSError(EBADF)`. Internal to the module. */
-export let liveFd: (sock: SocketType) => number;
-
-/** The socket's timeout, read from its private state (never the overridable `gettimeout()`). Internal. */
-export let timeoutOf: (sock: SocketType) => number | null;
-
-/** The socket's family, type and protocol as a plain object, for the address codecs. Internal. */
-export let ctxOf: (sock: SocketType) => Ctx;
-
-/**
- * Called with each descriptor just before a socket closes it, while the
- * number is still its own: the reactor (`lib/reactor/`) rejects the
- * descriptor's waiters and forgets it. Internal to the module.
- */
-export const closeHooks: Set<(fd: number) => void> = new Set();
 
 /** Options for {@linkcode SocketType.recv_into} and {@linkcode SocketType.recvfrom_into}. */
 export interface RecvIntoOptions {
@@ -1020,13 +999,17 @@ export class SocketType implements Disposable {
   }
 
   static {
-    ioRefs = (sock, delta) => {
-      sock.#ioRefs += delta;
-      if (delta < 0 && sock.#closed && sock.#ioRefs <= 0) sock.#realClose();
-    };
-    liveFd = (sock) => sock.#live();
-    timeoutOf = (sock) => sock.#timeout;
-    ctxOf = (sock) => sock.#ctx;
+    installState({
+      ioRefs: (s, delta) => {
+        const sock = s as SocketType;
+        sock.#ioRefs += delta;
+        if (delta < 0 && sock.#closed && sock.#ioRefs <= 0) sock.#realClose();
+      },
+      liveFd: (sock) => (sock as SocketType).#live(),
+      timeoutOf: (sock) => (sock as SocketType).#timeout,
+      ctxOf: (sock) => (sock as SocketType).#ctx,
+      isSocket: (v): v is SocketType => typeof v === "object" && v !== null && #fd in v,
+    });
   }
 
   // Beyond CPython: batched datagrams (lib/mmsg.ts).
