@@ -26,8 +26,8 @@
  *    (`addressArg`);
  * 2. just before each system call, takes the buffer as it is now (`still`
  *    for a buffer to receive into, `held` for one to send) and the address
- *    (`sockaddrOf` encodes the copy again if a nested call used the shared
- *    `SOCKADDR` meanwhile): a buffer detached, or shrunk below the length
+ *    (`sockaddrOf` writes the copy into this module's `sockaddr` again, as
+ *    other code may have used it meanwhile): a buffer detached, or shrunk below the length
  *    noted in step 1 (a resizable `ArrayBuffer`), rejects with CPython's
  *    class for such input (`TypeError` for a detached buffer to receive
  *    into, as `w*`; else `ValueError`), before the call, so nothing is
@@ -105,6 +105,12 @@ export type AsyncSendfileSource = SendfileSource | AsyncFile;
 const LINUX = OS === "linux";
 const OUT = newSockaddr();
 const OUTLEN = new Uint32Array(1);
+/**
+ * Where `sock_connect` and `sock_sendto` write the address: step 1
+ * validates into it, step 2 writes it again right before each system call
+ * (no await between), as any code may have used it during a wait.
+ */
+const NAME = newSockaddr();
 
 /** Whether `e` means "try again when ready". Internal to the module. */
 export function again(e: number): boolean {
@@ -383,7 +389,7 @@ export async function resolved(call: Call, address: Address): Promise<Address> {
  * resolved off the main thread, then validated and encoded.
  */
 async function addressOf(call: Call, address: Address, caller: string): Promise<AddressArg> {
-  return addressArg(call.ctx, await resolved(call, snapshotAddress(address) as Address), caller);
+  return addressArg(call.ctx, await resolved(call, snapshotAddress(address) as Address), caller, NAME);
 }
 
 /** `SO_ERROR` of a descriptor, read directly (a subclass may override `getsockopt`). */
@@ -410,7 +416,7 @@ function soError(fd: number): number {
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
   const a = await addressOf(call, address, "connect");
-  if (libc.connect(liveFd(call.sock), sockaddrOf(a), a.len) === 0) return;
+  if (libc.connect(liveFd(call.sock), sockaddrOf(a, NAME), a.len) === 0) return;
   const e = errno();
   if (e !== EINPROGRESS && e !== EINTR && !again(e)) throw osErrorFrom(e);
   for (;;) {
@@ -485,7 +491,7 @@ export async function sock_sendto(
   const a = await addressOf(call, address, "sendto");
   for (;;) {
     const fd = liveFd(call.sock);
-    const r = libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a), a.len);
+    const r = libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a, NAME), a.len);
     if (r >= 0) return r;
     const e = errno();
     if (again(e)) await ready(call, fd, true);

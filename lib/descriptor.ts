@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { Ctx } from "./addr/mod.ts";
+import type { Ctx } from "./addr/codec.ts";
 import type { BytesLike } from "./args.ts";
 
 /**

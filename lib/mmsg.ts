@@ -17,7 +17,15 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { addressOf, errno, libc } from "../ffi/mod.ts";
-import { type Address, type AddressArg, addressArg, type Ctx, fromSockaddr, sockaddrOf } from "./addr/mod.ts";
+import {
+  type Address,
+  type AddressArg,
+  addressArg,
+  type Ctx,
+  fromSockaddr,
+  newSockaddr,
+  sockaddrOf,
+} from "./addr/mod.ts";
 import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
 import { osErrorFrom, ValueError } from "./errors.ts";
 import { held, span } from "./marshal.ts";
@@ -226,6 +234,13 @@ function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function";
 }
 
+/**
+ * This module's own `sockaddr`: phase 1 validates each address into it,
+ * phase 2 writes each one into it again and copies it into the batch's
+ * scratch at once.
+ */
+const NAME = newSockaddr();
+
 /** Whether `addr` holds the same primitives as the snapshot `prev` (so its encoding can be reused). */
 function sameAddress(prev: AddressArg | null, addr: unknown): boolean {
   if (prev === null || !Array.isArray(addr) || !Array.isArray(prev.snapshot)) return false;
@@ -253,7 +268,7 @@ function collectMessages(sock: SocketObject, messages: unknown, fn: string): Out
     let addr: AddressArg | null = null;
     if (address !== undefined && address !== null) {
       // A batch usually goes to one peer: the same address again is not encoded again.
-      addr = sameAddress(prev, address) ? prev : addressArg(ctxOf(sock), address, fn);
+      addr = sameAddress(prev, address) ? prev : addressArg(ctxOf(sock), address, fn, NAME);
       prev = addr;
     }
     out.push({ bufs, items, addr });
@@ -294,7 +309,7 @@ function fillSend(s: Scratch, msgs: readonly Outgoing[]): void {
     const nameAt = s.nameAt + i * s.nameSize;
     if (m.addr !== null && m.addr === named) {
       s.bytes.copyWithin(nameAt, nameAt - s.nameSize, nameAt - s.nameSize + m.addr.len);
-    } else if (m.addr !== null) s.bytes.set(sockaddrOf(m.addr).subarray(0, m.addr.len), nameAt);
+    } else if (m.addr !== null) s.bytes.set(sockaddrOf(m.addr, NAME).subarray(0, m.addr.len), nameAt);
     named = m.addr;
     const ctrlLen = controlSpace(m.items);
     if (ctrlLen > 0) writeControlAt(s.bytes, s.view, ctrl, m.items);

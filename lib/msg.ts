@@ -93,7 +93,10 @@ export interface SendmsgAfalgOptions {
 
 const MSG = new Uint8Array(SIZEOF_MSGHDR);
 const MSGV = new DataView(MSG.buffer);
-/** Addresses come in and go out here. */
+/**
+ * Addresses come in and go out here: `sendmsg` validates into it in phase 1
+ * and writes it again in phase 2 (`setName`); `recvmsg` receives into it.
+ */
 const NAME = newSockaddr();
 const NAME_ADDR = addressOf(NAME.bytes);
 
@@ -429,10 +432,10 @@ function putHeader(v: DataView, off: number, len: number, level: number, type: n
   v.setInt32(off + OFF_CMSGHDR_CMSG_TYPE, type, true);
 }
 
-/** Phase 2: copies the address into {@linkcode NAME}; returns its length (`0` for none). */
+/** Phase 2: writes the address into {@linkcode NAME}; returns its length (`0` for none). */
 function setName(a: AddressArg | null): number {
   if (a === null) return 0;
-  NAME.bytes.set(sockaddrOf(a).subarray(0, a.len));
+  sockaddrOf(a, NAME);
   return a.len;
 }
 
@@ -474,7 +477,7 @@ export function sendmsg(
 ): number {
   // Phase 1, in CPython's order: flags, address, buffers, ancillary data.
   const f = flags === undefined ? 0 : toCInt(flags);
-  const a = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, "sendmsg");
+  const a = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, "sendmsg", NAME);
   const bufs = collectBuffers(buffers, toBytes, "sendmsg() argument 1 must be an iterable");
   const items = ancdata === undefined ? [] : collectControl(ancdata);
   return send(sock, f, () => {

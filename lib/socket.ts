@@ -8,11 +8,7 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS } from "../ffi/mod.ts";
-import { type Address, addressArg, type Ctx, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
-import "./addr/inet.ts";
-import "./addr/inet6.ts";
-import "./addr/unix.ts";
-import "./addr/all.ts";
+import { type Address, type Ctx, encodeAddress, fromSockaddr, newSockaddr } from "./addr/mod.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { closeHooks, installState } from "./descriptor.ts";
 import { held, lengthOf, span } from "./marshal.ts";
@@ -49,6 +45,14 @@ const SO_PROTOCOL = CONSTANTS.SO_PROTOCOL;
 /** Received addresses land here; `OUTLEN` holds their length. */
 const OUT = newSockaddr();
 const OUTLEN = new Uint32Array(1);
+/**
+ * Each address-taking method's own `sockaddr`: written in phase 2
+ * (`encodeAddress`, the method's last conversion) and read by the system
+ * call right after it, with no user code between.
+ */
+const BIND_NAME = newSockaddr();
+const CONNECT_NAME = newSockaddr();
+const SENDTO_NAME = newSockaddr();
 /** `int` option values and their length. */
 const OPT = new Int32Array(1);
 const OPTLEN = new Uint32Array(1);
@@ -323,9 +327,9 @@ export class SocketType implements Disposable {
    */
   bind(address: Address): void {
     // As CPython: the address is checked before the descriptor.
-    const a = addressArg(this.#ctx, address, "bind");
+    const len = encodeAddress(this.#ctx, address, BIND_NAME, "bind");
     const fd = this.#live();
-    if (libc.bind(fd, sockaddrOf(a), a.len) < 0) throw osErrorFrom(errno());
+    if (libc.bind(fd, BIND_NAME.bytes, len) < 0) throw osErrorFrom(errno());
   }
 
   /**
@@ -373,9 +377,9 @@ export class SocketType implements Disposable {
   }
 
   #connect(address: Address, raise: boolean, caller: string): number {
-    const a = addressArg(this.#ctx, address, caller);
+    const len = encodeAddress(this.#ctx, address, CONNECT_NAME, caller);
     const fd = this.#fd;
-    let err = fd < 0 ? EBADF : libc.connect(fd, sockaddrOf(a), a.len) === 0 ? 0 : errno();
+    let err = fd < 0 ? EBADF : libc.connect(fd, CONNECT_NAME.bytes, len) === 0 ? 0 : errno();
     if (err === 0) return 0;
     const timeout = this.#timeout;
     // Interrupted or in progress: the connection goes on; wait for it (CPython's internal_connect).
@@ -779,9 +783,9 @@ export class SocketType implements Disposable {
     const f = (rest.length === 2 ? toCInt(rest[0]) : 0) | MSG_NOSIGNAL;
     const n = lengthOf(b);
     // As CPython: the address is checked before the descriptor. Its getters, if any, run last of all.
-    const a = addressArg(this.#ctx, rest[rest.length - 1], "sendto");
+    const len = encodeAddress(this.#ctx, rest[rest.length - 1], SENDTO_NAME, "sendto");
     const fd = this.#live();
-    return sockCall(fd, this.#timeout, true, () => libc.sendto(fd, b, held(b, n), f, sockaddrOf(a), a.len));
+    return sockCall(fd, this.#timeout, true, () => libc.sendto(fd, b, held(b, n), f, SENDTO_NAME.bytes, len));
   }
 
   /**
