@@ -57,6 +57,7 @@ export {
 // The socket object.
 export type { Address } from "./lib/addr/mod.ts";
 export type { BytesLike } from "./lib/args.ts";
+export type { SocketObject } from "./lib/descriptor.ts";
 export {
   close,
   fromfd,

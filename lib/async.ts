@@ -26,8 +26,8 @@
  *    (`addressArg`);
  * 2. just before each system call, takes the buffer as it is now (`still`
  *    for a buffer to receive into, `held` for one to send) and the address
- *    (`sockaddrOf` encodes the copy again if a nested call used the shared
- *    `SOCKADDR` meanwhile): a buffer detached, or shrunk below the length
+ *    (`sockaddrOf` writes the copy into this module's `sockaddr` again, as
+ *    other code may have used it meanwhile): a buffer detached, or shrunk below the length
  *    noted in step 1 (a resizable `ArrayBuffer`), rejects with CPython's
  *    class for such input (`TypeError` for a detached buffer to receive
  *    into, as `w*`; else `ValueError`), before the call, so nothing is
@@ -63,24 +63,23 @@ import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
-import { acceptedSocket, ctxOf, liveFd, SocketType, timeoutOf } from "./socket.ts";
+import { acceptedSocket, type SocketType } from "./socket.ts";
+import { liveFd } from "./descriptor.ts";
+import { afterReady, again, begin, type Call, count, notReady, type SockOptions, untilReady } from "./async_call.ts";
 import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
-import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
+import { drained } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
 
 const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_ERROR } = CONSTANTS;
-const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, ECONNABORTED, EINVAL, ENOSYS, SEEK_SET } = SYS;
+const { EINTR, EINPROGRESS, ECONNABORTED, EINVAL, ENOSYS, SEEK_SET } = SYS;
 const SOCK_NONBLOCK = CONSTANTS.SOCK_NONBLOCK ?? 0;
 const SOCK_CLOEXEC = CONSTANTS.SOCK_CLOEXEC ?? 0;
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const EOPNOTSUPP = SYS.EOPNOTSUPP ?? -1;
 
 /** The last argument of every `sock_*` function. */
-export interface SockOptions {
-  /** Aborts the operation: it rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
+export type { SockOptions } from "./async_call.ts";
 
 /** `getaddrinfo`'s keyword arguments, and a signal. */
 export interface GetaddrinfoAsyncOptions extends GetaddrinfoOptions {
@@ -107,40 +106,12 @@ const LINUX = OS === "linux";
 const OUT = newSockaddr();
 const OUTLEN = new Uint32Array(1);
 const EMPTY: Uint8Array = new Uint8Array(0);
-
-/** Whether `e` means "try again when ready". Internal to the module. */
-export function again(e: number): boolean {
-  return e === EAGAIN || e === EWOULDBLOCK;
-}
-
-/** What step 1 fixes for the whole operation. Internal to the module. */
-export interface Call {
-  /** The socket. */
-  readonly sock: SocketType;
-  /** Its family, type and protocol, read once. */
-  readonly ctx: Ctx;
-  /** The caller's signal, if any. */
-  readonly signal: AbortSignal | undefined;
-}
-
 /**
- * Step 1 for the socket and the options: asyncio's check (a socket object
- * in non-blocking mode, a signal not yet aborted), reading the socket's
- * private state and `options.signal` once. Internal to the module.
+ * Where `sock_connect` and `sock_sendto` write the address: step 1
+ * validates into it, step 2 writes it again right before each system call
+ * (no await between), as any code may have used it during a wait.
  */
-export function begin(sock: unknown, options: SockOptions | undefined): Call {
-  if (!(sock instanceof SocketType)) throw new TypeError(`a socket object is required, not ${pyType(sock)}`);
-  if (timeoutOf(sock) !== 0) throw new ValueError("the socket must be non-blocking");
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`options must be an object, not ${pyType(options)}`);
-  }
-  const signal = options?.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`signal must be an AbortSignal, not ${pyType(signal)}`);
-  }
-  if (signal?.aborted) throw signal.reason;
-  return { sock, ctx: ctxOf(sock), signal };
-}
+const NAME = newSockaddr();
 
 /** For {@linkcode still}: CPython's words for a buffer shorter than the bytes asked for. */
 const SMALL_INTO = "buffer too small for requested bytes";
@@ -168,83 +139,6 @@ export function still(view: Uint8Array, n: number, small: string): Uint8Array {
  */
 function shortReadDrains(ctx: Ctx): boolean {
   return LINUX && ctx.type === SOCK_STREAM && (ctx.family === AF_INET || ctx.family === AF_INET6);
-}
-
-/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. Internal to the module. */
-export async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
-  await waitReady(call.sock, fd, writing, call.signal);
-  if (call.signal?.aborted) throw call.signal.reason;
-}
-
-/**
- * One try of a system call on the socket's descriptor, for
- * {@linkcode untilReady}: steps 2 and 3 (the pointers taken as they are
- * now, then the call). Returns `-1` and sets `errno` on failure. Internal to
- * the module.
- */
-export type Attempt = (fd: number) => number;
-
-/** The result of one try: `attempt`'s, or `-1` when the socket would block; `EINTR` retried at once. */
-function tryOnce(call: Call, fd: number, writing: boolean, attempt: Attempt, probe: boolean): number {
-  // Skip a call certain to fail: the reactor saw this stream drained and no data since.
-  if (probe && !mayBeReady(call.sock, fd, writing)) return -1;
-  for (;;) {
-    const r = attempt(fd);
-    if (r >= 0) return r;
-    const e = errno();
-    if (again(e)) return -1;
-    if (e !== EINTR) throw osErrorFrom(e);
-  }
-}
-
-/**
- * The one wait loop of every `sock_*` function: tries `attempt` at once,
- * and after each `EAGAIN` waits on the reactor (rejecting with the signal's
- * reason if it aborted meanwhile) and tries again, taking the descriptor
- * again (a closed socket rejects with `EBADF`). `finish` turns the call's
- * result into the function's in the same turn, before any other code can
- * reuse the shared scratch (`room`, `OUT`) the call wrote. Settles at once
- * (a plain value, no promise) when the first try succeeds. With `probe`, a
- * try the reactor knows would fail is skipped (see
- * {@linkcode shortReadDrains}). Internal to the module.
- *
- * @returns `finish` of `attempt`'s first result that is not a failure.
- */
-export function untilReady<T>(
-  call: Call,
-  writing: boolean,
-  attempt: Attempt,
-  finish: (r: number) => T,
-  probe = false,
-): T | Promise<T> {
-  const fd = liveFd(call.sock);
-  const r = tryOnce(call, fd, writing, attempt, probe);
-  return r >= 0 ? finish(r) : afterReady(call, fd, writing, attempt, finish, probe);
-}
-
-/**
- * The waiting half of {@linkcode untilReady}: waits until `fd` is ready,
- * then tries, until a result. `sock_connect` starts here. Internal to the module.
- */
-export async function afterReady<T>(
-  call: Call,
-  fd: number,
-  writing: boolean,
-  attempt: Attempt,
-  finish: (r: number) => T,
-  probe = false,
-): Promise<T> {
-  for (;;) {
-    await ready(call, fd, writing);
-    fd = liveFd(call.sock);
-    const r = tryOnce(call, fd, writing, attempt, probe);
-    if (r >= 0) return finish(r);
-  }
-}
-
-/** The `finish` of {@linkcode untilReady} for a call whose result is its count. Internal to the module. */
-export function count(r: number): number {
-  return r;
 }
 
 /**
@@ -447,7 +341,7 @@ export async function resolved(call: Call, address: Address): Promise<Address> {
  * resolved off the main thread, then validated and encoded.
  */
 async function addressOf(call: Call, address: Address, caller: string): Promise<AddressArg> {
-  return addressArg(call.ctx, await resolved(call, snapshotAddress(address) as Address), caller);
+  return addressArg(call.ctx, await resolved(call, snapshotAddress(address) as Address), caller, NAME);
 }
 
 /** `SO_ERROR` of a descriptor, read directly (a subclass may override `getsockopt`). */
@@ -473,7 +367,7 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
   const call = begin(sock, options);
   const a = await addressOf(call, address, "connect");
   const fd = liveFd(call.sock);
-  if (libc.connect(fd, sockaddrOf(a), a.len) === 0) return;
+  if (libc.connect(fd, sockaddrOf(a, NAME), a.len) === 0) return;
   const e = errno();
   if (e !== EINPROGRESS && e !== EINTR && !again(e)) throw osErrorFrom(e);
   await afterReady(call, fd, true, (fd) => {
@@ -483,12 +377,6 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
     if (err === EINPROGRESS || err === EINTR || again(err)) return notReady();
     throw new OSError(err, `Connect call failed ${pyStr(a.snapshot)}`);
   }, count);
-}
-
-/** What an attempt returns when the socket turns out not ready after all: `-1`, with `errno` `EAGAIN`. Internal to the module. */
-export function notReady(): number {
-  setErrno(EAGAIN);
-  return -1;
 }
 
 /**
@@ -555,7 +443,7 @@ export async function sock_sendto(
   return await untilReady(
     call,
     true,
-    (fd) => libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a), a.len),
+    (fd) => libc.sendto(fd, view, held(view, n), MSG_NOSIGNAL, sockaddrOf(a, NAME), a.len),
     count,
   );
 }

@@ -21,7 +21,8 @@
 
 import { type Address, snapshotAddress } from "./addr/mod.ts";
 import { type BytesLike, isOptions, toBytes, toCInt, toWritableBytes } from "./args.ts";
-import { again, begin, type Call, notReady, resolved, type SockOptions, still, untilReady } from "./async.ts";
+import { resolved, still } from "./async.ts";
+import { again, begin, type Call, notReady, type SockOptions, untilReady } from "./async_call.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { held, lengthOf, span } from "./marshal.ts";
 import {
@@ -34,7 +35,8 @@ import {
   send_fds,
   sendmsg,
 } from "./msg.ts";
-import { type SocketType, timeoutOf } from "./socket.ts";
+import type { SocketType } from "./socket.ts";
+import { timeoutOf } from "./descriptor.ts";
 
 /** Makes the argument the twin sees, again before each attempt. */
 type Again = () => unknown;

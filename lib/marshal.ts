@@ -19,8 +19,8 @@
  *    {@linkcode held} re-reads each length through the built-in getter (a
  *    subclass cannot override it) and refuses a buffer that was detached or
  *    shrank since phase 1 with `ValueError`, before the kernel sees it.
- *    Module-global scratch (the `iovec` array, the `msghdr`, `SOCKADDR`, the
- *    control buffer) is written only in this phase, so a nested call made
+ *    Module-global scratch (the `iovec` array, the `msghdr`, a method's own
+ *    `sockaddr`, the control buffer) is written only in this phase, so a nested call made
  *    from phase 1 (a generator in `ancdata` calling `sendmsg` on another
  *    socket) cannot leave its data in them. Internals read private state
  *    (`timeoutOf`, `liveFd`, `ctxOf` in `socket.ts`), never public methods a

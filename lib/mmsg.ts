@@ -17,7 +17,15 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { addressOf, errno, libc } from "../ffi/mod.ts";
-import { type Address, type AddressArg, addressArg, type Ctx, fromSockaddr, sockaddrOf } from "./addr/mod.ts";
+import {
+  type Address,
+  type AddressArg,
+  addressArg,
+  type Ctx,
+  fromSockaddr,
+  newSockaddr,
+  sockaddrOf,
+} from "./addr/mod.ts";
 import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
 import { ValueError } from "./errors.ts";
 import { held, span } from "./marshal.ts";
@@ -39,8 +47,8 @@ import {
   writeControlAt,
 } from "./msg.ts";
 import { sockCall } from "./sock_call.ts";
-import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
-import { begin, type Call, count, untilReady } from "./async.ts";
+import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
+import { begin, type Call, count, untilReady } from "./async_call.ts";
 
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
@@ -225,6 +233,13 @@ function isIterable(v: unknown): v is Iterable<unknown> {
   return v !== null && v !== undefined && typeof (v as Iterable<unknown>)[Symbol.iterator] === "function";
 }
 
+/**
+ * This module's own `sockaddr`: phase 1 validates each address into it,
+ * phase 2 writes each one into it again and copies it into the batch's
+ * scratch at once.
+ */
+const NAME = newSockaddr();
+
 /** Whether `addr` holds the same primitives as the snapshot `prev` (so its encoding can be reused). */
 function sameAddress(prev: AddressArg | null, addr: unknown): boolean {
   if (prev === null || !Array.isArray(addr) || !Array.isArray(prev.snapshot)) return false;
@@ -238,7 +253,7 @@ function sameAddress(prev: AddressArg | null, addr: unknown): boolean {
 }
 
 /** Phase 1 of `sendmmsg`: every message walked into a snapshot, in order. */
-function collectMessages(sock: SocketType, messages: unknown, fn: string): Outgoing[] {
+function collectMessages(sock: SocketObject, messages: unknown, fn: string): Outgoing[] {
   if (!isIterable(messages)) throw new TypeError(`${fn}() argument 1 must be an iterable, not ${pyType(messages)}`);
   const out: Outgoing[] = [];
   let prev: AddressArg | null = null;
@@ -252,7 +267,7 @@ function collectMessages(sock: SocketType, messages: unknown, fn: string): Outgo
     let addr: AddressArg | null = null;
     if (address !== undefined && address !== null) {
       // A batch usually goes to one peer: the same address again is not encoded again.
-      addr = sameAddress(prev, address) ? prev : addressArg(ctxOf(sock), address, fn);
+      addr = sameAddress(prev, address) ? prev : addressArg(ctxOf(sock), address, fn, NAME);
       prev = addr;
     }
     out.push({ bufs, items, addr });
@@ -293,7 +308,7 @@ function fillSend(s: Scratch, msgs: readonly Outgoing[]): void {
     const nameAt = s.nameAt + i * s.nameSize;
     if (m.addr !== null && m.addr === named) {
       s.bytes.copyWithin(nameAt, nameAt - s.nameSize, nameAt - s.nameSize + m.addr.len);
-    } else if (m.addr !== null) s.bytes.set(sockaddrOf(m.addr).subarray(0, m.addr.len), nameAt);
+    } else if (m.addr !== null) s.bytes.set(sockaddrOf(m.addr, NAME).subarray(0, m.addr.len), nameAt);
     named = m.addr;
     const ctrlLen = controlSpace(m.items);
     if (ctrlLen > 0) writeControlAt(s.bytes, s.view, ctrl, m.items);
@@ -316,7 +331,7 @@ function flagsArg(flags: unknown): number {
  * @param flags `MSG_*` flags, for every message.
  * @returns The number of messages sent (the first ones; fewer than given when the socket's buffer fills).
  */
-export function sendmmsg(sock: SocketType, messages: Iterable<OutgoingMessage>, flags?: number): number {
+export function sendmmsg(sock: SocketObject, messages: Iterable<OutgoingMessage>, flags?: number): number {
   const f = flagsArg(flags);
   const msgs = collectMessages(sock, messages, "sendmmsg");
   const fd = liveFd(sock);
@@ -409,7 +424,7 @@ function controlLen(s: Scratch, i: number): number {
  * anything throws, closes every descriptor they carried.
  */
 function results<T>(
-  sock: SocketType,
+  sock: SocketObject,
   s: Scratch,
   b: Incoming,
   got: number,
@@ -510,7 +525,7 @@ function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): (
 
 /** Builds a batch's results from its scratch, then gives the scratch back. */
 function finish<T>(
-  sock: SocketType,
+  sock: SocketObject,
   s: Scratch,
   b: Incoming,
   at: readonly number[],
@@ -531,7 +546,7 @@ function finish<T>(
 }
 
 /** Phases 2 and 3 of a synchronous receive batch. */
-function receive<T>(sock: SocketType, b: Incoming): [T, AncillaryItem[], number, Address | null][] {
+function receive<T>(sock: SocketObject, b: Incoming): [T, AncillaryItem[], number, Address | null][] {
   const s = recvScratch(b);
   const at = dataOffsets(b);
   const [call, cloexec] = recvFlags(b.flags);
@@ -580,7 +595,7 @@ function recvmmsgIntoArgs(buffers: unknown, ancbufsize: unknown, flags: unknown,
  * @returns `[data, ancdata, msg_flags, address]` for each datagram, oldest first.
  */
 export function recvmmsg(
-  sock: SocketType,
+  sock: SocketObject,
   vlen: number,
   bufsize: number,
   ancbufsize?: number,
@@ -601,7 +616,7 @@ export function recvmmsg(
  * @returns `[nbytes, ancdata, msg_flags, address]` for each datagram; datagram `i` is in `buffers[i]`.
  */
 export function recvmmsg_into(
-  sock: SocketType,
+  sock: SocketObject,
   buffers: Iterable<BytesLike>,
   ancbufsize?: number,
   flags?: number,
@@ -657,7 +672,7 @@ async function receiveAsync<T>(op: Call, b: Incoming): Promise<[T, AncillaryItem
  * ```
  */
 export async function sock_sendmmsg(
-  sock: SocketType,
+  sock: SocketObject,
   messages: Iterable<OutgoingMessage>,
   flags?: number,
   options?: MmsgOptions,
@@ -704,7 +719,7 @@ export async function sock_sendmmsg(
  * ```
  */
 export async function sock_recvmmsg(
-  sock: SocketType,
+  sock: SocketObject,
   vlen: number,
   bufsize: number,
   ancbufsize?: number,
@@ -739,7 +754,7 @@ export async function sock_recvmmsg(
  * ```
  */
 export async function sock_recvmmsg_into(
-  sock: SocketType,
+  sock: SocketObject,
   buffers: Iterable<BytesLike>,
   ancbufsize?: number,
   flags?: number,

@@ -23,7 +23,7 @@ import { OSError, OverflowError, ValueError } from "./errors.ts";
 import { held, lengthOf, span } from "./marshal.ts";
 import { room, take } from "./pool.ts";
 import { sockCall } from "./sock_call.ts";
-import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
+import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 
 const { SOL_SOCKET, SCM_RIGHTS } = CONSTANTS;
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
@@ -93,7 +93,10 @@ export interface SendmsgAfalgOptions {
 
 const MSG = new Uint8Array(SIZEOF_MSGHDR);
 const MSGV = new DataView(MSG.buffer);
-/** Addresses come in and go out here. */
+/**
+ * Addresses come in and go out here: `sendmsg` validates into it in phase 1
+ * and writes it again in phase 2 (`setName`); `recvmsg` receives into it.
+ */
 const NAME = newSockaddr();
 const NAME_ADDR = addressOf(NAME.bytes);
 
@@ -429,10 +432,10 @@ function putHeader(v: DataView, off: number, len: number, level: number, type: n
   v.setInt32(off + OFF_CMSGHDR_CMSG_TYPE, type, true);
 }
 
-/** Phase 2: copies the address into {@linkcode NAME}; returns its length (`0` for none). */
+/** Phase 2: writes the address into {@linkcode NAME}; returns its length (`0` for none). */
 function setName(a: AddressArg | null): number {
   if (a === null) return 0;
-  NAME.bytes.set(sockaddrOf(a).subarray(0, a.len));
+  sockaddrOf(a, NAME);
   return a.len;
 }
 
@@ -441,7 +444,7 @@ function setName(a: AddressArg | null): number {
  * returns `[namelen, niov, controllen]`; it runs again before each attempt,
  * so a wait never leaves stale addresses in them.
  */
-function send(sock: SocketType, flags: number, fill: () => [number, number, number]): number {
+function send(sock: SocketObject, flags: number, fill: () => [number, number, number]): number {
   const fd = liveFd(sock);
   return sockCall(fd, timeoutOf(sock), true, () => {
     const [namelen, niov, controllen] = fill();
@@ -466,7 +469,7 @@ function send(sock: SocketType, flags: number, fill: () => [number, number, numb
  * @returns The number of bytes of data sent.
  */
 export function sendmsg(
-  sock: SocketType,
+  sock: SocketObject,
   buffers: Iterable<BytesLike>,
   ancdata?: Iterable<readonly [number, number, BytesLike]>,
   flags?: number,
@@ -474,7 +477,7 @@ export function sendmsg(
 ): number {
   // Phase 1, in CPython's order: flags, address, buffers, ancillary data.
   const f = flags === undefined ? 0 : toCInt(flags);
-  const a = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, "sendmsg");
+  const a = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, "sendmsg", NAME);
   const bufs = collectBuffers(buffers, toBytes, "sendmsg() argument 1 must be an iterable");
   const items = ancdata === undefined ? [] : collectControl(ancdata);
   return send(sock, f, () => {
@@ -489,7 +492,7 @@ export function sendmsg(
  * `[value, ancdata, flags, address]`.
  */
 function recvGuts<T>(
-  sock: SocketType,
+  sock: SocketObject,
   setIovs: () => number,
   ancbufsize: number,
   flags: number,
@@ -526,7 +529,7 @@ function recvGuts<T>(
  * @param flags `MSG_*` flags.
  * @returns `[data, ancdata, msg_flags, address]`.
  */
-export function recvmsg(sock: SocketType, bufsize: number, ancbufsize?: number, flags?: number): RecvmsgResult {
+export function recvmsg(sock: SocketObject, bufsize: number, ancbufsize?: number, flags?: number): RecvmsgResult {
   const n = ssizeArg(bufsize);
   const anc = ancbufsize === undefined ? 0 : ssizeArg(ancbufsize);
   const f = flags === undefined ? 0 : toCInt(flags);
@@ -557,7 +560,7 @@ export function recvmsg(sock: SocketType, bufsize: number, ancbufsize?: number, 
  * @returns `[nbytes, ancdata, msg_flags, address]`.
  */
 export function recvmsg_into(
-  sock: SocketType,
+  sock: SocketObject,
   buffers: Iterable<BytesLike>,
   ancbufsize?: number,
   flags?: number,
@@ -612,7 +615,7 @@ export function writable(b: unknown): Uint8Array {
  * ```
  */
 export function send_fds(
-  sock: SocketType,
+  sock: SocketObject,
   buffers: Iterable<BytesLike>,
   fds: Iterable<number>,
   flags?: number,
@@ -634,7 +637,7 @@ export function send_fds(
  * @param flags `MSG_*` flags.
  * @returns `[data, fds, msg_flags, address]`.
  */
-export function recv_fds(sock: SocketType, bufsize: number, maxfds: number, flags?: number): RecvFdsResult {
+export function recv_fds(sock: SocketObject, bufsize: number, maxfds: number, flags?: number): RecvFdsResult {
   const [data, ancdata, msgFlags, address] = recvmsg(sock, bufsize, CMSG_LEN(toInt(maxfds) * 4), flags);
   const fds: number[] = [];
   for (const [level, type, bytes] of ancdata) {
@@ -703,7 +706,7 @@ const AFALG_KEYWORDS = ["op", "iv", "assoclen", "flags"];
  * @param args `[msg?, options]`: an iterable of bytes-like objects, then the keyword options.
  * @returns The number of bytes sent.
  */
-export function sendmsg_afalg(sock: SocketType, args: readonly unknown[]): number {
+export function sendmsg_afalg(sock: SocketObject, args: readonly unknown[]): number {
   if (AF_ALG === undefined || ctxOf(sock).family !== AF_ALG) throw new OSError("algset is only supported for AF_ALG");
   let positional = args.length;
   let kw: Record<string, unknown> = {};

@@ -16,7 +16,7 @@ import { pyType, toInt } from "./args.ts";
 import { BlockingIOError, check, OSError, TimeoutError, uninterrupted, ValueError } from "./errors.ts";
 import { sockCall, type Syscall } from "./sock_call.ts";
 import { held } from "./marshal.ts";
-import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
+import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 
 const { SOCK_STREAM } = CONSTANTS;
 const { SEEK_SET, SEEK_CUR, SEEK_END } = SYS;
@@ -67,7 +67,7 @@ function isSyncFile(file: unknown): file is SyncFile {
 }
 
 /** `_check_sendfile_params`. */
-function checkParams(sock: SocketType, file: unknown, count: number | null): void {
+function checkParams(sock: SocketObject, file: unknown, count: number | null): void {
   const mode = typeof file === "object" && file !== null ? (file as { mode?: unknown }).mode : undefined;
   if (typeof mode === "string" && !mode.includes("b")) throw new ValueError("file should be opened in binary mode");
   if (!(ctxOf(sock).type & SOCK_STREAM)) throw new ValueError("only SOCK_STREAM type sockets are supported");
@@ -99,7 +99,7 @@ const SENDFILE: Syscall<number, number, number, undefined> = (out, fd, offset, b
 };
 
 /** `_sendfile_use_sendfile`. */
-function useSendfile(sock: SocketType, fd: number, offset: number, count: number | null): number {
+function useSendfile(sock: SocketObject, fd: number, offset: number, count: number | null): number {
   let fsize: number;
   try {
     fsize = fileSize(fd);
@@ -157,7 +157,7 @@ function readFd(fd: number, buf: Uint8Array): number {
 
 /** `_sendfile_use_send`: read a block, send it all, until `count` or the end. */
 function useSend(
-  sock: SocketType,
+  sock: SocketObject,
   read: (buf: Uint8Array) => number,
   seek: ((pos: number) => void) | null,
   offset: number,
@@ -213,7 +213,7 @@ function useSend(
  * @param count The most bytes to send (default: to the end).
  * @returns The number of bytes sent.
  */
-export function sendfile(sock: SocketType, file: SendfileSource, offset?: number, count?: number | null): number {
+export function sendfile(sock: SocketObject, file: SendfileSource, offset?: number, count?: number | null): number {
   const off = offset === undefined ? 0 : toInt(offset);
   const cnt = count === undefined ? null : count;
   checkParams(sock, file, cnt);

@@ -8,13 +8,9 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS, setErrno } from "../ffi/mod.ts";
-import { type Address, addressArg, type Ctx, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
-import type { AddressArg } from "./addr/mod.ts";
-import "./addr/inet.ts";
-import "./addr/inet6.ts";
-import "./addr/unix.ts";
-import "./addr/all.ts";
+import { type Address, type Ctx, encodeAddress, fromSockaddr, newSockaddr } from "./addr/mod.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
+import { closeHooks, installState } from "./descriptor.ts";
 import { held, lengthOf, span } from "./marshal.ts";
 import { check, lastError, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
@@ -49,6 +45,14 @@ const SO_PROTOCOL = CONSTANTS.SO_PROTOCOL;
 /** Received addresses land here; `OUTLEN` holds their length. */
 const OUT = newSockaddr();
 const OUTLEN = new Uint32Array(1);
+/**
+ * Each address-taking method's own `sockaddr`: written in phase 2
+ * (`encodeAddress`, the method's last conversion) and read by the system
+ * call right after it, with no user code between.
+ */
+const BIND_NAME = newSockaddr();
+const CONNECT_NAME = newSockaddr();
+const SENDTO_NAME = newSockaddr();
 /** `int` option values and their length. */
 const OPT = new Int32Array(1);
 const OPTLEN = new Uint32Array(1);
@@ -139,28 +143,6 @@ function keepIfListening(sock: SocketType, fd: number): void {
 
 const inspect = Symbol.for("Deno.customInspect");
 const nodeInspect = Symbol.for("nodejs.util.inspect.custom");
-
-/**
- * Counts file objects from `makefile()` that keep the descriptor open
- * (`+1` when one opens, `-1` when it closes). Internal to the module.
- */
-export let ioRefs: (sock: SocketType, delta: number) => void;
-
-/** The descriptor of an open socket, or `OSError(EBADF)`. Internal to the module. */
-export let liveFd: (sock: SocketType) => number;
-
-/** The socket's timeout, read from its private state (never the overridable `gettimeout()`). Internal. */
-export let timeoutOf: (sock: SocketType) => number | null;
-
-/** The socket's family, type and protocol as a plain object, for the address codecs. Internal. */
-export let ctxOf: (sock: SocketType) => Ctx;
-
-/**
- * Called with each descriptor just before a socket closes it, while the
- * number is still its own: the reactor (`lib/reactor/`) rejects the
- * descriptor's waiters and forgets it. Internal to the module.
- */
-export const closeHooks: Set<(fd: number) => void> = new Set();
 
 /** Set only while {@linkcode acceptedSocket} constructs: the descriptor is not probed. */
 let trusted = false;
@@ -358,9 +340,9 @@ export class SocketType implements Disposable {
    */
   bind(address: Address): void {
     // As CPython: the address is checked before the descriptor.
-    const a = addressArg(this.#ctx, address, "bind");
+    const len = encodeAddress(this.#ctx, address, BIND_NAME, "bind");
     const fd = this.#live();
-    check(libc.bind(fd, sockaddrOf(a), a.len));
+    check(libc.bind(fd, BIND_NAME.bytes, len));
   }
 
   /**
@@ -404,9 +386,9 @@ export class SocketType implements Disposable {
   }
 
   #connect(address: Address, raise: boolean, caller: string): number {
-    const a = addressArg(this.#ctx, address, caller);
+    const len = encodeAddress(this.#ctx, address, CONNECT_NAME, caller);
     const fd = this.#fd;
-    const err = fd < 0 ? EBADF : libc.connect(fd, sockaddrOf(a), a.len) === 0 ? 0 : errno();
+    const err = fd < 0 ? EBADF : libc.connect(fd, CONNECT_NAME.bytes, len) === 0 ? 0 : errno();
     if (err === 0) return 0;
     const timeout = this.#timeout;
     // Interrupted or in progress: the connection goes on; wait for it (CPython's internal_connect).
@@ -754,9 +736,9 @@ export class SocketType implements Disposable {
     const f = (rest.length === 2 ? toCInt(rest[0]) : 0) | MSG_NOSIGNAL;
     const n = lengthOf(b);
     // As CPython: the address is checked before the descriptor. Its getters, if any, run last of all.
-    const a = addressArg(this.#ctx, rest[rest.length - 1], "sendto");
+    const len = encodeAddress(this.#ctx, rest[rest.length - 1], SENDTO_NAME, "sendto");
     const fd = this.#live();
-    return sockCall(fd, this.#timeout, true, SENDTO, b, n, f, a);
+    return sockCall(fd, this.#timeout, true, SENDTO, b, n, f, len);
   }
 
   /**
@@ -974,13 +956,17 @@ export class SocketType implements Disposable {
   }
 
   static {
-    ioRefs = (sock, delta) => {
-      sock.#ioRefs += delta;
-      if (delta < 0 && sock.#closed && sock.#ioRefs <= 0) sock.#realClose();
-    };
-    liveFd = (sock) => sock.#live();
-    timeoutOf = (sock) => sock.#timeout;
-    ctxOf = (sock) => sock.#ctx;
+    installState({
+      ioRefs: (s, delta) => {
+        const sock = s as SocketType;
+        sock.#ioRefs += delta;
+        if (delta < 0 && sock.#closed && sock.#ioRefs <= 0) sock.#realClose();
+      },
+      liveFd: (sock) => (sock as SocketType).#live(),
+      timeoutOf: (sock) => (sock as SocketType).#timeout,
+      ctxOf: (sock) => (sock as SocketType).#ctx,
+      isSocket: (v): v is SocketType => typeof v === "object" && v !== null && #fd in v,
+    });
   }
 
   // Beyond CPython: batched datagrams (lib/mmsg.ts).
@@ -1175,9 +1161,9 @@ const SEND: Syscall<Uint8Array, number, number, number> = (fd, b, from, n, f) =>
   return libc.send(fd, from === 0 ? b : span(b, from, end), end - from, f);
 };
 
-/** `sendto` of the `n` bytes of `b` to the address `a` (encoded again if a nested call used `SOCKADDR`). */
-const SENDTO: Syscall<Uint8Array, number, number, AddressArg> = (fd, b, n, f, a) =>
-  libc.sendto(fd, b, held(b, n), f, sockaddrOf(a), a.len);
+/** `sendto` of the `n` bytes of `b` to the `len`-byte address that `sendto()` encoded into `SENDTO_NAME`. */
+const SENDTO: Syscall<Uint8Array, number, number, number> = (fd, b, n, f, len) =>
+  libc.sendto(fd, b, held(b, n), f, SENDTO_NAME.bytes, len);
 
 /** The signature of {@linkcode socket}: callable with or without `new`. */
 export interface SocketConstructor {

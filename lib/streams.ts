@@ -23,7 +23,8 @@ import { CONSTANTS, SYS } from "../ffi/gen/mod.ts";
 import { pyType, toBytes, toInt } from "./args.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { sock_recv_into, sock_sendall } from "./async.ts";
-import { SocketType, timeoutOf } from "./socket.ts";
+import { SocketType } from "./socket.ts";
+import { timeoutOf } from "./descriptor.ts";
 
 const { SHUT_WR } = CONSTANTS;
 const { ENOTCONN } = SYS;

@@ -12,7 +12,8 @@ import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc } from "../ffi/mod.ts";
 import { pyType } from "./args.ts";
 import { OSError, osErrorFrom } from "./errors.ts";
-import { liveFd, SocketType } from "./socket.ts";
+import { SocketType } from "./socket.ts";
+import { liveFd } from "./descriptor.ts";
 
 /** The layout table, for names computed at run time (`OFF_TCP_INFO_${field}`): the one place its exact keys are widened. */
 const FIELDS = LAYOUT as Readonly<Record<string, number | undefined>>;

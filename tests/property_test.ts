@@ -15,7 +15,6 @@ import * as socket from "../mod.ts";
 import { libc } from "../ffi/mod.ts";
 import { LAYOUT } from "../ffi/gen/mod.ts";
 import { codecFor, newSockaddr, type Sockaddr } from "../lib/addr/mod.ts";
-import "../lib/addr/all.ts";
 import { ipv4Text } from "../lib/addr/inet.ts";
 import { ipv6Text } from "../lib/addr/inet6.ts";
 import { toBytes, toCInt, toCUInt, toInt, toWritableBytes } from "../lib/args.ts";

@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { waiting, waitReady } from "../lib/reactor/mod.ts";
-import { closeHooks } from "../lib/socket.ts";
+import { closeHooks } from "../lib/descriptor.ts";
 import { bytes } from "./helpers.ts";
 
 function pair(): [socket.SocketType, socket.SocketType] {

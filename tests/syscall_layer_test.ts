@@ -15,7 +15,7 @@ import { setErrno } from "../ffi/mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
 import { check, lastError, uninterrupted } from "../lib/errors.ts";
 import { monotonic, sockCall } from "../lib/sock_call.ts";
-import { begin, untilReady } from "../lib/async.ts";
+import { begin, untilReady } from "../lib/async_call.ts";
 
 const { EINTR, EAGAIN, ECONNREFUSED, EBADF } = SYS;
 

@@ -13,7 +13,7 @@ import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as socket from "../../mod.ts";
 import { libc } from "../../ffi/mod.ts";
-import { codecFor, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "../../lib/addr/mod.ts";
+import { codecFor, fromSockaddr, newSockaddr, toSockaddr } from "../../lib/addr/mod.ts";
 import { raw } from "../raw/ffi.ts";
 import { args, perCall } from "../util.ts";
 
@@ -80,10 +80,10 @@ for (const name of Object.keys(C).filter((k) => /^AF_[A-Z0-9_]+$/.test(k)).sort(
   const ctx = { family, type: family === C.AF_INET || family === C.AF_INET6 ? C.SOCK_STREAM : C.SOCK_DGRAM, proto: 0 };
   try {
     const addr = SAMPLES[name];
-    const len = toSockaddr(ctx, addr, "bind");
     const sa = newSockaddr();
-    sa.bytes.set(SOCKADDR.bytes);
-    time(`addr ${name} encode`, () => toSockaddr(ctx, addr, "bind"));
+    const len = toSockaddr(ctx, addr, sa, "bind");
+    const scratch = newSockaddr();
+    time(`addr ${name} encode`, () => toSockaddr(ctx, addr, scratch, "bind"));
     time(`addr ${name} decode`, () => fromSockaddr(sa, len, ctx));
   } catch (e) {
     out[`addr ${name}`] = `not measurable here: ${(e as Error).message}`;

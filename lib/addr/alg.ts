@@ -11,7 +11,7 @@ import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { pyType } from "../args.ts";
 import { ValueError } from "../errors.ts";
 import { HOST_LE, uintField } from "./fields.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const {
   OFF_SOCKADDR_ALG_SALG_TYPE: TYPE,
@@ -84,6 +84,3 @@ export const alg: Codec = {
     ];
   },
 };
-
-// Registered where the platform has the family.
-if (alg.family !== undefined) register(alg);

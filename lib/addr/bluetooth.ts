@@ -26,7 +26,7 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { toBytes, toInt } from "../args.ts";
 import { OSError, OverflowError, ValueError } from "../errors.ts";
-import { type Codec, type Ctx, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Ctx, type Sockaddr, writeFamily } from "./codec.ts";
 
 const {
   SIZEOF_BDADDR_T: BDADDR_SIZE,
@@ -210,6 +210,3 @@ export const bluetooth: Codec = {
     throw new ValueError("Unknown Bluetooth protocol");
   },
 };
-
-// Registered where the platform has the family.
-if (bluetooth.family !== undefined) register(bluetooth);

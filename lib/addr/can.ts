@@ -18,7 +18,7 @@ import { pyType } from "../args.ts";
 import { OSError, OverflowError, ValueError } from "../errors.ts";
 import { arityError, HOST_LE, U32_MAX, uintField } from "./fields.ts";
 import { fdOf, ifIndex, ifName } from "./ifindex.ts";
-import { type Codec, type Ctx, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Ctx, type Sockaddr, writeFamily } from "./codec.ts";
 
 const {
   OFF_SOCKADDR_CAN_CAN_IFINDEX: IFINDEX,
@@ -143,6 +143,3 @@ export const can: Codec = {
     return [ifname];
   },
 };
-
-// Registered where the platform has the family.
-if (can.family !== undefined) register(can);

@@ -8,7 +8,7 @@ import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { pyType, toInt } from "../args.ts";
 import { OverflowError } from "../errors.ts";
 import { hostArg, setIpAddr } from "./host.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const { OFF_SOCKADDR_IN_SIN_PORT: PORT, OFF_SOCKADDR_IN_SIN_ADDR: ADDR, SIZEOF_SOCKADDR_IN: SIZE } = LAYOUT;
 
@@ -43,5 +43,3 @@ export const inet: Codec = {
     return [ipv4Text(sa.bytes, ADDR), sa.view.getUint16(PORT, false)];
   },
 };
-
-register(inet);

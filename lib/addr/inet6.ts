@@ -9,7 +9,7 @@ import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { pyType, toCUInt, toIntIn } from "../args.ts";
 import { hostArg, setIpAddr } from "./host.ts";
 import { portArg } from "./inet.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const {
   OFF_SOCKADDR_IN6_SIN6_PORT: PORT,
@@ -81,5 +81,3 @@ export const inet6: Codec = {
     ];
   },
 };
-
-register(inet6);

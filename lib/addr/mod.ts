@@ -1,107 +1,74 @@
 /**
- * Socket addresses: the `Codec` each family implements, the family → codec
- * table, and the two entry points that replace CPython's `getsockaddrarg`
- * and `makesockaddr` switches.
+ * Socket addresses: the family → codec table ({@linkcode CODECS}) and the
+ * entry points that replace CPython's `getsockaddrarg` and `makesockaddr`
+ * switches. The `Codec` interface and what codecs share are in `codec.ts`.
  *
- * Encoding writes into one reused `sockaddr_storage` ({@linkcode SOCKADDR})
- * and returns the length; the caller hands both straight to the system call.
+ * Encoding writes into a `sockaddr` the caller owns and passes in (a
+ * method's own scratch, see `lib/marshal.ts`), never into one shared by
+ * every caller. An address argument is copied and validated in phase 1
+ * ({@linkcode addressArg}), then written into the caller's scratch in
+ * phase 2 ({@linkcode sockaddrOf}), after all user code has run; a call
+ * whose address is the last thing it converts does both at once
+ * ({@linkcode encodeAddress}).
  *
  * @module
  */
 
-import { LAYOUT } from "../../ffi/gen/mod.ts";
 import { OSError } from "../errors.ts";
+import { type Address, type Codec, type Ctx, readFamily, type Sockaddr } from "./codec.ts";
+import { alg } from "./alg.ts";
+import { bluetooth } from "./bluetooth.ts";
+import { can } from "./can.ts";
+import { inet } from "./inet.ts";
+import { inet6 } from "./inet6.ts";
+import { netlink } from "./netlink.ts";
+import { packet } from "./packet.ts";
+import { qipcrtr } from "./qipcrtr.ts";
+import { rds } from "./rds.ts";
+import { tipc } from "./tipc.ts";
+import { unix } from "./unix.ts";
+import { vsock } from "./vsock.ts";
 
-/** What a codec may need besides the address: the socket's family, type and protocol. */
-export interface Ctx {
-  /** The socket's address family. */
-  readonly family: number;
-  /** The socket's type (`SOCK_STREAM`, …). */
-  readonly type: number;
-  /** The socket's protocol number. */
-  readonly proto: number;
-}
-
-/** A Python-style address: a tuple as an array, a path, or bytes. */
-export type Address = string | Uint8Array | readonly unknown[];
-
-/** Bytes of a `sockaddr`, with a `DataView` over the same memory. */
-export interface Sockaddr {
-  /** The storage. */
-  readonly bytes: Uint8Array;
-  /** A view over `bytes`. */
-  readonly view: DataView;
-}
-
-/** One address family's encode, decode and validation. */
-export interface Codec {
-  /** The family number this codec handles. */
-  readonly family: number;
-  /**
-   * Validates `addr` and writes it into `out`, which is zeroed. Returns the
-   * `sockaddr` length. Raises CPython's argument errors, naming `caller`.
-   */
-  encode(addr: unknown, out: Sockaddr, ctx: Ctx, caller: string): number;
-  /** The Python-style address held in the first `len` bytes of `sa`. */
-  decode(sa: Sockaddr, len: number, ctx: Ctx): Address;
-}
-
-/** A zeroed `sockaddr_storage`. */
-export function newSockaddr(size: number = LAYOUT.SIZEOF_SOCKADDR_STORAGE): Sockaddr {
-  const bytes = new Uint8Array(size);
-  return { bytes, view: new DataView(bytes.buffer) };
-}
-
-/** The one reused `sockaddr_storage` that encoding writes into. */
-export const SOCKADDR: Sockaddr = newSockaddr();
-
-/** Whether this platform's `sockaddr` starts with a length byte (BSD, macOS). */
-const HAS_SA_LEN = LAYOUT.HAS_SA_LEN === 1;
+export { type Address, type Codec, type Ctx, newSockaddr, readFamily, type Sockaddr, writeFamily } from "./codec.ts";
 
 /**
- * Writes the family field, and on BSD the length byte before it. Codecs call
- * this and never branch on the operating system.
+ * The family → codec table: every codec, keyed by its family, for the
+ * families this platform defines (a codec whose family the platform lacks
+ * has `family` `undefined` and is left out).
  */
-export function writeFamily(sa: Sockaddr, family: number, len: number): void {
-  if (HAS_SA_LEN) {
-    sa.bytes[0] = len;
-    sa.bytes[1] = family;
-  } else {
-    sa.view.setUint16(0, family, true);
-  }
-}
-
-/** The family field of a `sockaddr`. */
-export function readFamily(sa: Sockaddr): number {
-  return HAS_SA_LEN ? sa.bytes[1] : sa.view.getUint16(0, true);
-}
-
-const CODECS = new Map<number, Codec>();
-
-/** Adds a family's codec to the table. */
-export function register(codec: Codec): void {
-  CODECS.set(codec.family, codec);
-}
+const CODECS: Readonly<Record<number, Codec | undefined>> = Object.fromEntries(
+  [inet, inet6, unix, netlink, packet, vsock, qipcrtr, can, tipc, bluetooth, alg, rds]
+    .filter((c) => c.family !== undefined)
+    .map((c) => [c.family, c]),
+);
 
 /** The codec for `family`, or `undefined`. */
 export function codecFor(family: number): Codec | undefined {
-  return CODECS.get(family);
+  return CODECS[family];
 }
 
 /**
- * Encodes `addr` for a socket described by `ctx` into {@linkcode SOCKADDR}
- * and returns the length (CPython's `getsockaddrarg`).
+ * Encodes `addr` for a socket described by `ctx` into `out` (zeroed first)
+ * and returns the length (CPython's `getsockaddrarg`). Runs no user code
+ * when `addr` is a snapshot ({@linkcode snapshotAddress}).
  */
-export function toSockaddr(ctx: Ctx, addr: unknown, caller: string): number {
-  const codec = CODECS.get(ctx.family);
+export function toSockaddr(ctx: Ctx, addr: unknown, out: Sockaddr, caller: string): number {
+  const codec = CODECS[ctx.family];
   if (!codec) throw new OSError(`${caller}(): bad family`);
-  generation++;
-  SOCKADDR.bytes.fill(0);
-  return codec.encode(addr, SOCKADDR, ctx, caller);
+  out.bytes.fill(0);
+  return codec.encode(addr, out, ctx, caller);
 }
 
-/** Bumped by every write of {@linkcode SOCKADDR}, so a call can tell whether its address is still there. */
-let generation = 0;
+/**
+ * Phases 1 and 2 at once, for a call whose address is the last argument it
+ * converts (`bind`, `connect`, `sendto`): copies `addr` (any getter or proxy
+ * in it runs here), then writes the copy into `out`, the caller's own
+ * `sockaddr`. No user code runs after the copy, so nothing can overwrite
+ * `out` before the system call that follows. Returns the length.
+ */
+export function encodeAddress(ctx: Ctx, addr: unknown, out: Sockaddr, caller: string): number {
+  return toSockaddr(ctx, snapshotAddress(addr), out, caller);
+}
 
 /** An address converted in phase 1 (see `lib/marshal.ts`): a snapshot, already validated. */
 export interface AddressArg {
@@ -113,31 +80,29 @@ export interface AddressArg {
   readonly snapshot: unknown;
   /** The encoded length. */
   readonly len: number;
-  /** {@linkcode SOCKADDR}'s generation when it last held this address. */
-  gen: number;
 }
 
 /**
- * Phase 1 for an address argument: copies it (arrays element by element,
- * bytes into a buffer of their own), validates and encodes it with
- * CPython's errors. Any getter or proxy in the address runs here.
+ * Phase 1 for an address argument of a call that converts more arguments
+ * after it: copies it (arrays element by element, bytes into a buffer of
+ * their own), then validates it with CPython's errors by encoding the copy
+ * into `out`, the caller's `sockaddr`. User code that runs later in phase 1
+ * may reuse `out` (a nested call), so phase 2 writes it again
+ * ({@linkcode sockaddrOf}).
  */
-export function addressArg(ctx: Ctx, addr: unknown, caller: string): AddressArg {
-  const snapshot = snapshotAddress(addr, 0);
-  const len = toSockaddr(ctx, snapshot, caller);
-  return { caller, ctx, snapshot, len, gen: generation };
+export function addressArg(ctx: Ctx, addr: unknown, caller: string, out: Sockaddr): AddressArg {
+  const snapshot = snapshotAddress(addr);
+  const len = toSockaddr(ctx, snapshot, out, caller);
+  return { caller, ctx, snapshot, len };
 }
 
 /**
- * Phase 2 for an address: {@linkcode SOCKADDR}'s bytes holding `a`, encoded
- * again from the snapshot if a nested call has used the scratch since.
+ * Phase 2 for an address: writes `a` into `out`, the caller's `sockaddr`,
+ * from its snapshot (no user code runs), and returns `out.bytes`.
  */
-export function sockaddrOf(a: AddressArg): Uint8Array {
-  if (a.gen !== generation) {
-    toSockaddr(a.ctx, a.snapshot, a.caller);
-    a.gen = generation;
-  }
-  return SOCKADDR.bytes;
+export function sockaddrOf(a: AddressArg, out: Sockaddr): Uint8Array {
+  toSockaddr(a.ctx, a.snapshot, out, a.caller);
+  return out.bytes;
 }
 
 /**
@@ -166,7 +131,7 @@ export function fromSockaddr(sa: Sockaddr, len: number, ctx: Ctx): Address | nul
   // The kernel reports the full length even when it truncated the name.
   if (len > sa.bytes.length) len = sa.bytes.length;
   const family = readFamily(sa);
-  const codec = CODECS.get(family);
+  const codec = CODECS[family];
   if (codec) return codec.decode(sa, len, ctx);
   return [family, sa.bytes.slice(2, Math.max(2, len))];
 }

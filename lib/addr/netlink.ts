@@ -10,7 +10,7 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { pyType } from "../args.ts";
 import { HOST_LE, U32_MAX, uintField } from "./fields.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const { OFF_SOCKADDR_NL_NL_PID: PID, OFF_SOCKADDR_NL_NL_GROUPS: GROUPS, SIZEOF_SOCKADDR_NL: SIZE } = LAYOUT;
 
@@ -33,6 +33,3 @@ export const netlink: Codec = {
     return [sa.view.getUint32(PID, HOST_LE), sa.view.getUint32(GROUPS, HOST_LE)];
   },
 };
-
-// Registered where the platform has the family.
-if (netlink.family !== undefined) register(netlink);

@@ -17,7 +17,7 @@ import { pyType, toBytes, toInt } from "../args.ts";
 import { OverflowError, ValueError } from "../errors.ts";
 import { HOST_LE } from "./fields.ts";
 import { fdOf, ifIndex, ifName } from "./ifindex.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const {
   OFF_SOCKADDR_LL_SLL_PROTOCOL: PROTOCOL,
@@ -92,6 +92,3 @@ export const packet: Codec = {
     ];
   },
 };
-
-// Registered where the platform has the family.
-if (packet.family !== undefined) register(packet);

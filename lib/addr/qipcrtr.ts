@@ -8,7 +8,7 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { pyType } from "../args.ts";
 import { arityError, HOST_LE, U32_MAX, uintField } from "./fields.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const { OFF_SOCKADDR_QRTR_SQ_NODE: NODE, OFF_SOCKADDR_QRTR_SQ_PORT: PORT, SIZEOF_SOCKADDR_QRTR: SIZE } = LAYOUT;
 
@@ -31,6 +31,3 @@ export const qipcrtr: Codec = {
     return [sa.view.getUint32(NODE, HOST_LE), sa.view.getUint32(PORT, HOST_LE)];
   },
 };
-
-// Registered where the platform has the family.
-if (qipcrtr.family !== undefined) register(qipcrtr);

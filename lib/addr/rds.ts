@@ -10,7 +10,7 @@
 
 import { CONSTANTS } from "../../ffi/gen/mod.ts";
 import { inet } from "./inet.ts";
-import { type Codec, type Ctx, register, type Sockaddr } from "./mod.ts";
+import type { Codec, Ctx, Sockaddr } from "./codec.ts";
 
 /** What the `AF_INET` codec is told about the socket: only the family matters to it. */
 const INET_CTX: Ctx = { family: CONSTANTS.AF_INET, type: 0, proto: 0 };
@@ -25,6 +25,3 @@ export const rds: Codec = {
     return inet.decode(sa, len, INET_CTX) as [string, number];
   },
 };
-
-// Registered where the platform has the family.
-if (rds.family !== undefined) register(rds);

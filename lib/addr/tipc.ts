@@ -19,7 +19,7 @@ import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { pyType } from "../args.ts";
 import { ValueError } from "../errors.ts";
 import { HOST_LE, U32_MAX, uintField } from "./fields.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const {
   OFF_SOCKADDR_TIPC_ADDRTYPE: ADDRTYPE,
@@ -92,6 +92,3 @@ export const tipc: Codec = {
     throw new ValueError("Invalid address type");
   },
 };
-
-// Registered where the platform has the family.
-if (tipc.family !== undefined) register(tipc);

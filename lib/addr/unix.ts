@@ -13,7 +13,7 @@ import { OS } from "../../ffi/mod.ts";
 import { pyType, toBytes } from "../args.ts";
 import { fsDecode, fsEncode } from "../codecs.ts";
 import { OSError, ValueError } from "../errors.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const { OFF_SOCKADDR_UN_SUN_PATH: PATH, SIZEOF_SOCKADDR_UN_SUN_PATH: PATH_MAX } = LAYOUT;
 const ABSTRACT = OS === "linux";
@@ -47,5 +47,3 @@ export const unix: Codec = {
     return fsDecode(sa.bytes.subarray(PATH, end < 0 || end > len ? Math.max(PATH, len) : end));
   },
 };
-
-register(unix);

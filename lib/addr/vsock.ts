@@ -10,7 +10,7 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { pyType } from "../args.ts";
 import { arityError, HOST_LE, U32_MAX, uintField } from "./fields.ts";
-import { type Codec, register, type Sockaddr, writeFamily } from "./mod.ts";
+import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
 
 const { OFF_SOCKADDR_VM_SVM_PORT: PORT, OFF_SOCKADDR_VM_SVM_CID: CID, SIZEOF_SOCKADDR_VM: SIZE } = LAYOUT;
 
@@ -33,6 +33,3 @@ export const vsock: Codec = {
     return [sa.view.getUint32(CID, HOST_LE), sa.view.getUint32(PORT, HOST_LE)];
   },
 };
-
-// Registered where the platform has the family.
-if (vsock.family !== undefined) register(vsock);

@@ -12,7 +12,7 @@
 
 import { isOptions, params, pyType, toInt } from "../args.ts";
 import { ValueError } from "../errors.ts";
-import { ioRefs, type SocketType } from "../socket.ts";
+import { ioRefs, type SocketObject } from "../descriptor.ts";
 import { type BinaryFile, DEFAULT_BUFFER_SIZE } from "./base.ts";
 import { BufferedReader } from "./reader.ts";
 import { BufferedRWPair } from "./rw_pair.ts";
@@ -59,7 +59,7 @@ const MAKEFILE_PARAMS = ["mode", "buffering", "encoding", "errors", "newline"];
  * @param args Python's arguments, the keyword ones as a trailing options object.
  * @returns The file object.
  */
-export function makefile(sock: SocketType, args: readonly unknown[]): TextIOWrapper | BinaryFile {
+export function makefile(sock: SocketObject, args: readonly unknown[]): TextIOWrapper | BinaryFile {
   let values = [...args];
   if (values.length > 0 && isOptions(values[values.length - 1])) {
     values = params("makefile", MAKEFILE_PARAMS, values);

@@ -11,7 +11,7 @@
 import { SYS } from "../../ffi/gen/mod.ts";
 import { type BytesLike, toBytes, toWritableBytes } from "../args.ts";
 import { OSError, TimeoutError, ValueError } from "../errors.ts";
-import { ioRefs, type SocketType } from "../socket.ts";
+import { ioRefs, type SocketObject } from "../descriptor.ts";
 import {
   type BinaryFile,
   closedFile,
@@ -30,7 +30,7 @@ function wouldBlock(e: unknown): boolean {
 }
 
 /** Closes `SocketIO` objects dropped without `close()`, so the socket's count drops. */
-const DROPPED = new FinalizationRegistry<SocketType>((sock) => ioRefs(sock, -1));
+const DROPPED = new FinalizationRegistry<SocketObject>((sock) => ioRefs(sock, -1));
 
 /**
  * The raw file object over a socket (`Lib/socket.py`'s `SocketIO`): each
@@ -38,7 +38,7 @@ const DROPPED = new FinalizationRegistry<SocketType>((sock) => ioRefs(sock, -1))
  * it for `buffering` `0`.
  */
 export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
-  #sock: SocketType | null;
+  #sock: SocketObject | null;
   #mode: string;
   #reading: boolean;
   #writing: boolean;
@@ -51,7 +51,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
    * @param mode `"r"`, `"w"`, `"rw"`, `"rb"`, `"wb"` or `"rwb"`.
    * @throws {ValueError} For another mode.
    */
-  constructor(sock: SocketType, mode: string) {
+  constructor(sock: SocketObject, mode: string) {
     super();
     if (!["r", "w", "rw", "rb", "wb", "rwb"].includes(mode)) throw new ValueError(`invalid mode: '${mode}'`);
     this.#sock = sock;
@@ -62,13 +62,13 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
     DROPPED.register(this, sock, this);
   }
 
-  #live(): SocketType {
+  #live(): SocketObject {
     if (this.#sock === null) throw closedFile();
     return this.#sock;
   }
 
   /** The socket, for `readable`, `writable` and `seekable`, whose closed error names the socket. */
-  #open(): SocketType {
+  #open(): SocketObject {
     if (this.#sock === null) throw new ValueError("I/O operation on closed socket.");
     return this.#sock;
   }

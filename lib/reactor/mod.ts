@@ -27,7 +27,7 @@
 import { OS, RUNTIME } from "../../ffi/mod.ts";
 import { SYS } from "../../ffi/gen/mod.ts";
 import { osErrorFrom } from "../errors.ts";
-import { closeHooks } from "../socket.ts";
+import { closeHooks } from "../descriptor.ts";
 import { Epoll } from "./epoll.ts";
 import { Kqueue } from "./kqueue.ts";
 import { CLOSED, type HandOff, MAX_EVENTS, type Poller, READABLE, WAKE_FD, WRITABLE } from "./poller.ts";

@@ -6,12 +6,8 @@
  * @module
  */
 
-import "../../lib/addr/inet.ts";
-import "../../lib/addr/inet6.ts";
-import "../../lib/addr/unix.ts";
-import "../../lib/addr/all.ts";
 import { LAYOUT } from "../../ffi/gen/mod.ts";
-import { type Address, type Ctx, fromSockaddr, newSockaddr, SOCKADDR, toSockaddr } from "../../lib/addr/mod.ts";
+import { type Address, type Ctx, fromSockaddr, newSockaddr, toSockaddr } from "../../lib/addr/mod.ts";
 
 /** LAYOUT by any name: the struct and field names below are computed, and checked at run time. */
 const LAYOUT_BY_NAME: Readonly<Record<string, number | undefined>> = LAYOUT;
@@ -26,8 +22,9 @@ export function ctx(family: number, type = 0, proto = 0): Ctx {
 
 /** Encodes `addr` as `bind()` would and returns a copy of the `sockaddr` bytes. */
 export function encode(c: Ctx, addr: unknown, caller = "bind"): Uint8Array {
-  const len = toSockaddr(c, addr, caller);
-  return SOCKADDR.bytes.slice(0, len);
+  const sa = newSockaddr();
+  const len = toSockaddr(c, addr, sa, caller);
+  return sa.bytes.slice(0, len);
 }
 
 /** Decodes `bytes` (a `sockaddr` of `bytes.length` bytes) for a socket `c`. */
