@@ -11,6 +11,10 @@
 
 import { LAYOUT } from "../../ffi/gen/mod.ts";
 import { OSError } from "../errors.ts";
+import type { AnyAddress as Address } from "./types.ts";
+
+/** The codecs take and return any tuple, path or bytes; the per-family types are in `./types.ts`. */
+export type { AnyAddress as Address } from "./types.ts";
 
 /** What a codec may need besides the address: the socket's family, type and protocol. */
 export interface Ctx {
@@ -21,9 +25,6 @@ export interface Ctx {
   /** The socket's protocol number. */
   readonly proto: number;
 }
-
-/** A Python-style address: a tuple as an array, a path, or bytes. */
-export type Address = string | Uint8Array | readonly unknown[];
 
 /** Bytes of a `sockaddr`, with a `DataView` over the same memory. */
 export interface Sockaddr {
