@@ -127,6 +127,7 @@ export {
 export {
   type AddrInfo,
   getaddrinfo,
+  type GetaddrinfoArgs,
   type GetaddrinfoOptions,
   getfqdn,
   gethostbyaddr,

@@ -59,7 +59,7 @@ import {
 } from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, ValueError } from "./errors.ts";
-import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
+import type { AddrInfo, GetaddrinfoArgs, GetaddrinfoOptions } from "./netdb.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
@@ -697,7 +697,7 @@ async function sendfileRead(
 export function getaddrinfo_async(
   host: string | Uint8Array | null,
   port: string | number | Uint8Array | null,
-  ...args: [number?, number?, number?, number?, SockOptions?] | [...unknown[], GetaddrinfoAsyncOptions]
+  ...args: GetaddrinfoArgs<GetaddrinfoAsyncOptions> | [number, number, number, number, SockOptions]
 ): Promise<AddrInfo[]> {
   if (arguments.length < 2) {
     return Promise.reject(
