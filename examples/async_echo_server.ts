@@ -73,7 +73,7 @@ export function listen(port: number): socket.SocketType {
 }
 
 /** One client: sends `count` messages and checks each echo. Returns the bytes echoed. */
-export async function client(address: socket.Address, id: number, count: number): Promise<number> {
+export async function client(address: socket.AnyAddress, id: number, count: number): Promise<number> {
   const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   c.setblocking(false);
   try {
