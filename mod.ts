@@ -15,7 +15,7 @@
  * import * as socket from "@pysocket/socket";
  *
  * using server = socket.create_server(["127.0.0.1", 0]);
- * using client = socket.create_connection(server.getsockname() as [string, number]);
+ * using client = socket.create_connection(server.getsockname());
  * const [conn] = server.accept();
  * client.sendall(new TextEncoder().encode("hello"));
  * console.assert(new TextDecoder().decode(conn.recv(1024)) === "hello");

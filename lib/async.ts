@@ -60,6 +60,7 @@ import {
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, osErrorFrom, ValueError } from "./errors.ts";
 import type { AddrInfo, GetaddrinfoArgs, GetaddrinfoOptions } from "./netdb.ts";
+import type { AddressFor, AddressOf, SocketFamily } from "./addr/types.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
@@ -270,6 +271,11 @@ export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?:
  * @param options `{ signal }`.
  * @returns `[bytes, address]` (the address is `null` when the sender has none).
  */
+export function sock_recvfrom<F extends SocketFamily>(
+  sock: SocketType<F>,
+  bufsize: number,
+  options?: SockOptions,
+): Promise<[Uint8Array, AddressOf<F> | null]>;
 export async function sock_recvfrom(
   sock: SocketType,
   bufsize: number,
@@ -302,6 +308,12 @@ export async function sock_recvfrom(
  * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait.
  * @throws {TypeError} When `buf` is detached, also while the call waits.
  */
+export function sock_recvfrom_into<F extends SocketFamily>(
+  sock: SocketType<F>,
+  buf: BytesLike,
+  nbytes?: number | SockOptions,
+  options?: SockOptions,
+): Promise<[number, AddressOf<F> | null]>;
 export async function sock_recvfrom_into(
   sock: SocketType,
   buf: BytesLike,
@@ -437,6 +449,11 @@ function soError(fd: number): number {
  * @returns Once connected.
  * @throws {OSError} `[Errno 111] Connect call failed ('127.0.0.1', 1)` and the like, as asyncio words it.
  */
+export function sock_connect<F extends SocketFamily>(
+  sock: SocketType<F>,
+  address: AddressFor<F>,
+  options?: SockOptions,
+): Promise<void>;
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
   const a = await addressOf(call, address, "connect");
@@ -460,6 +477,10 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
  * @param options `{ signal }`.
  * @returns `[conn, address]`.
  */
+export function sock_accept<F extends SocketFamily>(
+  sock: SocketType<F>,
+  options?: SockOptions,
+): Promise<[SocketType<F>, AddressOf<F>]>;
 export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
   const call = begin(sock, options);
   for (;;) {
@@ -503,6 +524,12 @@ function adopt(ctx: Ctx, nfd: number): [SocketType, Address | null] {
  * @returns The number of bytes sent.
  * @throws {ValueError} When `data` is detached or shrinks while the call waits.
  */
+export function sock_sendto<F extends SocketFamily>(
+  sock: SocketType<F>,
+  data: BytesLike,
+  address: AddressFor<F>,
+  options?: SockOptions,
+): Promise<number>;
 export async function sock_sendto(
   sock: SocketType,
   data: BytesLike,

@@ -39,8 +39,8 @@ export interface CreateConnectionOptions {
  * ```ts
  * import * as socket from "@pysocket/socket";
  * using server = socket.create_server(["127.0.0.1", 0]);
- * using client = socket.create_connection(server.getsockname() as [string, number], { timeout: 5 });
- * console.assert((client.getpeername() as [string, number])[1] === (server.getsockname() as [string, number])[1]);
+ * using client = socket.create_connection(server.getsockname(), { timeout: 5 });
+ * console.assert(client.getpeername()[1] === server.getsockname()[1]);
  * ```
  */
 export function create_connection(

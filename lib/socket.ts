@@ -1268,7 +1268,8 @@ export interface SocketConstructor {
  * import * as socket from "@pysocket/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * s.bind(["127.0.0.1", 0]);
- * console.assert((s.getsockname() as [string, number])[0] === "127.0.0.1");
+ * const [host] = s.getsockname();
+ * console.assert(host === "127.0.0.1");
  * ```
  */
 export const socket: SocketConstructor = function socket(...args: unknown[]): SocketType {

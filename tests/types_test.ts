@@ -10,6 +10,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import * as socket from "../mod.ts";
+import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import type {
   Address,
   AlgAddress,
@@ -133,6 +134,24 @@ test("types: every family's address tuple", () => {
   assert.equal(all.length, 12);
 });
 
+test("types: the sock_* functions keep the socket's family", async () => {
+  using srv = socket.create_server(["127.0.0.1", 0]);
+  srv.setblocking(false);
+  using c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  c.setblocking(false);
+  const accepting = socket.sock_accept(srv);
+  await socket.sock_connect(c, srv.getsockname());
+  const [conn, [h, p]] = await accepting;
+  using _conn = conn;
+  expectType<Same<typeof conn, socket.SocketType<"AF_INET">>>(true);
+  assert.deepEqual([h, p], c.getsockname());
+});
+
+test("types: the generated tables have exact keys", () => {
+  const n: number = CONSTANTS.AF_INET + LAYOUT.SIZEOF_SOCKADDR_IN + SYS.EBADF;
+  assert.ok(n > 0);
+});
+
 /** Misuses: type-checked, never run. */
 export function misuses(): void {
   const cli = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
@@ -177,6 +196,14 @@ export function misuses(): void {
   const notFam: socket.Family<"AF_INET"> = socket.SOCK_STREAM;
   // @ts-expect-error: a misspelled constant
   socket.AF_INTE;
+  // @ts-expect-error: a misspelled key of the generated constants
+  CONSTANTS.AF_INTE;
+  // @ts-expect-error: a misspelled layout key
+  LAYOUT.SIZEOF_SOCKADDR_INN;
+  // @ts-expect-error: a misspelled system constant
+  SYS.EBADFF;
+  // @ts-expect-error: sock_connect on an AF_INET socket takes [host, port]
+  socket.sock_connect(cli, "/tmp/s");
   void [flowinfo, j1939, six, sixBack, nl, unix, packet, packetBack, fam, notFam];
 }
 
