@@ -1285,6 +1285,33 @@ export const socket: SocketConstructor = function socket(...args: unknown[]): So
  * @param proto Protocol.
  * @returns The two sockets.
  */
+export function socketpair(
+  family?: undefined,
+  type?: number,
+  proto?: number,
+): [SocketType<"AF_UNIX">, SocketType<"AF_UNIX">];
+/**
+ * A connected pair of sockets of the family `family` names.
+ *
+ * @param family Address family, such as `AF_UNIX`.
+ * @param type Socket type.
+ * @param proto Protocol.
+ * @returns The two sockets.
+ */
+export function socketpair<F extends SocketFamily>(
+  family: Family<F>,
+  type?: number,
+  proto?: number,
+): [SocketType<F>, SocketType<F>];
+/**
+ * A connected pair of sockets, of a family given as a plain `number`.
+ *
+ * @param family Address family.
+ * @param type Socket type.
+ * @param proto Protocol.
+ * @returns The two sockets.
+ */
+export function socketpair(family?: number, type?: number, proto?: number): [SocketType, SocketType];
 export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [SocketType, SocketType] {
   const f = toCInt(family), t = toCInt(type), p = toCInt(proto);
   const fds = new Int32Array(2);

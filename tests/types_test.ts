@@ -89,7 +89,13 @@ test("types: AF_INET6, AF_UNIX and UDP results carry their family's shape", () =
   assert.equal(fromHost, "127.0.0.1");
   const [a, b] = socket.socketpair();
   using _a = a, _b = b;
-  expectType<Same<ReturnType<typeof a.getsockname>, socket.AddressOf<socket.SocketFamily>>>(true);
+  expectType<Same<typeof a, socket.SocketType<"AF_UNIX">>>(true);
+  const pairName: UnixAddressResult = b.getpeername();
+  assert.equal(pairName, "");
+  const fam: number = socket.AF_UNIX;
+  const [la, lb] = socket.socketpair(fam);
+  using _la = la, _lb = lb;
+  expectType<Same<typeof la, socket.SocketType>>(true);
   using u = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
   const name: UnixAddressResult = u.getsockname();
   assert.equal(name, "");
