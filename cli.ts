@@ -1168,7 +1168,7 @@ async function listenCmd(opts: Opts, args: string[]): Promise<number> {
   }
 }
 
-type Accept = (wait: number | null) => Promise<[socket.SocketType, socket.Address | null]>;
+type Accept = (wait: number | null) => Promise<[socket.SocketType, socket.AnyAddress | null]>;
 
 /**
  * `-k`: serves one client after another with stdin and stdout (each copy

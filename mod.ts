@@ -15,7 +15,7 @@
  * import * as socket from "@pysocket/socket";
  *
  * using server = socket.create_server(["127.0.0.1", 0]);
- * using client = socket.create_connection(server.getsockname() as [string, number]);
+ * using client = socket.create_connection(server.getsockname());
  * const [conn] = server.accept();
  * client.sendall(new TextEncoder().encode("hello"));
  * console.assert(new TextDecoder().decode(conn.recv(1024)) === "hello");
@@ -55,7 +55,51 @@ export {
 } from "./lib/errors.ts";
 
 // The socket object.
-export type { Address } from "./lib/addr/mod.ts";
+export type {
+  Address,
+  AddressFor,
+  AddressIn,
+  AddressInOf,
+  AddressOf,
+  AddressOut,
+  AddressOutOf,
+  AddressResult,
+  AlgAddress,
+  AlgAddressResult,
+  AnyAddress,
+  AnyCanAddress,
+  BluetoothAddress,
+  BluetoothAddressResult,
+  Bytes,
+  CanAddress,
+  CanAddressResult,
+  CanIsotpAddress,
+  Family,
+  FamilyName,
+  HciAddress,
+  Inet6Address,
+  Inet6AddressResult,
+  InetAddress,
+  InetAddressResult,
+  J1939Address,
+  L2capAddress,
+  NetlinkAddress,
+  NetlinkAddressResult,
+  OtherAddressResult,
+  PacketAddress,
+  PacketAddressResult,
+  QipcrtrAddress,
+  QipcrtrAddressResult,
+  RfcommAddress,
+  ScoAddress,
+  SocketFamily,
+  TipcAddress,
+  TipcAddressResult,
+  UnixAddress,
+  UnixAddressResult,
+  VsockAddress,
+  VsockAddressResult,
+} from "./lib/addr/types.ts";
 export type { BytesLike } from "./lib/args.ts";
 export type { SocketObject } from "./lib/descriptor.ts";
 export {
@@ -65,6 +109,7 @@ export {
   type RecvIntoOptions,
   setdefaulttimeout,
   socket,
+  type SocketArgs,
   type SocketConstructor,
   type SocketOptions,
   socketpair,
@@ -84,6 +129,7 @@ export {
 export {
   type AddrInfo,
   getaddrinfo,
+  type GetaddrinfoArgs,
   type GetaddrinfoOptions,
   getfqdn,
   gethostbyaddr,

@@ -66,14 +66,14 @@ export async function serve(srv: socket.SocketType, signal?: AbortSignal): Promi
 }
 
 /** A non-blocking listener on `127.0.0.1:port` (port 0: any free port). */
-export function listen(port: number): socket.SocketType {
+export function listen(port: number): socket.SocketType<"AF_INET"> {
   const srv = socket.create_server(["127.0.0.1", port], { backlog: 1024 });
   srv.setblocking(false);
   return srv;
 }
 
 /** One client: sends `count` messages and checks each echo. Returns the bytes echoed. */
-export async function client(address: socket.Address, id: number, count: number): Promise<number> {
+export async function client(address: socket.InetAddress, id: number, count: number): Promise<number> {
   const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   c.setblocking(false);
   try {

@@ -65,7 +65,7 @@ export function roundTrip(
   group = "239.255.42.99",
   iface = "127.0.0.1",
   timeout = 5,
-): [text: string, from: socket.Address | null] {
+): [text: string, from: socket.AnyAddress | null] {
   using member = joinGroup(group, 0, iface);
   using sender = multicastSender(iface);
   const [, port] = member.getsockname() as [string, number];

@@ -59,7 +59,8 @@ import {
 } from "./addr/mod.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { check, OSError, osErrorFrom, uninterrupted, ValueError } from "./errors.ts";
-import type { AddrInfo, GetaddrinfoOptions } from "./netdb.ts";
+import type { AddrInfo, GetaddrinfoArgs, GetaddrinfoOptions } from "./netdb.ts";
+import type { AddressFor, AddressOf, SocketFamily } from "./addr/types.ts";
 import { inet_pton } from "./convert.ts";
 import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
@@ -214,6 +215,11 @@ export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?:
  * @param options `{ signal }`.
  * @returns `[bytes, address]` (the address is `null` when the sender has none).
  */
+export function sock_recvfrom<F extends SocketFamily>(
+  sock: SocketType<F>,
+  bufsize: number,
+  options?: SockOptions,
+): Promise<[Uint8Array, AddressOf<F> | null]>;
 export async function sock_recvfrom(
   sock: SocketType,
   bufsize: number,
@@ -249,6 +255,12 @@ function recvfrom(fd: number, into: Uint8Array, n: number): number {
  * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait.
  * @throws {TypeError} When `buf` is detached, also while the call waits.
  */
+export function sock_recvfrom_into<F extends SocketFamily>(
+  sock: SocketType<F>,
+  buf: BytesLike,
+  nbytes?: number | SockOptions,
+  options?: SockOptions,
+): Promise<[number, AddressOf<F> | null]>;
 export async function sock_recvfrom_into(
   sock: SocketType,
   buf: BytesLike,
@@ -363,6 +375,11 @@ function soError(fd: number): number {
  * @returns Once connected.
  * @throws {OSError} `[Errno 111] Connect call failed ('127.0.0.1', 1)` and the like, as asyncio words it.
  */
+export function sock_connect<F extends SocketFamily>(
+  sock: SocketType<F>,
+  address: AddressFor<F>,
+  options?: SockOptions,
+): Promise<void>;
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
   const call = begin(sock, options);
   const a = await addressOf(call, address, "connect");
@@ -387,6 +404,10 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
  * @param options `{ signal }`.
  * @returns `[conn, address]`.
  */
+export function sock_accept<F extends SocketFamily>(
+  sock: SocketType<F>,
+  options?: SockOptions,
+): Promise<[SocketType<F>, AddressOf<F>]>;
 export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
   const call = begin(sock, options);
   return await untilReady(call, false, accept, (nfd) => adopt(call.ctx, nfd));
@@ -430,6 +451,12 @@ function adopt(ctx: Ctx, nfd: number): [SocketType, Address | null] {
  * @returns The number of bytes sent.
  * @throws {ValueError} When `data` is detached or shrinks while the call waits.
  */
+export function sock_sendto<F extends SocketFamily>(
+  sock: SocketType<F>,
+  data: BytesLike,
+  address: AddressFor<F>,
+  options?: SockOptions,
+): Promise<number>;
 export async function sock_sendto(
   sock: SocketType,
   data: BytesLike,
@@ -618,7 +645,7 @@ async function sendfileRead(
 export function getaddrinfo_async(
   host: string | Uint8Array | null,
   port: string | number | Uint8Array | null,
-  ...args: [number?, number?, number?, number?, SockOptions?] | [...unknown[], GetaddrinfoAsyncOptions]
+  ...args: GetaddrinfoArgs<GetaddrinfoAsyncOptions> | [number, number, number, number, SockOptions]
 ): Promise<AddrInfo[]> {
   if (arguments.length < 2) {
     return Promise.reject(

@@ -13,6 +13,7 @@
  */
 
 import { CONSTANTS } from "../ffi/gen/mod.ts";
+import type { Family } from "./addr/types.ts";
 
 /** Bluetooth address meaning any adapter (BlueZ `BDADDR_ANY`). */
 export const BDADDR_ANY: string = "00:00:00:00:00:00";
@@ -24,9 +25,9 @@ export const has_ipv6: boolean = true;
 /** Address family AF_UNSPEC from <sys/socket.h>; see socket(2). */
 export const AF_UNSPEC: number = CONSTANTS.AF_UNSPEC;
 /** Address family AF_INET from <sys/socket.h>; see socket(2). */
-export const AF_INET: number = CONSTANTS.AF_INET;
+export const AF_INET: Family<"AF_INET"> = CONSTANTS.AF_INET as Family<"AF_INET">;
 /** Address family AF_UNIX from <sys/socket.h>; see socket(2). */
-export const AF_UNIX: number = CONSTANTS.AF_UNIX;
+export const AF_UNIX: Family<"AF_UNIX"> = CONSTANTS.AF_UNIX as Family<"AF_UNIX">;
 /** Address family AF_AX25 from <sys/socket.h>; see socket(2). */
 export const AF_AX25: number = CONSTANTS.AF_AX25;
 /** Address family AF_IPX from <sys/socket.h>; see socket(2). */
@@ -40,11 +41,11 @@ export const AF_BRIDGE: number = CONSTANTS.AF_BRIDGE;
 /** Address family AF_ATMPVC from <sys/socket.h>; see socket(2). */
 export const AF_ATMPVC: number = CONSTANTS.AF_ATMPVC;
 /** Address family AF_ALG from <sys/socket.h>; see socket(2). */
-export const AF_ALG: number = CONSTANTS.AF_ALG;
+export const AF_ALG: Family<"AF_ALG"> = CONSTANTS.AF_ALG as Family<"AF_ALG">;
 /** Address family AF_X25 from <sys/socket.h>; see socket(2). */
 export const AF_X25: number = CONSTANTS.AF_X25;
 /** Address family AF_INET6 from <sys/socket.h>; see socket(2). */
-export const AF_INET6: number = CONSTANTS.AF_INET6;
+export const AF_INET6: Family<"AF_INET6"> = CONSTANTS.AF_INET6 as Family<"AF_INET6">;
 /** Address family AF_ROSE from <sys/socket.h>; see socket(2). */
 export const AF_ROSE: number = CONSTANTS.AF_ROSE;
 /** Address family AF_DECnet from <sys/socket.h>; see socket(2). */
@@ -56,11 +57,11 @@ export const AF_SECURITY: number = CONSTANTS.AF_SECURITY;
 /** Address family AF_KEY from <sys/socket.h>; see socket(2). */
 export const AF_KEY: number = CONSTANTS.AF_KEY;
 /** Address family AF_NETLINK from <sys/socket.h>; see socket(2). */
-export const AF_NETLINK: number = CONSTANTS.AF_NETLINK;
+export const AF_NETLINK: Family<"AF_NETLINK"> = CONSTANTS.AF_NETLINK as Family<"AF_NETLINK">;
 /** Address family AF_QIPCRTR from <sys/socket.h>; see socket(2). */
-export const AF_QIPCRTR: number = CONSTANTS.AF_QIPCRTR;
+export const AF_QIPCRTR: Family<"AF_QIPCRTR"> = CONSTANTS.AF_QIPCRTR as Family<"AF_QIPCRTR">;
 /** Address family AF_VSOCK from <sys/socket.h>; see socket(2). */
-export const AF_VSOCK: number = CONSTANTS.AF_VSOCK;
+export const AF_VSOCK: Family<"AF_VSOCK"> = CONSTANTS.AF_VSOCK as Family<"AF_VSOCK">;
 /** Address family AF_ROUTE from <sys/socket.h>; see socket(2). */
 export const AF_ROUTE: number = CONSTANTS.AF_ROUTE;
 /** Address family AF_LINK from <sys/socket.h>; see socket(2). */
@@ -82,13 +83,13 @@ export const AF_WANPIPE: number = CONSTANTS.AF_WANPIPE;
 /** Address family AF_LLC from <sys/socket.h>; see socket(2). */
 export const AF_LLC: number = CONSTANTS.AF_LLC;
 /** Address family AF_BLUETOOTH from <sys/socket.h>; see socket(2). */
-export const AF_BLUETOOTH: number = CONSTANTS.AF_BLUETOOTH;
+export const AF_BLUETOOTH: Family<"AF_BLUETOOTH"> = CONSTANTS.AF_BLUETOOTH as Family<"AF_BLUETOOTH">;
 /** Address family AF_CAN from <sys/socket.h>; see socket(2). */
-export const AF_CAN: number = CONSTANTS.AF_CAN;
+export const AF_CAN: Family<"AF_CAN"> = CONSTANTS.AF_CAN as Family<"AF_CAN">;
 /** Protocol family PF_CAN, equal to the AF_ of the same name; see socket(2). */
 export const PF_CAN: number = CONSTANTS.PF_CAN;
 /** Address family AF_RDS from <sys/socket.h>; see socket(2). */
-export const AF_RDS: number = CONSTANTS.AF_RDS;
+export const AF_RDS: Family<"AF_RDS"> = CONSTANTS.AF_RDS as Family<"AF_RDS">;
 /** Protocol family PF_RDS, equal to the AF_ of the same name; see socket(2). */
 export const PF_RDS: number = CONSTANTS.PF_RDS;
 /** Protocol family PF_SYSTEM, equal to the AF_ of the same name; see socket(2). */
@@ -96,11 +97,11 @@ export const PF_SYSTEM: number = CONSTANTS.PF_SYSTEM;
 /** Address family AF_SYSTEM from <sys/socket.h>; see socket(2). */
 export const AF_SYSTEM: number = CONSTANTS.AF_SYSTEM;
 /** Address family AF_PACKET from <sys/socket.h>; see socket(2). */
-export const AF_PACKET: number = CONSTANTS.AF_PACKET;
+export const AF_PACKET: Family<"AF_PACKET"> = CONSTANTS.AF_PACKET as Family<"AF_PACKET">;
 /** Protocol family PF_PACKET, equal to the AF_ of the same name; see socket(2). */
 export const PF_PACKET: number = CONSTANTS.PF_PACKET;
 /** Address family AF_TIPC from <sys/socket.h>; see socket(2). */
-export const AF_TIPC: number = CONSTANTS.AF_TIPC;
+export const AF_TIPC: Family<"AF_TIPC"> = CONSTANTS.AF_TIPC as Family<"AF_TIPC">;
 /** AF_NETLINK protocol NETLINK_ROUTE; see netlink(7). */
 export const NETLINK_ROUTE: number = CONSTANTS.NETLINK_ROUTE;
 /** AF_NETLINK protocol NETLINK_USERSOCK; see netlink(7). */

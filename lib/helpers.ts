@@ -6,7 +6,7 @@
  */
 
 import { CONSTANTS } from "../ffi/gen/mod.ts";
-import type { Address } from "./addr/mod.ts";
+import type { Address, Family, Inet6Address, InetAddress } from "./addr/types.ts";
 import { isOptions, params } from "./args.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { getaddrinfo } from "./netdb.ts";
@@ -39,10 +39,17 @@ export interface CreateConnectionOptions {
  * ```ts
  * import * as socket from "@pysocket/socket";
  * using server = socket.create_server(["127.0.0.1", 0]);
- * using client = socket.create_connection(server.getsockname() as [string, number], { timeout: 5 });
- * console.assert((client.getpeername() as [string, number])[1] === (server.getsockname() as [string, number])[1]);
+ * using client = socket.create_connection(server.getsockname(), { timeout: 5 });
+ * console.assert(client.getpeername()[1] === server.getsockname()[1]);
  * ```
  */
+export function create_connection(
+  address: readonly [host: string | null, port: number | string],
+  ...args:
+    | [timeout?: number | null, source_address?: Address | null]
+    | [options: CreateConnectionOptions]
+    | [timeout: number | null, options: CreateConnectionOptions]
+): SocketType<"AF_INET" | "AF_INET6">;
 export function create_connection(
   address: readonly [string | null, number | string],
   ...args: [(number | null)?, (Address | null)?] | [...unknown[], CreateConnectionOptions]
@@ -99,6 +106,34 @@ export interface CreateServerOptions {
  * @throws {ValueError} When `reuse_port` or `dualstack_ipv6` is not available.
  * @throws {OSError} When binding fails, with the address in the message.
  */
+export function create_server(
+  address: InetAddress,
+  options?: CreateServerOptions & { family?: Family<"AF_INET"> },
+): SocketType<"AF_INET">;
+/**
+ * An `AF_INET6` TCP socket bound to `address` and listening, with `SO_REUSEADDR` set.
+ *
+ * @param address `[host, port, flowinfo?, scope_id?]`.
+ * @param options Python's keyword arguments, with `family: AF_INET6`.
+ * @returns The listening socket.
+ * @throws {ValueError} When `reuse_port` or `dualstack_ipv6` is not available.
+ * @throws {OSError} When binding fails, with the address in the message.
+ */
+export function create_server(
+  address: Inet6Address,
+  options: CreateServerOptions & { family: Family<"AF_INET6"> },
+): SocketType<"AF_INET6">;
+/**
+ * A TCP socket bound to `address` and listening, with `SO_REUSEADDR` set,
+ * of a family given as a plain `number`.
+ *
+ * @param address `[host, port]` or `[host, port, flowinfo?, scope_id?]`.
+ * @param options Python's keyword arguments.
+ * @returns The listening socket.
+ * @throws {ValueError} When `reuse_port` or `dualstack_ipv6` is not available.
+ * @throws {OSError} When binding fails, with the address in the message.
+ */
+export function create_server(address: Address, options?: CreateServerOptions): SocketType;
 export function create_server(address: Address, options: CreateServerOptions = {}): SocketType {
   const { family = AF_INET, backlog = null, reuse_port = false, dualstack_ipv6 = false } = options;
   if (reuse_port && SO_REUSEPORT === undefined) throw new ValueError("SO_REUSEPORT not supported on this platform");

@@ -18,6 +18,7 @@ import process from "node:process";
 import { CONSTANTS, LAYOUT } from "../ffi/gen/mod.ts";
 import { addressOf, libc } from "../ffi/mod.ts";
 import { type Address, type AddressArg, addressArg, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
+import type { AddressOf, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, OverflowError, ValueError } from "./errors.ts";
 import { held, lengthOf, span } from "./marshal.ts";
@@ -67,14 +68,29 @@ const TWO32 = 2 ** 32;
 /** One ancillary data item: `[cmsg_level, cmsg_type, cmsg_data]`. */
 export type AncillaryItem = [level: number, type: number, data: Uint8Array];
 
-/** What `recvmsg()` returns: `[data, ancdata, msg_flags, address]`. */
-export type RecvmsgResult = [data: Uint8Array, ancdata: AncillaryItem[], msg_flags: number, address: Address | null];
+/** What `recvmsg()` returns on a socket of family `F`: `[data, ancdata, msg_flags, address]`. */
+export type RecvmsgResult<F extends SocketFamily = SocketFamily> = [
+  data: Uint8Array,
+  ancdata: AncillaryItem[],
+  msg_flags: number,
+  address: AddressOf<F> | null,
+];
 
-/** What `recvmsg_into()` returns: `[nbytes, ancdata, msg_flags, address]`. */
-export type RecvmsgIntoResult = [nbytes: number, ancdata: AncillaryItem[], msg_flags: number, address: Address | null];
+/** What `recvmsg_into()` returns on a socket of family `F`: `[nbytes, ancdata, msg_flags, address]`. */
+export type RecvmsgIntoResult<F extends SocketFamily = SocketFamily> = [
+  nbytes: number,
+  ancdata: AncillaryItem[],
+  msg_flags: number,
+  address: AddressOf<F> | null,
+];
 
 /** What `recv_fds()` returns: `[data, fds, msg_flags, address]`. */
-export type RecvFdsResult = [data: Uint8Array, fds: number[], msg_flags: number, address: Address | null];
+export type RecvFdsResult = [
+  data: Uint8Array,
+  fds: number[],
+  msg_flags: number,
+  address: AddressOf<SocketFamily> | null,
+];
 
 /** Python's keyword-only arguments of {@linkcode SocketType.sendmsg_afalg}. */
 export interface SendmsgAfalgOptions {

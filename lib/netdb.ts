@@ -13,7 +13,8 @@
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { cstring, errno, isNull, libc, type Ptr, ptrAt, readPtr, strerror, struct, view } from "../ffi/mod.ts";
-import { type Address, fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
+import { fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
+import type { Inet6AddressResult, InetAddressResult } from "./addr/types.ts";
 import { byteString, cHost, parseIPv4, setIpAddr } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
 import { intValue, isOptions, parseI, pyType } from "./args.ts";
@@ -114,8 +115,20 @@ export type AddrInfo = [
   type: SocketKind,
   proto: number,
   canonname: string,
-  sockaddr: Address,
+  sockaddr: InetAddressResult | Inet6AddressResult,
 ];
+
+/**
+ * The arguments of {@linkcode getaddrinfo} after `host` and `port`:
+ * `family?, type?, proto?, flags?`, positional, or some of them followed by
+ * an options object `O`.
+ */
+export type GetaddrinfoArgs<O = GetaddrinfoOptions> =
+  | [family?: number, type?: number, proto?: number, flags?: number]
+  | [options: O]
+  | [family: number, options: O]
+  | [family: number, type: number, options: O]
+  | [family: number, type: number, proto: number, options: O];
 
 /** Python's keyword arguments for {@linkcode getaddrinfo}. */
 export interface GetaddrinfoOptions {
@@ -186,7 +199,7 @@ function portC(port: unknown): Uint8Array | null {
 export function getaddrinfo(
   host: string | Uint8Array | null,
   port: string | number | bigint | Uint8Array | null,
-  ...args: [number?, number?, number?, number?] | [...unknown[], GetaddrinfoOptions]
+  ...args: GetaddrinfoArgs
 ): AddrInfo[] {
   const q = gaiRequest(arguments.length, host, port, args);
   const rc = libc.getaddrinfo(q.host, q.serv, q.hints, RESULT);
@@ -279,7 +292,7 @@ export function gaiResults(head: Ptr, proto: number): AddrInfo[] {
       SA.bytes.fill(0);
       if (len > 0) SA.bytes.set(view(readPtr(ai, L.OFF_ADDRINFO_AI_ADDR), 0, len));
       const addr = fromSockaddr(SA, len, { family: aiFamily, type: aiType, proto });
-      out.push([aiFamily, aiType, aiProto, canon, addr ?? null as unknown as Address]);
+      out.push([aiFamily, aiType, aiProto, canon, addr as InetAddressResult | Inet6AddressResult]);
     }
   } finally {
     libc.freeaddrinfo(head);

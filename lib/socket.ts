@@ -9,6 +9,7 @@
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS, setErrno } from "../ffi/mod.ts";
 import { type Address, type Ctx, encodeAddress, fromSockaddr, newSockaddr } from "./addr/mod.ts";
+import type { AddressFor, AddressOf, Family, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { closeHooks, installState } from "./descriptor.ts";
 import { held, lengthOf, span } from "./marshal.ts";
@@ -182,6 +183,17 @@ export interface SocketOptions {
 }
 
 /**
+ * The arguments of {@linkcode socket}: `family?, type?, proto?, fileno?`,
+ * positional, or some of them followed by an options object.
+ */
+export type SocketArgs =
+  | [family?: number | null, type?: number | null, proto?: number | null, fileno?: number | null]
+  | [options: SocketOptions]
+  | [family: number | null, options: SocketOptions]
+  | [family: number | null, type: number | null, options: SocketOptions]
+  | [family: number | null, type: number | null, proto: number | null, options: SocketOptions];
+
+/**
  * A socket object: CPython's `socket.socket`. Create one with
  * {@linkcode socket}, {@linkcode socketpair}, `accept()` or the helpers.
  *
@@ -204,7 +216,7 @@ export interface SocketOptions {
  * b.close();
  * ```
  */
-export class SocketType implements Disposable {
+export class SocketType<F extends SocketFamily = SocketFamily> implements Disposable {
   #fd = -1;
   #family: number;
   #type: number;
@@ -224,7 +236,15 @@ export class SocketType implements Disposable {
    * @param args Python's arguments, positional or as a trailing options object.
    * @throws {OSError} When the system refuses, or `fileno` is not a socket.
    */
-  constructor(...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]);
+  constructor(family: Family<F>, type?: number | null, proto?: number | null, fileno?: number | null);
+  /**
+   * `socket(family?, type?, proto?, fileno?)` with a family that is a plain
+   * `number`, or none: a socket over every family (see `Family`).
+   *
+   * @param args Python's arguments, positional or as a trailing options object.
+   * @throws {OSError} When the system refuses, or `fileno` is not a socket.
+   */
+  constructor(...args: SocketArgs);
   constructor(...args: unknown[]) {
     if (args.length > 4 && !isOptions(args[args.length - 1])) {
       throw new TypeError(`socket() takes at most 4 arguments (${args.length} given)`);
@@ -317,6 +337,7 @@ export class SocketType implements Disposable {
    *
    * @returns `[conn, address]`: a new socket for the connection and the peer's address.
    */
+  accept(): [SocketType<F>, AddressOf<F>];
   accept(): [SocketType, Address | null] {
     const fd = this.#live();
     const nfd = sockCall(fd, this.#timeout, false, ACCEPT);
@@ -338,6 +359,7 @@ export class SocketType implements Disposable {
    *
    * @param address The family's address, e.g. `["127.0.0.1", 0]` or a path.
    */
+  bind(address: AddressFor<F>): void;
   bind(address: Address): void {
     // As CPython: the address is checked before the descriptor.
     const len = encodeAddress(this.#ctx, address, BIND_NAME, "bind");
@@ -370,6 +392,7 @@ export class SocketType implements Disposable {
    *
    * @param address The peer's address.
    */
+  connect(address: AddressFor<F>): void;
   connect(address: Address): void {
     this.#connect(address, true, "connect");
   }
@@ -381,6 +404,7 @@ export class SocketType implements Disposable {
    * @param address The peer's address.
    * @returns `0`, or an `errno` value.
    */
+  connect_ex(address: AddressFor<F>): number;
   connect_ex(address: Address): number {
     return this.#connect(address, false, "connect_ex");
   }
@@ -428,6 +452,7 @@ export class SocketType implements Disposable {
    *
    * @returns The duplicate.
    */
+  dup(): SocketType<F>;
   dup(): SocketType {
     const fd = this.#live();
     const nfd = check(libc.fcntl(fd, F_DUPFD_CLOEXEC, 0));
@@ -459,6 +484,7 @@ export class SocketType implements Disposable {
   }
 
   /** The address of the connected peer. */
+  getpeername(): AddressOf<F>;
   getpeername(): Address | null {
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
@@ -467,6 +493,7 @@ export class SocketType implements Disposable {
   }
 
   /** The socket's own address (`""` for an unbound Unix socket). */
+  getsockname(): AddressOf<F>;
   getsockname(): Address | null {
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
@@ -625,6 +652,7 @@ export class SocketType implements Disposable {
    * @param flags `MSG_*` flags.
    * @returns `[bytes, address]`; the address is `null` when the sender has none.
    */
+  recvfrom(bufsize: number, flags?: number): [Uint8Array, AddressOf<F> | null];
   recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
     const n = sizeArg(bufsize, "recvfrom"), f = toCInt(flags);
     const fd = this.#live();
@@ -660,6 +688,11 @@ export class SocketType implements Disposable {
    * @returns `[nbytes, address]`.
    * @throws {ValueError} As {@linkcode SocketType.recv_into}.
    */
+  recvfrom_into(
+    buffer: BytesLike,
+    nbytes?: number | RecvIntoOptions,
+    flags?: number,
+  ): [number, AddressOf<F> | null];
   recvfrom_into(
     buffer: BytesLike,
     nbytes?: number | RecvIntoOptions,
@@ -718,7 +751,7 @@ export class SocketType implements Disposable {
    * @param address The destination.
    * @returns The number of bytes sent.
    */
-  sendto(data: BytesLike, address: Address): number;
+  sendto(data: BytesLike, address: AddressFor<F>): number;
   /**
    * Sends a datagram to `address` with `MSG_*` flags.
    *
@@ -727,7 +760,7 @@ export class SocketType implements Disposable {
    * @param address The destination.
    * @returns The number of bytes sent.
    */
-  sendto(data: BytesLike, flags: number, address: Address): number;
+  sendto(data: BytesLike, flags: number, address: AddressFor<F>): number;
   sendto(data: BytesLike, ...rest: unknown[]): number {
     if (rest.length < 1 || rest.length > 2) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${rest.length + 1} given)`);
@@ -768,6 +801,12 @@ export class SocketType implements Disposable {
     buffers: Iterable<BytesLike>,
     ancdata?: Iterable<readonly [number, number, BytesLike]>,
     flags?: number,
+    address?: AddressFor<F> | null,
+  ): number;
+  sendmsg(
+    buffers: Iterable<BytesLike>,
+    ancdata?: Iterable<readonly [number, number, BytesLike]>,
+    flags?: number,
     address?: Address | null,
   ): number {
     if (arguments.length > 4) throw new TypeError(`sendmsg() takes at most 4 arguments (${arguments.length} given)`);
@@ -797,6 +836,7 @@ export class SocketType implements Disposable {
    * b.close();
    * ```
    */
+  recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult<F>;
   recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult {
     if (arguments.length > 3) throw new TypeError(`recvmsg() takes at most 3 arguments (${arguments.length} given)`);
     return msg.recvmsg(this, bufsize, ancbufsize, flags);
@@ -813,6 +853,7 @@ export class SocketType implements Disposable {
    * @throws {TypeError} When `buffers` is not an iterable of writable buffers.
    * @throws {ValueError} For an invalid `ancbufsize`.
    */
+  recvmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult<F>;
   recvmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult {
     if (arguments.length > 3) {
       throw new TypeError(`recvmsg_into() takes at most 3 arguments (${arguments.length} given)`);
@@ -1167,10 +1208,28 @@ const SENDTO: Syscall<Uint8Array, number, number, number> = (fd, b, n, f, len) =
 
 /** The signature of {@linkcode socket}: callable with or without `new`. */
 export interface SocketConstructor {
-  /** Creates a socket, as `socket.socket(...)` in Python. */
-  new (...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]): SocketType;
-  /** Creates a socket, as `socket.socket(...)` in Python. */
-  (...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]): SocketType;
+  /** Creates an `AF_INET` socket, as `socket.socket()` in Python. */
+  new (family?: null, type?: number | null, proto?: number | null, fileno?: null): SocketType<"AF_INET">;
+  /** Creates a socket of the family `family` names, as `socket.socket(AF_INET6, ...)` in Python. */
+  new <F extends SocketFamily>(
+    family: Family<F>,
+    type?: number | null,
+    proto?: number | null,
+    fileno?: number | null,
+  ): SocketType<F>;
+  /** Creates a socket, as `socket.socket(...)` in Python: a family that is a plain `number` may be any. */
+  new (...args: SocketArgs): SocketType;
+  /** Creates an `AF_INET` socket, as `socket.socket()` in Python. */
+  (family?: null, type?: number | null, proto?: number | null, fileno?: null): SocketType<"AF_INET">;
+  /** Creates a socket of the family `family` names, as `socket.socket(AF_INET6, ...)` in Python. */
+  <F extends SocketFamily>(
+    family: Family<F>,
+    type?: number | null,
+    proto?: number | null,
+    fileno?: number | null,
+  ): SocketType<F>;
+  /** Creates a socket, as `socket.socket(...)` in Python: a family that is a plain `number` may be any. */
+  (...args: SocketArgs): SocketType;
   /** `SocketType.prototype`: `s instanceof socket` holds. */
   readonly prototype: SocketType;
 }
@@ -1184,7 +1243,8 @@ export interface SocketConstructor {
  * import * as socket from "@pysocket/socket";
  * using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
  * s.bind(["127.0.0.1", 0]);
- * console.assert((s.getsockname() as [string, number])[0] === "127.0.0.1");
+ * const [host] = s.getsockname();
+ * console.assert(host === "127.0.0.1");
  * ```
  */
 export const socket: SocketConstructor = function socket(...args: unknown[]): SocketType {
@@ -1200,6 +1260,33 @@ export const socket: SocketConstructor = function socket(...args: unknown[]): So
  * @param proto Protocol.
  * @returns The two sockets.
  */
+export function socketpair(
+  family?: undefined,
+  type?: number,
+  proto?: number,
+): [SocketType<"AF_UNIX">, SocketType<"AF_UNIX">];
+/**
+ * A connected pair of sockets of the family `family` names.
+ *
+ * @param family Address family, such as `AF_UNIX`.
+ * @param type Socket type.
+ * @param proto Protocol.
+ * @returns The two sockets.
+ */
+export function socketpair<F extends SocketFamily>(
+  family: Family<F>,
+  type?: number,
+  proto?: number,
+): [SocketType<F>, SocketType<F>];
+/**
+ * A connected pair of sockets, of a family given as a plain `number`.
+ *
+ * @param family Address family.
+ * @param type Socket type.
+ * @param proto Protocol.
+ * @returns The two sockets.
+ */
+export function socketpair(family?: number, type?: number, proto?: number): [SocketType, SocketType];
 export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [SocketType, SocketType] {
   const f = toCInt(family), t = toCInt(type), p = toCInt(proto);
   const fds = new Int32Array(2);

@@ -20,7 +20,7 @@ function pair(type: number = socket.SOCK_STREAM): [socket.SocketType, socket.Soc
 }
 
 /** A non-blocking listener on loopback. */
-function listener(backlog = 128): socket.SocketType {
+function listener(backlog = 128): socket.SocketType<"AF_INET"> {
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   s.bind(["127.0.0.1", 0]);
   s.listen(backlog);

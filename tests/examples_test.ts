@@ -124,8 +124,8 @@ test("udp_echo: serveEcho() answers each sender at its own address", () => {
   using server = bindUdp("127.0.0.1", 0);
   using a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   using b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  a.sendto(new TextEncoder().encode("from a"), server.getsockname()!);
-  b.sendto(new TextEncoder().encode("from b"), server.getsockname()!);
+  a.sendto(new TextEncoder().encode("from a"), server.getsockname() as socket.InetAddress);
+  b.sendto(new TextEncoder().encode("from b"), server.getsockname() as socket.InetAddress);
   const log: string[] = [];
   assert.equal(serveEcho(server, 2, (l) => log.push(l)), 2);
   assert.equal(text(a.recv(100)), "from a");

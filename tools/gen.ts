@@ -43,6 +43,7 @@
 
 import { DARWIN, type StructDecl } from "./darwin_values.ts";
 import { ELF_MACHINES, elfSection } from "./elf.ts";
+import { FAMILY_NAMES } from "../lib/addr/types.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const TOOLS = new URL("./", import.meta.url);
@@ -631,7 +632,17 @@ function libHeader(doc: string[]): string[] {
   ];
 }
 
-/** lib/constant_values.ts: one exported `number` per name, read from this platform's CONSTANTS. */
+/**
+ * One constant's declaration: a `number`, or for a family with an address
+ * codec a `Family<"AF_...">` (a number that names its family, for a
+ * `SocketType` generic in its family).
+ */
+function constantLine(name: string): string {
+  if (!(FAMILY_NAMES as readonly string[]).includes(name)) return `export const ${name}: number = CONSTANTS.${name};`;
+  return `export const ${name}: Family<"${name}"> = CONSTANTS.${name} as Family<"${name}">;`;
+}
+
+/** lib/constant_values.ts: one exported `number` per name (a `Family` for an address family), from CONSTANTS. */
 function renderConstantValues(names: string[]): string {
   const out: string[] = [
     ...libHeader([
@@ -644,6 +655,7 @@ function renderConstantValues(names: string[]): string {
       "`undefined` there, as it is absent from CPython's module on that platform.",
     ]),
     'import { CONSTANTS } from "../ffi/gen/mod.ts";',
+    'import type { Family } from "./addr/types.ts";',
     "",
     "/** Bluetooth address meaning any adapter (BlueZ `BDADDR_ANY`). */",
     'export const BDADDR_ANY: string = "00:00:00:00:00:00";',
@@ -655,7 +667,7 @@ function renderConstantValues(names: string[]): string {
   ];
   for (const name of names) {
     out.push(`/** ${docFor(name)} */`);
-    out.push(`export const ${name}: number = CONSTANTS.${name};`);
+    out.push(constantLine(name));
   }
   return out.join("\n") + "\n";
 }

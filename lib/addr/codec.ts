@@ -10,6 +10,7 @@
  * @module
  */
 
+import type { AnyAddress } from "./types.ts";
 import { LAYOUT } from "../../ffi/gen/mod.ts";
 
 /** What a codec may need besides the address: the socket's family, type and protocol. */
@@ -22,8 +23,8 @@ export interface Ctx {
   readonly proto: number;
 }
 
-/** A Python-style address: a tuple as an array, a path, or bytes. */
-export type Address = string | Uint8Array | readonly unknown[];
+/** A Python-style address of any family: a tuple as an array, a path, or bytes (the per-family types are in `./types.ts`). */
+export type { AnyAddress as Address };
 
 /** Bytes of a `sockaddr`, with a `DataView` over the same memory. */
 export interface Sockaddr {
@@ -44,7 +45,7 @@ export interface Codec {
    */
   encode(addr: unknown, out: Sockaddr, ctx: Ctx, caller: string): number;
   /** The Python-style address held in the first `len` bytes of `sa`. */
-  decode(sa: Sockaddr, len: number, ctx: Ctx): Address;
+  decode(sa: Sockaddr, len: number, ctx: Ctx): AnyAddress;
 }
 
 /** A zeroed `sockaddr_storage` (or `size` bytes): a caller's own scratch for encoding or receiving. */

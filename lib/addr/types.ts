@@ -1,7 +1,7 @@
 /**
  * Precise address types, one per family, as the codecs of `lib/addr/` take
- * and return them (API.md, "Addresses"). A DRAFT for issue 15 item 4: not yet
- * used by `lib/socket.ts`; `tests/types_test.ts` pins what they accept.
+ * and return them (API.md, "Addresses"); `tests/types_test.ts` pins what
+ * they accept and reject.
  *
  * Two types per family where they differ: what a call takes (`...Address`,
  * readonly, optional fields optional, any bytes-like object where CPython
@@ -11,7 +11,15 @@
  * and `const [host, port] = s.getsockname()` check.
  *
  * {@linkcode AddressIn} and {@linkcode AddressOut} map a family's name to its
- * types, for a `SocketType` generic in its family (see `FamilyName`).
+ * types, for a `SocketType` generic in its family. The family constants carry
+ * their name in their type ({@linkcode Family}: `AF_INET` is a
+ * `Family<"AF_INET">`, a plain number at run time), so
+ * `socket(AF_INET, SOCK_STREAM)` is a `SocketType<"AF_INET">`, whose
+ * `connect()` takes an {@linkcode InetAddress} and whose `getsockname()`
+ * returns an {@linkcode InetAddressResult}. A socket whose family is a plain
+ * `number` (`fromfd`, an enum member, a computed value) is a `SocketType`
+ * over every family: it takes any {@linkcode Address} and returns any
+ * {@linkcode AddressResult}.
  *
  * @module
  */
@@ -137,6 +145,8 @@ export interface AddressIn {
   AF_BLUETOOTH: BluetoothAddress;
   /** `[type, name, feat?, mask?]`. */
   AF_ALG: AlgAddress;
+  /** `[host, port]`, as `AF_INET`. */
+  AF_RDS: InetAddress;
 }
 
 /** What each family's calls return (`getsockname()`, `accept()`, `recvfrom()`), by the family's constant name. */
@@ -163,13 +173,77 @@ export interface AddressOut {
   AF_BLUETOOTH: BluetoothAddressResult;
   /** `[type, name, feat, mask]`. */
   AF_ALG: AlgAddressResult;
+  /** `[host, port]`, as `AF_INET`. */
+  AF_RDS: InetAddressResult;
 }
 
 /** The name of a family with an address codec. */
 export type FamilyName = keyof AddressIn;
 
+/** The family names that have a codec, at run time (the generator brands these constants). */
+export const FAMILY_NAMES: readonly FamilyName[] = [
+  "AF_INET",
+  "AF_INET6",
+  "AF_UNIX",
+  "AF_NETLINK",
+  "AF_PACKET",
+  "AF_VSOCK",
+  "AF_QIPCRTR",
+  "AF_CAN",
+  "AF_TIPC",
+  "AF_BLUETOOTH",
+  "AF_ALG",
+  "AF_RDS",
+] satisfies readonly (keyof AddressIn & keyof AddressOut)[];
+
+/**
+ * The type of a family constant: a `number` at run time that also names its
+ * family, so that `socket(AF_INET)` knows which addresses it takes. A plain
+ * `number` is not a `Family`: it makes a socket over every family.
+ */
+export type Family<F extends SocketFamily> = number & { readonly __family: F };
+
 /** Any address a call takes: the union over the families. */
 export type Address = AddressIn[FamilyName];
 
+/** What a socket of a family without a codec returns: `[family, bytes]`, as CPython's `makesockaddr`. */
+export type OtherAddressResult = [family: number, data: Uint8Array];
+
 /** Any address a call returns: the union over the families. */
-export type AddressResult = AddressOut[FamilyName];
+export type AddressResult = AddressOut[FamilyName] | OtherAddressResult;
+
+/**
+ * The type parameter of a `SocketType`: its family's name, or `"unknown"`
+ * for a socket whose family is a plain `number` (`fromfd()`, an enum
+ * member, a family without a codec). `SocketType` alone is
+ * `SocketType<SocketFamily>`, a socket over every family.
+ */
+export type SocketFamily = FamilyName | "unknown";
+
+/**
+ * What a socket of unknown family takes and returns: any tuple, path or
+ * bytes; its codec, if any, checks an address at run time.
+ */
+export type AnyAddress = string | Bytes | readonly unknown[];
+
+/** {@linkcode AddressIn}, and what a socket of unknown family takes. */
+export interface AddressInOf extends AddressIn {
+  /** Any tuple, path or bytes. */
+  unknown: AnyAddress;
+}
+
+/** {@linkcode AddressOut}, and what a socket of unknown family returns. */
+export interface AddressOutOf extends AddressOut {
+  /** Any tuple, path or bytes, or `null`. */
+  unknown: AnyAddress | null;
+}
+
+/** What `connect()`, `bind()` and `sendto()` take on a socket of family `F`. */
+export type AddressFor<F extends SocketFamily> = AddressInOf[F];
+
+/**
+ * What `getsockname()`, `getpeername()` and `accept()` return on a socket of
+ * family `F`: its family's result, never `null`; on a socket of unknown
+ * family, any address or `null`.
+ */
+export type AddressOf<F extends SocketFamily> = AddressOutOf[F];
