@@ -68,6 +68,7 @@ import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained, mayBeReady, waitReady } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
+import { arityKw, FUNCTIONS } from "./signatures.ts";
 
 const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_ERROR } = CONSTANTS;
 const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, ECONNABORTED, EINVAL, ENOSYS, SEEK_SET } = SYS;
@@ -200,6 +201,7 @@ export async function ready(call: Call, fd: number, writing: boolean): Promise<v
  * ```
  */
 export async function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
+  arityKw(FUNCTIONS.sock_recv, arguments);
   const call = begin(sock, options);
   const n = toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recv");
@@ -238,6 +240,7 @@ export async function sock_recv(sock: SocketType, nbytes: number, options?: Sock
  * @throws {ValueError} When `buf` shrinks below its first length while the call waits.
  */
 export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
+  arityKw(FUNCTIONS.sock_recv_into, arguments);
   const call = begin(sock, options);
   const view = toWritableBytes(buf);
   const n = lengthOf(view);
@@ -275,6 +278,7 @@ export async function sock_recvfrom(
   bufsize: number,
   options?: SockOptions,
 ): Promise<[Uint8Array, Address | null]> {
+  arityKw(FUNCTIONS.sock_recvfrom, arguments);
   const call = begin(sock, options);
   const n = toCInt(bufsize);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom");
@@ -308,6 +312,7 @@ export async function sock_recvfrom_into(
   nbytes?: number | SockOptions,
   options?: SockOptions,
 ): Promise<[number, Address | null]> {
+  arityKw(FUNCTIONS.sock_recvfrom_into, arguments);
   if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
   const call = begin(sock, options);
   const view = toWritableBytes(buf);
@@ -339,6 +344,7 @@ export async function sock_recvfrom_into(
  * @throws {ValueError} When `data` is detached or shrinks while the call waits (what was sent stays sent).
  */
 export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
+  arityKw(FUNCTIONS.sock_sendall, arguments);
   const call = begin(sock, options);
   const view = toBytes(data);
   const n = lengthOf(view);
@@ -438,6 +444,7 @@ function soError(fd: number): number {
  * @throws {OSError} `[Errno 111] Connect call failed ('127.0.0.1', 1)` and the like, as asyncio words it.
  */
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
+  arityKw(FUNCTIONS.sock_connect, arguments);
   const call = begin(sock, options);
   const a = await addressOf(call, address, "connect");
   if (libc.connect(liveFd(call.sock), sockaddrOf(a), a.len) === 0) return;
@@ -461,6 +468,7 @@ export async function sock_connect(sock: SocketType, address: Address, options?:
  * @returns `[conn, address]`.
  */
 export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
+  arityKw(FUNCTIONS.sock_accept, arguments);
   const call = begin(sock, options);
   for (;;) {
     const fd = liveFd(call.sock);
@@ -509,6 +517,7 @@ export async function sock_sendto(
   address: Address,
   options?: SockOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_sendto, arguments);
   const call = begin(sock, options);
   const view = toBytes(data);
   const n = lengthOf(view);
@@ -568,6 +577,7 @@ export async function sock_sendfile(
   count: number | null = null,
   options?: SockOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_sendfile, arguments);
   const call = begin(sock, options);
   const [start, limit] = sendfileParams(call.ctx, file, offset, count);
   const infd = descriptorOf(file);
@@ -699,6 +709,11 @@ export function getaddrinfo_async(
   port: string | number | Uint8Array | null,
   ...args: [number?, number?, number?, number?, SockOptions?] | [...unknown[], GetaddrinfoAsyncOptions]
 ): Promise<AddrInfo[]> {
+  try {
+    arityKw(FUNCTIONS.getaddrinfo_async, arguments);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (arguments.length < 2) {
     return Promise.reject(
       new TypeError(`getaddrinfo() missing required argument '${arguments.length === 0 ? "host" : "port"}'`),

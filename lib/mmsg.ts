@@ -42,6 +42,7 @@ import { sockCall } from "./sock_call.ts";
 import { ctxOf, liveFd, type SocketType, timeoutOf } from "./socket.ts";
 import { waitReady } from "./reactor/mod.ts";
 import { begin } from "./async.ts";
+import { arityKw, FUNCTIONS } from "./signatures.ts";
 
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
@@ -686,6 +687,7 @@ export async function sock_sendmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_sendmmsg, arguments);
   const { signal } = begin(sock, options);
   const f = flagsArg(flags);
   const msgs = collectMessages(sock, messages, "sock_sendmmsg");
@@ -735,6 +737,7 @@ export async function sock_recvmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgResult[]> {
+  arityKw(FUNCTIONS.sock_recvmmsg, arguments);
   const { signal } = begin(sock, options);
   return await receiveAsync(sock, recvmmsgArgs(vlen, bufsize, ancbufsize, flags), signal);
 }
@@ -770,6 +773,7 @@ export async function sock_recvmmsg_into(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgIntoResult[]> {
+  arityKw(FUNCTIONS.sock_recvmmsg_into, arguments);
   const { signal } = begin(sock, options);
   return await receiveAsync(sock, recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into"), signal);
 }

@@ -15,6 +15,7 @@ import "./addr/unix.ts";
 import "./addr/all.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { held, lengthOf, span } from "./marshal.ts";
+import { arity, arityError, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
 import { OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
@@ -74,6 +75,7 @@ export function parseTimeout(v: unknown): number | null {
  * @returns The current default.
  */
 export function getdefaulttimeout(): number | null {
+  arity(FUNCTIONS.getdefaulttimeout, arguments.length);
   return defaultTimeout;
 }
 
@@ -85,9 +87,7 @@ export function getdefaulttimeout(): number | null {
  * @throws {ValueError} For a negative value or NaN.
  */
 export function setdefaulttimeout(timeout: number | null): void {
-  if (arguments.length !== 1) {
-    throw new TypeError(`setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
-  }
+  if (arguments.length !== 1) throw arityError(FUNCTIONS.setdefaulttimeout, arguments.length);
   defaultTimeout = parseTimeout(timeout);
 }
 
@@ -228,9 +228,7 @@ export class SocketType implements Disposable {
    */
   constructor(...args: [number?, number?, number?, (number | null)?] | [...unknown[], SocketOptions]);
   constructor(...args: unknown[]) {
-    if (args.length > 4 && !isOptions(args[args.length - 1])) {
-      throw new TypeError(`socket() takes at most 4 arguments (${args.length} given)`);
-    }
+    arityKw(FUNCTIONS.socket, args);
     const [f, t, p, fileno] = args.length > 0 && isOptions(args[args.length - 1])
       ? params("socket", ["family", "type", "proto", "fileno"], args)
       : args;
@@ -310,6 +308,7 @@ export class SocketType implements Disposable {
 
   /** The file descriptor, or `-1` once the socket is closed or detached. */
   fileno(): number {
+    arity(METHODS.fileno, arguments.length);
     return this.#fd;
   }
 
@@ -319,6 +318,7 @@ export class SocketType implements Disposable {
    * @returns `[conn, address]`: a new socket for the connection and the peer's address.
    */
   accept(): [SocketType, Address | null] {
+    arity(METHODS.accept, arguments.length);
     const fd = this.#live();
     const nfd = sockCall(fd, this.#timeout, false, () => {
       OUTLEN[0] = OUT.bytes.length;
@@ -343,6 +343,7 @@ export class SocketType implements Disposable {
    * @param address The family's address, e.g. `["127.0.0.1", 0]` or a path.
    */
   bind(address: Address): void {
+    arity(METHODS.bind, arguments.length);
     // As CPython: the address is checked before the descriptor.
     const a = addressArg(this.#ctx, address, "bind");
     const fd = this.#live();
@@ -354,6 +355,7 @@ export class SocketType implements Disposable {
    * every file object from `makefile()` are closed.
    */
   close(): void {
+    arity(METHODS.close, arguments.length);
     this.#closed = true;
     if (this.#ioRefs <= 0) this.#realClose();
   }
@@ -379,6 +381,7 @@ export class SocketType implements Disposable {
    * @param address The peer's address.
    */
   connect(address: Address): void {
+    arity(METHODS.connect, arguments.length);
     this.#connect(address, true, "connect");
   }
 
@@ -390,6 +393,7 @@ export class SocketType implements Disposable {
    * @returns `0`, or an `errno` value.
    */
   connect_ex(address: Address): number {
+    arity(METHODS.connect_ex, arguments.length);
     return this.#connect(address, false, "connect_ex");
   }
 
@@ -425,6 +429,7 @@ export class SocketType implements Disposable {
    * @returns The descriptor.
    */
   detach(): number {
+    arity(METHODS.detach, arguments.length);
     const fd = this.#fd;
     this.#fd = -1;
     this.#closed = true;
@@ -440,6 +445,7 @@ export class SocketType implements Disposable {
    * @returns The duplicate.
    */
   dup(): SocketType {
+    arity(METHODS.dup, arguments.length);
     const fd = this.#live();
     const nfd = libc.fcntl(fd, F_DUPFD_CLOEXEC, 0);
     if (nfd < 0) throw osErrorFrom(errno());
@@ -456,6 +462,7 @@ export class SocketType implements Disposable {
 
   /** Whether child processes inherit the descriptor (it is close-on-exec when not). */
   get_inheritable(): boolean {
+    arity(METHODS.get_inheritable, arguments.length);
     const flags = libc.fcntl(this.#live(), F_GETFD, 0);
     if (flags < 0) throw osErrorFrom(errno());
     return (flags & FD_CLOEXEC) === 0;
@@ -467,12 +474,14 @@ export class SocketType implements Disposable {
    * @param inheritable `true` to clear close-on-exec.
    */
   set_inheritable(inheritable: boolean): void {
+    arity(METHODS.set_inheritable, arguments.length);
     const on = toInt(inheritable);
     setCloexec(this.#live(), !on);
   }
 
   /** The address of the connected peer. */
   getpeername(): Address | null {
+    arity(METHODS.getpeername, arguments.length);
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
     if (libc.getpeername(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
@@ -481,6 +490,7 @@ export class SocketType implements Disposable {
 
   /** The socket's own address (`""` for an unbound Unix socket). */
   getsockname(): Address | null {
+    arity(METHODS.getsockname, arguments.length);
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
     if (libc.getsockname(this.#live(), OUT.bytes, OUTLEN) < 0) throw osErrorFrom(errno());
@@ -505,6 +515,7 @@ export class SocketType implements Disposable {
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | bigint | Uint8Array {
+    arity(METHODS.getsockopt, arguments.length);
     const lv = toCInt(level), name = toCInt(optname);
     const vsock = this.#family === AF_VSOCK_FAMILY;
     const n = buflen === undefined ? 0 : toCInt(buflen);
@@ -539,6 +550,7 @@ export class SocketType implements Disposable {
    */
   setsockopt(level: number, optname: number, value: null, optlen: number): void;
   setsockopt(level: number, optname: number, value: unknown, optlen?: number): void {
+    arity(METHODS.setsockopt, arguments.length);
     if (arguments.length < 3 || arguments.length > 4) {
       throw new TypeError(`setsockopt() takes 3 or 4 arguments (${arguments.length} given)`);
     }
@@ -568,11 +580,13 @@ export class SocketType implements Disposable {
 
   /** `false` in non-blocking mode; `true` in blocking and in timeout mode. */
   getblocking(): boolean {
+    arity(METHODS.getblocking, arguments.length);
     return this.#timeout !== 0;
   }
 
   /** The timeout in seconds, `0` for non-blocking, `null` for blocking. */
   gettimeout(): number | null {
+    arity(METHODS.gettimeout, arguments.length);
     return this.#timeout;
   }
 
@@ -582,6 +596,7 @@ export class SocketType implements Disposable {
    * @param flag Whether to block.
    */
   setblocking(flag: boolean): void {
+    arity(METHODS.setblocking, arguments.length);
     this.settimeout(toInt(flag) ? null : 0);
   }
 
@@ -593,9 +608,7 @@ export class SocketType implements Disposable {
    * @throws {ValueError} For a negative timeout or NaN.
    */
   settimeout(value: number | null): void {
-    if (arguments.length !== 1) {
-      throw new TypeError(`settimeout() takes exactly one argument (${arguments.length} given)`);
-    }
+    if (arguments.length !== 1) throw arityError(METHODS.settimeout, arguments.length);
     const t = parseTimeout(value);
     setNonBlocking(this.#live(), t !== null);
     this.#timeout = t;
@@ -607,6 +620,7 @@ export class SocketType implements Disposable {
    * @param backlog Pending connections to queue (default `min(SOMAXCONN, 128)`).
    */
   listen(backlog?: number): void {
+    arity(METHODS.listen, arguments.length);
     let n = backlog === undefined ? Math.min(SOMAXCONN, 128) : toCInt(backlog);
     if (n < 0) n = 0;
     if (libc.listen(this.#live(), n) < 0) throw osErrorFrom(errno());
@@ -624,6 +638,7 @@ export class SocketType implements Disposable {
    * @returns The bytes received.
    */
   recv(bufsize: number, flags = 0): Uint8Array {
+    arity(METHODS.recv, arguments.length);
     const n = sizeArg(bufsize, "recv"), f = toCInt(flags);
     if (n === 0) return new Uint8Array(0);
     const fd = this.#live();
@@ -648,6 +663,7 @@ export class SocketType implements Disposable {
    * @returns `[bytes, address]`; the address is `null` when the sender has none.
    */
   recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    arity(METHODS.recvfrom, arguments.length);
     const n = sizeArg(bufsize, "recvfrom"), f = toCInt(flags);
     const fd = this.#live();
     const buf = room(n);
@@ -671,6 +687,7 @@ export class SocketType implements Disposable {
    *   or the buffer was detached or shrank before the call.
    */
   recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
+    arityKw(METHODS.recv_into, arguments);
     const [buf, n, f] = intoArgs("recv_into", arguments, buffer, nbytes, flags, "buffer too small for requested bytes");
     if (n === 0) return 0;
     const fd = this.#live();
@@ -699,6 +716,7 @@ export class SocketType implements Disposable {
     nbytes?: number | RecvIntoOptions,
     flags?: number,
   ): [number, Address | null] {
+    arityKw(METHODS.recvfrom_into, arguments);
     const [buf, n, f] = intoArgs(
       "recvfrom_into",
       arguments,
@@ -723,6 +741,7 @@ export class SocketType implements Disposable {
    * @returns The number of bytes sent.
    */
   send(data: BytesLike, flags = 0): number {
+    arity(METHODS.send, arguments.length);
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
     const n = lengthOf(b);
@@ -746,6 +765,7 @@ export class SocketType implements Disposable {
    * @param flags `MSG_*` flags.
    */
   sendall(data: BytesLike, flags = 0): void {
+    arity(METHODS.sendall, arguments.length);
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
     const n = lengthOf(b);
@@ -793,6 +813,7 @@ export class SocketType implements Disposable {
    */
   sendto(data: BytesLike, flags: number, address: Address): number;
   sendto(data: BytesLike, ...rest: unknown[]): number {
+    arity(METHODS.sendto, arguments.length);
     if (rest.length < 1 || rest.length > 2) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${rest.length + 1} given)`);
     }
@@ -834,7 +855,7 @@ export class SocketType implements Disposable {
     flags?: number,
     address?: Address | null,
   ): number {
-    if (arguments.length > 4) throw new TypeError(`sendmsg() takes at most 4 arguments (${arguments.length} given)`);
+    arity(METHODS.sendmsg, arguments.length);
     return msg.sendmsg(this, buffers, ancdata, flags, address);
   }
 
@@ -862,7 +883,7 @@ export class SocketType implements Disposable {
    * ```
    */
   recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult {
-    if (arguments.length > 3) throw new TypeError(`recvmsg() takes at most 3 arguments (${arguments.length} given)`);
+    arity(METHODS.recvmsg, arguments.length);
     return msg.recvmsg(this, bufsize, ancbufsize, flags);
   }
 
@@ -878,9 +899,7 @@ export class SocketType implements Disposable {
    * @throws {ValueError} For an invalid `ancbufsize`.
    */
   recvmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult {
-    if (arguments.length > 3) {
-      throw new TypeError(`recvmsg_into() takes at most 3 arguments (${arguments.length} given)`);
-    }
+    arity(METHODS.recvmsg_into, arguments.length);
     return msg.recvmsg_into(this, buffers, ancbufsize, flags);
   }
 
@@ -920,6 +939,7 @@ export class SocketType implements Disposable {
    * ```
    */
   sendfile(file: SendfileSource, offset?: number, count?: number | null): number {
+    arity(METHODS.sendfile, arguments.length);
     return sendfileImpl(this, file, offset, count);
   }
 
@@ -973,6 +993,7 @@ export class SocketType implements Disposable {
    */
   makefile(mode: string, buffering?: number | null, options?: MakefileOptions): TextIOWrapper | BinaryFile;
   makefile(...args: unknown[]): TextIOWrapper | BinaryFile {
+    arityKw(METHODS.makefile, arguments);
     return makefileImpl(this, args);
   }
 
@@ -982,6 +1003,7 @@ export class SocketType implements Disposable {
    * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
    */
   shutdown(how: number): void {
+    arity(METHODS.shutdown, arguments.length);
     const h = toCInt(how);
     if (libc.shutdown(this.#live(), h) < 0) throw osErrorFrom(errno());
   }
@@ -993,6 +1015,7 @@ export class SocketType implements Disposable {
 
   /** Python's `repr()`: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 8080)>`. */
   toString(): string {
+    arity(METHODS.toString, arguments.length);
     const closed = this.#closed && this.#fd < 0;
     let s = `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
       `type=${this.#type}, proto=${this.#proto}`;
@@ -1049,6 +1072,7 @@ export class SocketType implements Disposable {
    * ```
    */
   sendmmsg(messages: Iterable<mmsg.OutgoingMessage>, flags?: number): number {
+    arity(METHODS.sendmmsg, arguments.length);
     return mmsg.sendmmsg(this, messages, flags);
   }
 
@@ -1075,6 +1099,7 @@ export class SocketType implements Disposable {
    * ```
    */
   recvmmsg(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult[] {
+    arity(METHODS.recvmmsg, arguments.length);
     return mmsg.recvmmsg(this, vlen, bufsize, ancbufsize, flags);
   }
 
@@ -1099,6 +1124,7 @@ export class SocketType implements Disposable {
    * ```
    */
   recvmmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult[] {
+    arity(METHODS.recvmmsg_into, arguments.length);
     return mmsg.recvmmsg_into(this, buffers, ancbufsize, flags);
   }
 }
@@ -1226,6 +1252,7 @@ export const socket: SocketConstructor = function socket(...args: unknown[]): So
  * @returns The two sockets.
  */
 export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [SocketType, SocketType] {
+  arity(FUNCTIONS.socketpair, arguments.length);
   const f = toCInt(family), t = toCInt(type), p = toCInt(proto);
   const fds = new Int32Array(2);
   if (libc.socketpair(f, t | SOCK_CLOEXEC, p, fds) < 0) throw osErrorFrom(errno());
@@ -1254,6 +1281,7 @@ export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM,
  * @param proto Protocol.
  */
 export function fromfd(fd: number, family: number, type: number, proto = 0): SocketType {
+  arity(FUNCTIONS.fromfd, arguments.length);
   const f = toCInt(fd);
   // Every argument is checked before the descriptor is duplicated, so a bad one leaks nothing.
   toCInt(family), toCInt(type), toCInt(proto);
@@ -1277,6 +1305,7 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
  * @param fd The descriptor.
  */
 export function close(fd: number): void {
+  arity(FUNCTIONS.close, arguments.length);
   const f = toInt(fd);
   // No descriptor lies outside a C int: never truncate (CPython would close fd 3 for 2**32+3).
   if (f > 0x7fffffff || f < -0x80000000) throw ebadf();

@@ -61,11 +61,8 @@ const MAKEFILE_PARAMS = ["mode", "buffering", "encoding", "errors", "newline"];
  */
 export function makefile(sock: SocketType, args: readonly unknown[]): TextIOWrapper | BinaryFile {
   let values = [...args];
-  if (values.length > 0 && isOptions(values[values.length - 1])) {
-    values = params("makefile", MAKEFILE_PARAMS, values);
-  } else if (values.length > 2) {
-    throw new TypeError(`makefile() takes from 1 to 3 positional arguments but ${values.length + 1} were given`);
-  }
+  // The count and the keywords are checked by the method (lib/signatures.ts).
+  if (values.length > 0 && isOptions(values[values.length - 1])) values = params("makefile", MAKEFILE_PARAMS, values);
   const [m, b, encoding, errors, newline] = values as [unknown, unknown, unknown, unknown, unknown];
   const mode = m === undefined ? "r" : m;
   if (typeof mode !== "string") throw new TypeError(`'${pyType(mode)}' object is not iterable`);
