@@ -105,7 +105,8 @@ export const FUNCTIONS = {
   sock_sendall: sig("sock_sendall", 2, 2, "py", SIGNAL),
   sock_sendto: sig("sock_sendto", 3, 3, "py", SIGNAL),
   sock_sendfile: sig("sock_sendfile", 2, 4, "py", SIGNAL),
-  getaddrinfo_async: sig("getaddrinfo_async", 2, 2, "py", [...GAI, "signal"]),
+  // Takes what the synchronous one takes (family, type, proto, flags by position too), and a signal.
+  getaddrinfo_async: sig("getaddrinfo", 2, 6, "py", [...GAI, "signal"]),
   // Beyond asyncio: the message functions and batches, awaitable.
   sock_sendmsg: sig("sock_sendmsg", 2, 5, "py", SIGNAL),
   sock_recvmsg: sig("sock_recvmsg", 2, 4, "py", SIGNAL),

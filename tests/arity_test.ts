@@ -178,7 +178,7 @@ function pyCallable(row: Row): string {
     return `${Object.hasOwn(PY_FIXTURES, row.key) ? `(${PY_FIXTURES[row.key]})` : "s"}.${row.key}`;
   }
   if (row.key === "socket") return "socket.socket";
-  if (row.key === "getaddrinfo_async") return "loop.getaddrinfo";
+  if (row.key === "getaddrinfo_async") return "socket.getaddrinfo";
   return row.key.startsWith("sock_") ? `loop.${row.key}` : `socket.${row.key}`;
 }
 
