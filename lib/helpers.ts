@@ -50,7 +50,7 @@ export function create_connection(
 ): SocketType {
   arityKw(FUNCTIONS.create_connection, arguments);
   const [timeout, source, allErrors] = args.length > 0 && isOptions(args[args.length - 1])
-    ? params("create_connection", ["timeout", "source_address", "all_errors"], args)
+    ? params(FUNCTIONS.create_connection, ["timeout", "source_address", "all_errors"], args)
     : args;
   if (!Array.isArray(address)) throw new TypeError("create_connection() address must be a pair (host, port)");
   // As Python's `host, port = address`.

@@ -8,8 +8,6 @@
  * @module
  */
 
-import { isOptions } from "./args.ts";
-
 /**
  * How CPython words a call with too many positional arguments:
  * - `none`: `f() takes no arguments (2 given)` (a C `METH_NOARGS` function);
@@ -190,10 +188,26 @@ export function arityKw(s: Sig, args: ArrayLike<unknown>): void {
   let given = args.length;
   if (given > s.min && isOptions(args[given - 1])) {
     const kw = s.kw ?? [];
-    for (const k of Object.keys(args[given - 1] as object)) if (!kw.includes(k)) throw unknownKeyword(s, k);
+    const keys = Object.keys(args[given - 1] as object);
     given--;
+    // PyArg_ParseTupleAndKeywords counts keywords with the positional arguments, before naming them.
+    if (s.style === "atmost" && given + keys.length > s.max) throw arityError(s, given + keys.length);
+    for (const k of keys) if (!kw.includes(k)) throw unknownKeyword(s, k);
   }
   if (given > s.max) throw arityError(s, given);
+}
+
+/** Whether `v` is an options object standing for Python's keyword arguments. */
+export function isOptions(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
+    !(v instanceof ArrayBuffer) && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** CPython's message for the keyword `key` given for the argument at `position` (from 1) too. */
+export function multipleValues(s: Sig, key: string, position: number): TypeError {
+  return s.style === "py" || s.style === "pyself"
+    ? new TypeError(`${s.name}() got multiple values for argument '${key}'`)
+    : new TypeError(`argument for ${s.name}() given by name ('${key}') and position (${position})`);
 }
 
 /** CPython's message for an unknown keyword `key`. */

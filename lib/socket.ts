@@ -230,7 +230,7 @@ export class SocketType implements Disposable {
   constructor(...args: unknown[]) {
     arityKw(FUNCTIONS.socket, args);
     const [f, t, p, fileno] = args.length > 0 && isOptions(args[args.length - 1])
-      ? params("socket", ["family", "type", "proto", "fileno"], args)
+      ? params(FUNCTIONS.socket, ["family", "type", "proto", "fileno"], args)
       : args;
     let family = f === undefined || f === null ? -1 : toCInt(f);
     let type = t === undefined || t === null ? -1 : toCInt(t);
@@ -1135,15 +1135,15 @@ export class SocketType implements Disposable {
  * when it exceeds it).
  */
 function intoArgs(
-  fn: string,
+  fn: "recv_into" | "recvfrom_into",
   args: IArguments,
   buffer: unknown,
   nbytes: unknown,
   flags: unknown,
   too: string,
 ): [Uint8Array, number, number] {
-  if (typeof nbytes === "object" && nbytes !== null) {
-    [, nbytes, flags] = params(fn, ["buffer", "nbytes", "flags"], Array.from(args));
+  if (args.length > 1 && isOptions(args[args.length - 1])) {
+    [, nbytes, flags] = params(METHODS[fn], ["buffer", "nbytes", "flags"], Array.from(args));
   }
   const buf = toWritableBytes(buffer);
   let n = nbytes === undefined ? 0 : toSsize(nbytes);

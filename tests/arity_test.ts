@@ -264,3 +264,40 @@ test("the messages are CPython's (python3 as the oracle)", (t) => {
   assert.ok(compared > 100, `only ${compared} messages compared`);
   console.log(`compared ${compared} messages with CPython; beyond CPython (no oracle): ${[...beyond].join(", ")}`);
 });
+
+test("a keyword that repeats a positional argument is CPython's TypeError", (t) => {
+  const B = new Uint8Array(8);
+  /** Calls that TypeScript's overloads would refuse: the point of the test. */
+  const loose = (o: unknown) => o as Record<string, (...a: unknown[]) => unknown>;
+  const rows: [string, (s: socket.SocketType) => unknown][] = [
+    ["socket.socket(2, family=2)", () => socket.socket(socket.AF_INET, { family: socket.AF_INET })],
+    [
+      "socket.create_connection(('a', 1), 1, timeout=1)",
+      () => socket.create_connection(["a", 1], 1, { timeout: 1 }),
+    ],
+    ["s.makefile('r', mode='r')", (s) => loose(s).makefile("r", { mode: "r" })],
+    ["s.recv_into(bytearray(8), 1, nbytes=1)", (s) => loose(s).recv_into(B, 1, { nbytes: 1 })],
+    ["s.recvfrom_into(bytearray(8), 0, 0, flags=0)", (s) => loose(s).recvfrom_into(B, 0, 0, { flags: 0 })],
+    ["socket.getaddrinfo('h', 1, 2, family=2)", () => socket.getaddrinfo("h", 1, 2, { family: 2 })],
+  ];
+  const ours = rows.map(([, f]) => {
+    using s = socket.socket();
+    try {
+      f(s);
+      return "no error";
+    } catch (e) {
+      return e instanceof TypeError ? e.message : String(e);
+    }
+  });
+  for (const [i, m] of ours.entries()) assert.match(m, /multiple values|given by name|takes at most/, rows[i][0]);
+  const script = "import socket, json, sys\ns = socket.socket()\nout = []\nfor e in json.load(sys.stdin):\n" +
+    "    try:\n        eval(e)\n        out.append('no error')\n" +
+    "    except TypeError as x:\n        out.append(str(x))\njson.dump(out, sys.stdout)\n";
+  const py = spawnSync("python3", ["-c", script], { input: JSON.stringify(rows.map(([e]) => e)), encoding: "utf8" });
+  if (py.error || py.status !== 0) {
+    console.log(`skipped: python3 is not usable here (${py.error?.message ?? py.stderr})`);
+    t.skip("no python3");
+    return;
+  }
+  assert.deepEqual(ours, JSON.parse(py.stdout));
+});
