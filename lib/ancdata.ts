@@ -16,6 +16,7 @@ import { CONSTANTS, LAYOUT } from "../ffi/gen/mod.ts";
 import { type Address, fromSockaddr, newSockaddr } from "./addr/mod.ts";
 import { pyType, toBytes, toCInt, toCUInt, toIntIn } from "./args.ts";
 import { inet_ntop, inet_pton } from "./convert.ts";
+import { arity, FUNCTIONS } from "./signatures.ts";
 
 /**
  * A layout entry by a name computed at run time (`OFF_${struct}_${field}`):
@@ -388,6 +389,7 @@ function item(v: unknown, fn: string): [number, number, unknown] {
 export function encode_ancdata(
   items: Iterable<readonly [number, number, AncillaryInput]>,
 ): [number, number, Uint8Array][] {
+  arity(FUNCTIONS.encode_ancdata, arguments.length);
   if (!isIterable(items)) throw new TypeError(`encode_ancdata() argument must be iterable, not ${pyType(items)}`);
   const out: [number, number, Uint8Array][] = [];
   for (const raw of items) {
@@ -437,6 +439,7 @@ function decodeOrBytes(codec: ItemCodec, data: Uint8Array): AncillaryValue | Uin
 export function decode_ancdata(
   ancdata: Iterable<readonly [number, number, ArrayBufferView | ArrayBuffer]>,
 ): DecodedAncillaryItem[] {
+  arity(FUNCTIONS.decode_ancdata, arguments.length);
   if (!isIterable(ancdata)) throw new TypeError(`decode_ancdata() argument must be iterable, not ${pyType(ancdata)}`);
   const out: DecodedAncillaryItem[] = [];
   for (const raw of ancdata) {

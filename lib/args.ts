@@ -8,6 +8,9 @@
 
 import { OverflowError, ValueError } from "./errors.ts";
 import { DV_BUFFER, DV_LENGTH, DV_OFFSET, TA_BUFFER, TA_LENGTH, TA_OFFSET } from "./marshal.ts";
+import { isOptions, multipleValues, type Sig, unknownKeyword } from "./signatures.ts";
+
+export { isOptions };
 
 /**
  * What Python calls a bytes-like object: any typed array, `DataView` or
@@ -170,19 +173,15 @@ export function cStringFromBytes(b: Uint8Array, onNul?: () => Error): Uint8Array
   return out;
 }
 
-/** Whether `v` is an options object standing for Python's keyword arguments. */
-export function isOptions(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) &&
-    !(v instanceof ArrayBuffer) && Object.getPrototypeOf(v) === Object.prototype;
-}
-
 /**
  * Python's positional-or-keyword parameters: `args` as given, where the last
  * one may be an options object naming parameters from `names`. Returns the
  * values by position (`undefined` where omitted). An unknown keyword, or one
- * that repeats a positional argument, is a `TypeError`, as in Python.
+ * that repeats a positional argument, is a `TypeError` worded as CPython
+ * words it for `sig`. The count of positional arguments is checked first,
+ * by `arityKw` (`lib/signatures.ts`).
  */
-export function params(fn: string, names: readonly string[], args: readonly unknown[]): unknown[] {
+export function params(sig: Sig, names: readonly string[], args: readonly unknown[]): unknown[] {
   let given = args.length;
   const out: unknown[] = new Array(names.length).fill(undefined);
   const last = args[given - 1];
@@ -191,15 +190,12 @@ export function params(fn: string, names: readonly string[], args: readonly unkn
     kw = last;
     given--;
   }
-  if (given > names.length) {
-    throw new TypeError(`${fn}() takes at most ${names.length} arguments (${given} given)`);
-  }
-  for (let i = 0; i < given; i++) out[i] = args[i];
+  for (let i = 0; i < Math.min(given, names.length); i++) out[i] = args[i];
   if (kw) {
     for (const [k, v] of Object.entries(kw)) {
       const i = names.indexOf(k);
-      if (i < 0) throw new TypeError(`${fn}() got an unexpected keyword argument '${k}'`);
-      if (i < given) throw new TypeError(`${fn}() got multiple values for argument '${k}'`);
+      if (i < 0) throw unknownKeyword(sig, k);
+      if (i < given) throw multipleValues(sig, k, i + 1);
       out[i] = v;
     }
   }

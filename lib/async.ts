@@ -71,6 +71,7 @@ import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
+import { arityKw, FUNCTIONS } from "./signatures.ts";
 
 const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_ERROR } = CONSTANTS;
 const { EINTR, EINPROGRESS, ECONNABORTED, EINVAL, ENOSYS, SEEK_SET } = SYS;
@@ -167,6 +168,7 @@ function shortReadDrains(ctx: Ctx): boolean {
  * ```
  */
 export async function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
+  arityKw(FUNCTIONS.sock_recv, arguments);
   const call = begin(sock, options);
   const n = toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recv");
@@ -196,6 +198,7 @@ function afterRead(call: Call, got: number, n: number): void {
  * @throws {ValueError} When `buf` shrinks below its first length while the call waits.
  */
 export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
+  arityKw(FUNCTIONS.sock_recv_into, arguments);
   const call = begin(sock, options);
   const view = toWritableBytes(buf);
   const n = lengthOf(view);
@@ -225,6 +228,7 @@ export async function sock_recvfrom(
   bufsize: number,
   options?: SockOptions,
 ): Promise<[Uint8Array, Address | null]> {
+  arityKw(FUNCTIONS.sock_recvfrom, arguments);
   const call = begin(sock, options);
   const n = toCInt(bufsize);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom");
@@ -267,6 +271,7 @@ export async function sock_recvfrom_into(
   nbytes?: number | SockOptions,
   options?: SockOptions,
 ): Promise<[number, Address | null]> {
+  arityKw(FUNCTIONS.sock_recvfrom_into, arguments);
   if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
   const call = begin(sock, options);
   const view = toWritableBytes(buf);
@@ -294,6 +299,7 @@ export async function sock_recvfrom_into(
  * @throws {ValueError} When `data` is detached or shrinks while the call waits (what was sent stays sent).
  */
 export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
+  arityKw(FUNCTIONS.sock_sendall, arguments);
   const call = begin(sock, options);
   const view = toBytes(data);
   await sendAll(call, view, lengthOf(view));
@@ -381,6 +387,7 @@ export function sock_connect<F extends SocketFamily>(
   options?: SockOptions,
 ): Promise<void>;
 export async function sock_connect(sock: SocketType, address: Address, options?: SockOptions): Promise<void> {
+  arityKw(FUNCTIONS.sock_connect, arguments);
   const call = begin(sock, options);
   const a = await addressOf(call, address, "connect");
   const fd = liveFd(call.sock);
@@ -409,6 +416,7 @@ export function sock_accept<F extends SocketFamily>(
   options?: SockOptions,
 ): Promise<[SocketType<F>, AddressOf<F>]>;
 export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
+  arityKw(FUNCTIONS.sock_accept, arguments);
   const call = begin(sock, options);
   return await untilReady(call, false, accept, (nfd) => adopt(call.ctx, nfd));
 }
@@ -463,6 +471,7 @@ export async function sock_sendto(
   address: Address,
   options?: SockOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_sendto, arguments);
   const call = begin(sock, options);
   const view = toBytes(data);
   const n = lengthOf(view);
@@ -520,6 +529,7 @@ export async function sock_sendfile(
   count: number | null = null,
   options?: SockOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_sendfile, arguments);
   const call = begin(sock, options);
   const [start, limit] = sendfileParams(call.ctx, file, offset, count);
   const infd = descriptorOf(file);
@@ -647,6 +657,11 @@ export function getaddrinfo_async(
   port: string | number | Uint8Array | null,
   ...args: GetaddrinfoArgs<GetaddrinfoAsyncOptions> | [number, number, number, number, SockOptions]
 ): Promise<AddrInfo[]> {
+  try {
+    arityKw(FUNCTIONS.getaddrinfo_async, arguments);
+  } catch (e) {
+    return Promise.reject(e);
+  }
   if (arguments.length < 2) {
     return Promise.reject(
       new TypeError(`getaddrinfo() missing required argument '${arguments.length === 0 ? "host" : "port"}'`),

@@ -37,6 +37,7 @@ import {
 } from "./msg.ts";
 import type { SocketType } from "./socket.ts";
 import { timeoutOf } from "./descriptor.ts";
+import { arityKw, FUNCTIONS } from "./signatures.ts";
 
 /** Makes the argument the twin sees, again before each attempt. */
 type Again = () => unknown;
@@ -176,6 +177,7 @@ export async function sock_sendmsg(
   address?: Address | null | SockOptions,
   options?: SockOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_sendmsg, arguments);
   const [[anc, f, to], opts] = positional("sock_sendmsg", [ancdata, flags, address, options], 3);
   const call = begin(sock, opts);
   const fl = f === undefined ? 0 : toCInt(f);
@@ -218,6 +220,7 @@ export async function sock_recvmsg(
   flags?: number | SockOptions,
   options?: SockOptions,
 ): Promise<RecvmsgResult> {
+  arityKw(FUNCTIONS.sock_recvmsg, arguments);
   const [[anc, fl], opts] = positional("sock_recvmsg", [ancbufsize, flags, options], 2);
   const call = begin(sock, opts);
   return await attempt(call, false, () => recvmsg(call.sock, bufsize, anc as number, fl as number));
@@ -259,6 +262,7 @@ export async function sock_recvmsg_into(
   flags?: number | SockOptions,
   options?: SockOptions,
 ): Promise<RecvmsgIntoResult> {
+  arityKw(FUNCTIONS.sock_recvmsg_into, arguments);
   const [[anc, fl], opts] = positional("sock_recvmsg_into", [ancbufsize, flags, options], 2);
   const call = begin(sock, opts);
   const bufs = buffersArg(buffers, true);
@@ -301,6 +305,7 @@ export async function sock_send_fds(
   address?: Address | null | SockOptions,
   options?: SockOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_send_fds, arguments);
   const [[f, to], opts] = positional("sock_send_fds", [flags, address, options], 2);
   const call = begin(sock, opts);
   const list: unknown = iterable(fds) ? Array.from(fds) : fds;
@@ -346,6 +351,7 @@ export async function sock_recv_fds(
   flags?: number | SockOptions,
   options?: SockOptions,
 ): Promise<RecvFdsResult> {
+  arityKw(FUNCTIONS.sock_recv_fds, arguments);
   const [[fl], opts] = positional("sock_recv_fds", [flags, options], 1);
   const call = begin(sock, opts);
   return await attempt(call, false, () => recv_fds(call.sock, bufsize, maxfds, fl as number));

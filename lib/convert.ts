@@ -18,6 +18,7 @@ import { intValue, parseI, pyType, toBytes } from "./args.ts";
 import { check, OSError, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { strArg } from "./codecs.ts";
+import { arity, FUNCTIONS } from "./signatures.ts";
 
 const { AF_INET, AF_INET6 } = CONSTANTS;
 
@@ -36,16 +37,14 @@ function parseU32(v: unknown): number {
   return Number(n);
 }
 
-function u16(fn: string, x: unknown, given: number): number {
-  if (given === 0) throw new TypeError(`${fn}() takes exactly 1 argument (0 given)`);
+function u16(fn: string, x: unknown): number {
   const n = parseI(x);
   if (n < 0) throw new OverflowError(`${fn}: can't convert negative Python int to C 16-bit unsigned integer`);
   if (n > 0xffff) throw new OverflowError(`${fn}: Python int too large to convert to C 16-bit unsigned integer`);
   return LITTLE ? ((n & 0xff) << 8) | (n >>> 8) : n;
 }
 
-function u32(fn: string, x: unknown, given: number): number {
-  if (given === 0) throw new TypeError(`_socket.${fn}() takes exactly one argument (0 given)`);
+function u32(x: unknown): number {
   const n = parseU32(x);
   return LITTLE ? (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24)) >>> 0 : n;
 }
@@ -66,7 +65,8 @@ function u32(fn: string, x: unknown, given: number): number {
  * ```
  */
 export function htons(x: number | bigint | boolean): number {
-  return u16("htons", x, arguments.length);
+  arity(FUNCTIONS.htons, arguments.length);
+  return u16("htons", x);
 }
 
 /**
@@ -79,7 +79,8 @@ export function htons(x: number | bigint | boolean): number {
  * @throws {TypeError} When `x` is not an integer.
  */
 export function ntohs(x: number | bigint | boolean): number {
-  return u16("ntohs", x, arguments.length);
+  arity(FUNCTIONS.ntohs, arguments.length);
+  return u16("ntohs", x);
 }
 
 /**
@@ -98,7 +99,8 @@ export function ntohs(x: number | bigint | boolean): number {
  * ```
  */
 export function htonl(x: number | bigint | boolean): number {
-  return u32("htonl", x, arguments.length);
+  arity(FUNCTIONS.htonl, arguments.length);
+  return u32(x);
 }
 
 /**
@@ -111,7 +113,8 @@ export function htonl(x: number | bigint | boolean): number {
  * @throws {TypeError} When `x` is not an integer.
  */
 export function ntohl(x: number | bigint | boolean): number {
-  return u32("ntohl", x, arguments.length);
+  arity(FUNCTIONS.ntohl, arguments.length);
+  return u32(x);
 }
 
 const TEXT = new Uint8Array(256);
@@ -143,7 +146,7 @@ function packed(n: number): Uint8Array {
  * ```
  */
 export function inet_aton(ip_string: string): Uint8Array {
-  if (arguments.length === 0) throw new TypeError("inet_aton() takes exactly 1 argument (0 given)");
+  arity(FUNCTIONS.inet_aton, arguments.length);
   const c = strArg(ip_string, "inet_aton", 1, TEXT);
   if (libc.inet_aton(c, PACKED) === 0) throw new OSError("illegal IP address string passed to inet_aton");
   return packed(4);
@@ -159,7 +162,7 @@ export function inet_aton(ip_string: string): Uint8Array {
  * @throws {TypeError} When `packed_ip` is not bytes-like.
  */
 export function inet_ntoa(packed_ip: ArrayBufferView | ArrayBufferLike): string {
-  if (arguments.length === 0) throw new TypeError("inet_ntoa() takes exactly 1 argument (0 given)");
+  arity(FUNCTIONS.inet_ntoa, arguments.length);
   const b = toBytes(packed_ip);
   if (b.length !== 4) throw new OSError("packed IP wrong length for inet_ntoa");
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
@@ -186,7 +189,7 @@ export function inet_ntoa(packed_ip: ArrayBufferView | ArrayBufferLike): string 
  * ```
  */
 export function inet_pton(address_family: number, ip_string: string): Uint8Array {
-  if (arguments.length < 2) throw new TypeError(`inet_pton() takes exactly 2 arguments (${arguments.length} given)`);
+  arity(FUNCTIONS.inet_pton, arguments.length);
   const af = parseI(address_family);
   if (af === AF_INET && typeof ip_string === "string") {
     const out = room(4);
@@ -221,7 +224,7 @@ export function inet_pton(address_family: number, ip_string: string): Uint8Array
  * ```
  */
 export function inet_ntop(address_family: number, packed_ip: ArrayBufferView | ArrayBufferLike): string {
-  if (arguments.length < 2) throw new TypeError(`inet_ntop() takes exactly 2 arguments (${arguments.length} given)`);
+  arity(FUNCTIONS.inet_ntop, arguments.length);
   const af = parseI(address_family);
   const b = toBytes(packed_ip);
   if (af === AF_INET) {

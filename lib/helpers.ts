@@ -12,6 +12,7 @@ import { OSError, ValueError } from "./errors.ts";
 import { getaddrinfo } from "./netdb.ts";
 import { pyRepr } from "./repr.ts";
 import { parseTimeout, socket, type SocketType } from "./socket.ts";
+import { arity, arityKw, FUNCTIONS } from "./signatures.ts";
 
 const { AF_INET, AF_INET6, SOCK_STREAM, SOL_SOCKET, SO_REUSEADDR, IPPROTO_IPV6, IPV6_V6ONLY } = CONSTANTS;
 const SO_REUSEPORT = CONSTANTS.SO_REUSEPORT;
@@ -54,8 +55,9 @@ export function create_connection(
   address: readonly [string | null, number | string],
   ...args: [(number | null)?, (Address | null)?] | [...unknown[], CreateConnectionOptions]
 ): SocketType {
+  arityKw(FUNCTIONS.create_connection, arguments);
   const [timeout, source, allErrors] = args.length > 0 && isOptions(args[args.length - 1])
-    ? params("create_connection", ["timeout", "source_address", "all_errors"], args)
+    ? params(FUNCTIONS.create_connection, ["timeout", "source_address", "all_errors"], args)
     : args;
   if (!Array.isArray(address)) throw new TypeError("create_connection() address must be a pair (host, port)");
   // As Python's `host, port = address`.
@@ -135,6 +137,7 @@ export function create_server(
  */
 export function create_server(address: Address, options?: CreateServerOptions): SocketType;
 export function create_server(address: Address, options: CreateServerOptions = {}): SocketType {
+  arityKw(FUNCTIONS.create_server, arguments);
   const { family = AF_INET, backlog = null, reuse_port = false, dualstack_ipv6 = false } = options;
   if (reuse_port && SO_REUSEPORT === undefined) throw new ValueError("SO_REUSEPORT not supported on this platform");
   if (dualstack_ipv6) {
@@ -170,6 +173,7 @@ export function create_server(address: Address, options: CreateServerOptions = {
  * (`IPV6_V6ONLY` can be cleared).
  */
 export function has_dualstack_ipv6(): boolean {
+  arity(FUNCTIONS.has_dualstack_ipv6, arguments.length);
   try {
     using sock = socket(AF_INET6, SOCK_STREAM);
     sock.setsockopt(IPPROTO_IPV6, IPV6_V6ONLY, 0);

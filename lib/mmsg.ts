@@ -49,6 +49,7 @@ import {
 import { sockCall } from "./sock_call.ts";
 import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 import { begin, type Call, count, untilReady } from "./async_call.ts";
+import { arityKw, FUNCTIONS } from "./signatures.ts";
 
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
@@ -677,6 +678,7 @@ export async function sock_sendmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<number> {
+  arityKw(FUNCTIONS.sock_sendmmsg, arguments);
   const op = begin(sock, options);
   const f = flagsArg(flags);
   const msgs = collectMessages(sock, messages, "sock_sendmmsg");
@@ -726,6 +728,7 @@ export async function sock_recvmmsg(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgResult[]> {
+  arityKw(FUNCTIONS.sock_recvmmsg, arguments);
   return await receiveAsync(begin(sock, options), recvmmsgArgs(vlen, bufsize, ancbufsize, flags));
 }
 
@@ -760,5 +763,6 @@ export async function sock_recvmmsg_into(
   flags?: number,
   options?: MmsgOptions,
 ): Promise<RecvmsgIntoResult[]> {
+  arityKw(FUNCTIONS.sock_recvmmsg_into, arguments);
   return await receiveAsync(begin(sock, options), recvmmsgIntoArgs(buffers, ancbufsize, flags, "sock_recvmmsg_into"));
 }

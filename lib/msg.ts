@@ -25,6 +25,7 @@ import { held, lengthOf, span } from "./marshal.ts";
 import { room, take } from "./pool.ts";
 import { sockCall } from "./sock_call.ts";
 import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
+import { arity, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
 
 const { SOL_SOCKET, SCM_RIGHTS } = CONSTANTS;
 const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
@@ -234,7 +235,7 @@ export function ssizeArg(v: unknown): number {
  * ```
  */
 export function CMSG_LEN(length: number): number {
-  if (arguments.length !== 1) throw new TypeError(`CMSG_LEN() takes exactly 1 argument (${arguments.length} given)`);
+  arity(FUNCTIONS.CMSG_LEN, arguments.length);
   const n = ssizeArg(length);
   const r = n < 0 ? -1 : cmsgLen(n);
   if (r < 0) throw new OverflowError("CMSG_LEN() argument out of range");
@@ -256,7 +257,7 @@ export function CMSG_LEN(length: number): number {
  * ```
  */
 export function CMSG_SPACE(length: number): number {
-  if (arguments.length !== 1) throw new TypeError(`CMSG_SPACE() takes exactly 1 argument (${arguments.length} given)`);
+  arity(FUNCTIONS.CMSG_SPACE, arguments.length);
   const n = ssizeArg(length);
   const r = n < 0 ? -1 : cmsgSpace(n);
   if (r < 0) throw new OverflowError("CMSG_SPACE() argument out of range");
@@ -637,6 +638,7 @@ export function send_fds(
   flags?: number,
   address?: Address | null,
 ): number {
+  arity(FUNCTIONS.send_fds, arguments.length);
   if (!isIterable(fds)) throw new TypeError(`'${pyType(fds)}' object is not iterable`);
   const list = Array.from(fds, (fd) => toCInt(fd));
   return sendmsg(sock, buffers, [[SOL_SOCKET, SCM_RIGHTS, Int32Array.from(list)]], flags, address);
@@ -654,6 +656,7 @@ export function send_fds(
  * @returns `[data, fds, msg_flags, address]`.
  */
 export function recv_fds(sock: SocketObject, bufsize: number, maxfds: number, flags?: number): RecvFdsResult {
+  arity(FUNCTIONS.recv_fds, arguments.length);
   const [data, ancdata, msgFlags, address] = recvmsg(sock, bufsize, CMSG_LEN(toInt(maxfds) * 4), flags);
   const fds: number[] = [];
   for (const [level, type, bytes] of ancdata) {
@@ -710,8 +713,6 @@ export function afalgControl(op: number, iv: Uint8Array | null, assoclen: number
   return ctrl.subarray(0, total);
 }
 
-const AFALG_KEYWORDS = ["op", "iv", "assoclen", "flags"];
-
 /**
  * `sock.sendmsg_afalg(msg?, { op, iv, assoclen, flags })`: `sendmsg` for
  * `AF_ALG` operation sockets, with the operation, IV and AEAD associated
@@ -724,17 +725,10 @@ const AFALG_KEYWORDS = ["op", "iv", "assoclen", "flags"];
  */
 export function sendmsg_afalg(sock: SocketObject, args: readonly unknown[]): number {
   if (AF_ALG === undefined || ctxOf(sock).family !== AF_ALG) throw new OSError("algset is only supported for AF_ALG");
+  arityKw(METHODS.sendmsg_afalg, args);
   let positional = args.length;
   let kw: Record<string, unknown> = {};
   if (positional > 0 && isOptions(args[positional - 1])) kw = args[--positional] as Record<string, unknown>;
-  if (positional > 1) {
-    throw new TypeError(`sendmsg_afalg() takes at most 1 positional argument (${positional} given)`);
-  }
-  for (const k of Object.keys(kw)) {
-    if (!AFALG_KEYWORDS.includes(k) || k === "msg") {
-      throw new TypeError(`'${k}' is an invalid keyword argument for sendmsg_afalg()`);
-    }
-  }
   const msg = positional === 1 ? args[0] : undefined;
   intKeyword(kw.op, 2);
   const iv = kw.iv === undefined ? null : toBytes(kw.iv);

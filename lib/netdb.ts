@@ -22,6 +22,7 @@ import type { AddressFamily, SocketKind } from "./constants.ts";
 import { fsDecode, fsEncode, strArg, utf8Encode } from "./codecs.ts";
 import { check, gaiErrorFrom, herror, lastError, OSError, OverflowError, ValueError } from "./errors.ts";
 import { idnaEncode } from "./idna.ts";
+import { arity, arityError, arityKw, FUNCTIONS, unknownKeyword } from "./signatures.ts";
 
 export { UnicodeError } from "./errors.ts";
 
@@ -201,6 +202,7 @@ export function getaddrinfo(
   port: string | number | bigint | Uint8Array | null,
   ...args: GetaddrinfoArgs
 ): AddrInfo[] {
+  arityKw(FUNCTIONS.getaddrinfo, arguments);
   const q = gaiRequest(arguments.length, host, port, args);
   const rc = libc.getaddrinfo(q.host, q.serv, q.hints, RESULT);
   if (rc !== 0) throw gaiErrorFrom(rc, errno());
@@ -240,15 +242,13 @@ export function gaiRequest(
   }
   let f: unknown, t: unknown, p: unknown, fl: unknown;
   if (args.length > 0 && isOptions(args[args.length - 1])) {
-    if (args.length > 5) {
-      throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${args.length + 1} were given`);
-    }
+    if (args.length > 5) throw arityError(FUNCTIONS.getaddrinfo, args.length + 1);
     const given = args.length - 1;
     const opts = args[given] as Record<string, unknown>;
     const all: unknown[] = [host, port, ...args.slice(0, given)];
     for (const [k, v] of Object.entries(opts)) {
       const i = GAI_NAMES.indexOf(k as typeof GAI_NAMES[number]);
-      if (i < 0) throw new TypeError(`getaddrinfo() got an unexpected keyword argument '${k}'`);
+      if (i < 0) throw unknownKeyword(FUNCTIONS.getaddrinfo, k);
       if (i < all.length && all[i] !== undefined) {
         throw new TypeError(`getaddrinfo() got multiple values for argument '${k}'`);
       }
@@ -256,9 +256,7 @@ export function gaiRequest(
     }
     [host, port, f, t, p, fl] = all;
   } else {
-    if (args.length > 4) {
-      throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${args.length + 2} were given`);
-    }
+    if (args.length > 4) throw arityError(FUNCTIONS.getaddrinfo, args.length + 2);
     [f, t, p, fl] = args;
   }
   const family = f === undefined ? AF_UNSPEC : parseI(f);
@@ -329,9 +327,7 @@ const NI_SA = newSockaddr();
  * ```
  */
 export function getnameinfo(sockaddr: readonly unknown[], flags: number): [host: string, port: string] {
-  if (arguments.length !== 2) {
-    throw new TypeError(`getnameinfo() takes exactly 2 arguments (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.getnameinfo, arguments.length);
   const fl = parseI(flags);
   if (!Array.isArray(sockaddr)) throw new TypeError("getnameinfo() argument 1 must be a tuple");
   const illegal = () => new TypeError("getnameinfo(): illegal sockaddr argument");
@@ -410,9 +406,7 @@ function addrText(family: number, b: Uint8Array): string {
  * ```
  */
 export function gethostbyname(hostname: string | Uint8Array): string {
-  if (arguments.length !== 1) {
-    throw new TypeError(`gethostbyname() takes exactly 1 argument (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.gethostbyname, arguments.length);
   setIpAddr(etArg(hostname, "gethostbyname"), AF_INET, ADDR, 0);
   return addrText(AF_INET, ADDR);
 }
@@ -483,9 +477,7 @@ function reentrant(call: (buf: Uint8Array) => number): number {
  * ```
  */
 export function gethostbyname_ex(hostname: string | Uint8Array): HostInfo {
-  if (arguments.length !== 1) {
-    throw new TypeError(`gethostbyname_ex() takes exactly 1 argument (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.gethostbyname_ex, arguments.length);
   const host = etArg(hostname, "gethostbyname_ex");
   setIpAddr(host, AF_INET, ADDR, 0);
   const name = cHost(host);
@@ -519,9 +511,7 @@ export function gethostbyname_ex(hostname: string | Uint8Array): HostInfo {
  * ```
  */
 export function gethostbyaddr(ip_address: string | Uint8Array): HostInfo {
-  if (arguments.length !== 1) {
-    throw new TypeError(`gethostbyaddr() takes exactly 1 argument (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.gethostbyaddr, arguments.length);
   ADDR.fill(0);
   const af = setIpAddr(etArg(ip_address, "gethostbyaddr"), AF_UNSPEC, ADDR, 0);
   const size = af === AF_INET ? 4 : 16;
@@ -549,9 +539,7 @@ const HOSTNAME = new Uint8Array(1024);
  * ```
  */
 export function gethostname(): string {
-  if (arguments.length !== 0) {
-    throw new TypeError(`_socket.gethostname() takes no arguments (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.gethostname, arguments.length);
   check(libc.gethostname(HOSTNAME, HOSTNAME.length - 1));
   HOSTNAME[HOSTNAME.length - 1] = 0;
   return fsDecode(cStringOf(HOSTNAME));
@@ -567,9 +555,7 @@ export function gethostname(): string {
  * @throws {ValueError} `embedded null byte` for a string with a NUL.
  */
 export function sethostname(name: string | Uint8Array): void {
-  if (arguments.length !== 1) {
-    throw new TypeError(`sethostname() takes exactly 1 argument (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.sethostname, arguments.length);
   let b: Uint8Array;
   if (name instanceof Uint8Array) b = name;
   else if (typeof name === "string") {
@@ -601,6 +587,7 @@ const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, "g");
  * ```
  */
 export function getfqdn(name: string = ""): string {
+  arity(FUNCTIONS.getfqdn, arguments.length);
   if (typeof name !== "string") throw new TypeError(`'${pyType(name)}' object has no attribute 'strip'`);
   name = name.replace(STRIP, "");
   if (!name || name === "0.0.0.0" || name === "::") name = gethostname();
@@ -641,9 +628,7 @@ const ENTRY_VIEW = new DataView(ENTRY.buffer);
  * ```
  */
 export function getprotobyname(protocolname: string): number {
-  if (arguments.length !== 1) {
-    throw new TypeError(`getprotobyname() takes exactly 1 argument (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.getprotobyname, arguments.length);
   const name = strArg(protocolname, "getprotobyname", 1, NAME);
   const r = libc.getprotobyname_r;
   if (r) {
@@ -679,10 +664,7 @@ function servPort(v: DataView): number {
  * ```
  */
 export function getservbyname(servicename: string, protocolname?: string): number {
-  if (arguments.length === 0) throw new TypeError("getservbyname() takes at least 1 argument (0 given)");
-  if (arguments.length > 2) {
-    throw new TypeError(`getservbyname() takes at most 2 arguments (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.getservbyname, arguments.length);
   const name = strArg(servicename, "getservbyname", 1, NAME);
   const proto = arguments.length > 1 ? strArg(protocolname, "getservbyname", 2, PROTO) : null;
   const r = libc.getservbyname_r;
@@ -714,10 +696,7 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
  * ```
  */
 export function getservbyport(port: number, protocolname?: string): string {
-  if (arguments.length === 0) throw new TypeError("getservbyport() takes at least 1 argument (0 given)");
-  if (arguments.length > 2) {
-    throw new TypeError(`getservbyport() takes at most 2 arguments (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.getservbyport, arguments.length);
   const n = parseI(port);
   const proto = arguments.length > 1 ? strArg(protocolname, "getservbyport", 2, PROTO) : null;
   if (n < 0 || n > 0xffff) throw new OverflowError("getservbyport: port must be 0-65535.");
@@ -750,9 +729,7 @@ export function getservbyport(port: number, protocolname?: string): string {
  * ```
  */
 export function if_nameindex(): [index: number, name: string][] {
-  if (arguments.length !== 0) {
-    throw new TypeError(`_socket.if_nameindex() takes no arguments (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.if_nameindex, arguments.length);
   const list = libc.if_nameindex();
   if (isNull(list)) throw lastError();
   const out: [number, string][] = [];
@@ -790,9 +767,7 @@ const IFNAME_OUT = new Uint8Array((L.SIZEOF_IFREQ_IFR_NAME ?? 16) + 1);
  * ```
  */
 export function if_nametoindex(if_name: string | Uint8Array): number {
-  if (arguments.length !== 1) {
-    throw new TypeError(`if_nametoindex() takes exactly 1 argument (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.if_nametoindex, arguments.length);
   const index = libc.if_nametoindex(fsArg(if_name, IFNAME));
   // if_nametoindex() does not set errno: CPython raises with a plain message.
   if (index === 0) throw new OSError("no interface with this name");
@@ -816,9 +791,7 @@ export function if_nametoindex(if_name: string | Uint8Array): number {
  * ```
  */
 export function if_indextoname(if_index: number): string {
-  if (arguments.length !== 1) {
-    throw new TypeError(`_socket.if_indextoname() takes exactly one argument (${arguments.length} given)`);
-  }
+  arity(FUNCTIONS.if_indextoname, arguments.length);
   const n = intValue(if_index);
   if (n === null) throw new TypeError("an integer is required");
   if (n < 0) throw new OverflowError("can't convert negative value to unsigned int");

@@ -13,6 +13,7 @@ import type { AddressFor, AddressOf, Family, SocketFamily } from "./addr/types.t
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { closeHooks, installState } from "./descriptor.ts";
 import { held, lengthOf, span } from "./marshal.ts";
+import { arity, arityError, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
 import { check, lastError, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
@@ -80,6 +81,7 @@ export function parseTimeout(v: unknown): number | null {
  * @returns The current default.
  */
 export function getdefaulttimeout(): number | null {
+  arity(FUNCTIONS.getdefaulttimeout, arguments.length);
   return defaultTimeout;
 }
 
@@ -91,9 +93,7 @@ export function getdefaulttimeout(): number | null {
  * @throws {ValueError} For a negative value or NaN.
  */
 export function setdefaulttimeout(timeout: number | null): void {
-  if (arguments.length !== 1) {
-    throw new TypeError(`setdefaulttimeout() takes exactly one argument (${arguments.length} given)`);
-  }
+  if (arguments.length !== 1) throw arityError(FUNCTIONS.setdefaulttimeout, arguments.length);
   defaultTimeout = parseTimeout(timeout);
 }
 
@@ -246,11 +246,9 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   constructor(...args: SocketArgs);
   constructor(...args: unknown[]) {
-    if (args.length > 4 && !isOptions(args[args.length - 1])) {
-      throw new TypeError(`socket() takes at most 4 arguments (${args.length} given)`);
-    }
+    arityKw(FUNCTIONS.socket, args);
     const [f, t, p, fileno] = args.length > 0 && isOptions(args[args.length - 1])
-      ? params("socket", ["family", "type", "proto", "fileno"], args)
+      ? params(FUNCTIONS.socket, ["family", "type", "proto", "fileno"], args)
       : args;
     let family = f === undefined || f === null ? -1 : toCInt(f);
     let type = t === undefined || t === null ? -1 : toCInt(t);
@@ -329,6 +327,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
 
   /** The file descriptor, or `-1` once the socket is closed or detached. */
   fileno(): number {
+    arity(METHODS.fileno, arguments.length);
     return this.#fd;
   }
 
@@ -339,6 +338,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   accept(): [SocketType<F>, AddressOf<F>];
   accept(): [SocketType, Address | null] {
+    arity(METHODS.accept, arguments.length);
     const fd = this.#live();
     const nfd = sockCall(fd, this.#timeout, false, ACCEPT);
     try {
@@ -361,6 +361,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   bind(address: AddressFor<F>): void;
   bind(address: Address): void {
+    arity(METHODS.bind, arguments.length);
     // As CPython: the address is checked before the descriptor.
     const len = encodeAddress(this.#ctx, address, BIND_NAME, "bind");
     const fd = this.#live();
@@ -372,6 +373,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * every file object from `makefile()` are closed.
    */
   close(): void {
+    arity(METHODS.close, arguments.length);
     this.#closed = true;
     if (this.#ioRefs <= 0) this.#realClose();
   }
@@ -394,6 +396,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   connect(address: AddressFor<F>): void;
   connect(address: Address): void {
+    arity(METHODS.connect, arguments.length);
     this.#connect(address, true, "connect");
   }
 
@@ -406,6 +409,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   connect_ex(address: AddressFor<F>): number;
   connect_ex(address: Address): number {
+    arity(METHODS.connect_ex, arguments.length);
     return this.#connect(address, false, "connect_ex");
   }
 
@@ -438,6 +442,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @returns The descriptor.
    */
   detach(): number {
+    arity(METHODS.detach, arguments.length);
     const fd = this.#fd;
     this.#fd = -1;
     this.#closed = true;
@@ -454,6 +459,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   dup(): SocketType<F>;
   dup(): SocketType {
+    arity(METHODS.dup, arguments.length);
     const fd = this.#live();
     const nfd = check(libc.fcntl(fd, F_DUPFD_CLOEXEC, 0));
     try {
@@ -469,6 +475,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
 
   /** Whether child processes inherit the descriptor (it is close-on-exec when not). */
   get_inheritable(): boolean {
+    arity(METHODS.get_inheritable, arguments.length);
     const flags = check(libc.fcntl(this.#live(), F_GETFD, 0));
     return (flags & FD_CLOEXEC) === 0;
   }
@@ -479,6 +486,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @param inheritable `true` to clear close-on-exec.
    */
   set_inheritable(inheritable: boolean): void {
+    arity(METHODS.set_inheritable, arguments.length);
     const on = toInt(inheritable);
     setCloexec(this.#live(), !on);
   }
@@ -486,6 +494,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
   /** The address of the connected peer. */
   getpeername(): AddressOf<F>;
   getpeername(): Address | null {
+    arity(METHODS.getpeername, arguments.length);
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
     check(libc.getpeername(this.#live(), OUT.bytes, OUTLEN));
@@ -495,6 +504,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
   /** The socket's own address (`""` for an unbound Unix socket). */
   getsockname(): AddressOf<F>;
   getsockname(): Address | null {
+    arity(METHODS.getsockname, arguments.length);
     OUTLEN[0] = OUT.bytes.length;
     OUT.bytes.fill(0);
     check(libc.getsockname(this.#live(), OUT.bytes, OUTLEN));
@@ -519,6 +529,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(level: number, optname: number, buflen?: number): number | bigint | Uint8Array {
+    arity(METHODS.getsockopt, arguments.length);
     const lv = toCInt(level), name = toCInt(optname);
     const vsock = this.#family === AF_VSOCK_FAMILY;
     const n = buflen === undefined ? 0 : toCInt(buflen);
@@ -553,6 +564,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   setsockopt(level: number, optname: number, value: null, optlen: number): void;
   setsockopt(level: number, optname: number, value: unknown, optlen?: number): void {
+    arity(METHODS.setsockopt, arguments.length);
     if (arguments.length < 3 || arguments.length > 4) {
       throw new TypeError(`setsockopt() takes 3 or 4 arguments (${arguments.length} given)`);
     }
@@ -582,11 +594,13 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
 
   /** `false` in non-blocking mode; `true` in blocking and in timeout mode. */
   getblocking(): boolean {
+    arity(METHODS.getblocking, arguments.length);
     return this.#timeout !== 0;
   }
 
   /** The timeout in seconds, `0` for non-blocking, `null` for blocking. */
   gettimeout(): number | null {
+    arity(METHODS.gettimeout, arguments.length);
     return this.#timeout;
   }
 
@@ -596,6 +610,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @param flag Whether to block.
    */
   setblocking(flag: boolean): void {
+    arity(METHODS.setblocking, arguments.length);
     this.settimeout(toInt(flag) ? null : 0);
   }
 
@@ -607,9 +622,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @throws {ValueError} For a negative timeout or NaN.
    */
   settimeout(value: number | null): void {
-    if (arguments.length !== 1) {
-      throw new TypeError(`settimeout() takes exactly one argument (${arguments.length} given)`);
-    }
+    if (arguments.length !== 1) throw arityError(METHODS.settimeout, arguments.length);
     const t = parseTimeout(value);
     setNonBlocking(this.#live(), t !== null);
     this.#timeout = t;
@@ -621,6 +634,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @param backlog Pending connections to queue (default `min(SOMAXCONN, 128)`).
    */
   listen(backlog?: number): void {
+    arity(METHODS.listen, arguments.length);
     let n = backlog === undefined ? Math.min(SOMAXCONN, 128) : toCInt(backlog);
     if (n < 0) n = 0;
     check(libc.listen(this.#live(), n));
@@ -638,6 +652,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @returns The bytes received.
    */
   recv(bufsize: number, flags = 0): Uint8Array {
+    arity(METHODS.recv, arguments.length);
     const n = sizeArg(bufsize, "recv"), f = toCInt(flags);
     if (n === 0) return new Uint8Array(0);
     const fd = this.#live();
@@ -654,6 +669,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   recvfrom(bufsize: number, flags?: number): [Uint8Array, AddressOf<F> | null];
   recvfrom(bufsize: number, flags = 0): [Uint8Array, Address | null] {
+    arity(METHODS.recvfrom, arguments.length);
     const n = sizeArg(bufsize, "recvfrom"), f = toCInt(flags);
     const fd = this.#live();
     const buf = room(n);
@@ -674,6 +690,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    *   or the buffer was detached or shrank before the call.
    */
   recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
+    arityKw(METHODS.recv_into, arguments);
     const [buf, n, f] = intoArgs("recv_into", arguments, buffer, nbytes, flags, "buffer too small for requested bytes");
     if (n === 0) return 0;
     return sockCall(this.#live(), this.#timeout, false, RECV, buf, n, f);
@@ -698,6 +715,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     nbytes?: number | RecvIntoOptions,
     flags?: number,
   ): [number, Address | null] {
+    arityKw(METHODS.recvfrom_into, arguments);
     const [buf, n, f] = intoArgs(
       "recvfrom_into",
       arguments,
@@ -719,6 +737,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @returns The number of bytes sent.
    */
   send(data: BytesLike, flags = 0): number {
+    arity(METHODS.send, arguments.length);
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
     const n = lengthOf(b);
@@ -733,6 +752,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @param flags `MSG_*` flags.
    */
   sendall(data: BytesLike, flags = 0): void {
+    arity(METHODS.sendall, arguments.length);
     const b = toBytes(data);
     const f = toCInt(flags) | MSG_NOSIGNAL;
     const n = lengthOf(b);
@@ -762,6 +782,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   sendto(data: BytesLike, flags: number, address: AddressFor<F>): number;
   sendto(data: BytesLike, ...rest: unknown[]): number {
+    arity(METHODS.sendto, arguments.length);
     if (rest.length < 1 || rest.length > 2) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${rest.length + 1} given)`);
     }
@@ -809,7 +830,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     flags?: number,
     address?: Address | null,
   ): number {
-    if (arguments.length > 4) throw new TypeError(`sendmsg() takes at most 4 arguments (${arguments.length} given)`);
+    arity(METHODS.sendmsg, arguments.length);
     return msg.sendmsg(this, buffers, ancdata, flags, address);
   }
 
@@ -838,7 +859,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult<F>;
   recvmsg(bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult {
-    if (arguments.length > 3) throw new TypeError(`recvmsg() takes at most 3 arguments (${arguments.length} given)`);
+    arity(METHODS.recvmsg, arguments.length);
     return msg.recvmsg(this, bufsize, ancbufsize, flags);
   }
 
@@ -855,9 +876,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   recvmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult<F>;
   recvmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult {
-    if (arguments.length > 3) {
-      throw new TypeError(`recvmsg_into() takes at most 3 arguments (${arguments.length} given)`);
-    }
+    arity(METHODS.recvmsg_into, arguments.length);
     return msg.recvmsg_into(this, buffers, ancbufsize, flags);
   }
 
@@ -897,6 +916,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * ```
    */
   sendfile(file: SendfileSource, offset?: number, count?: number | null): number {
+    arity(METHODS.sendfile, arguments.length);
     return sendfileImpl(this, file, offset, count);
   }
 
@@ -950,6 +970,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    */
   makefile(mode: string, buffering?: number | null, options?: MakefileOptions): TextIOWrapper | BinaryFile;
   makefile(...args: unknown[]): TextIOWrapper | BinaryFile {
+    arityKw(METHODS.makefile, arguments);
     return makefileImpl(this, args);
   }
 
@@ -959,6 +980,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @param how `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
    */
   shutdown(how: number): void {
+    arity(METHODS.shutdown, arguments.length);
     const h = toCInt(how);
     check(libc.shutdown(this.#live(), h));
   }
@@ -970,6 +992,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
 
   /** Python's `repr()`: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 8080)>`. */
   toString(): string {
+    arity(METHODS.toString, arguments.length);
     const closed = this.#closed && this.#fd < 0;
     let s = `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
       `type=${this.#type}, proto=${this.#proto}`;
@@ -1030,6 +1053,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * ```
    */
   sendmmsg(messages: Iterable<mmsg.OutgoingMessage>, flags?: number): number {
+    arity(METHODS.sendmmsg, arguments.length);
     return mmsg.sendmmsg(this, messages, flags);
   }
 
@@ -1056,6 +1080,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * ```
    */
   recvmmsg(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult[] {
+    arity(METHODS.recvmmsg, arguments.length);
     return mmsg.recvmmsg(this, vlen, bufsize, ancbufsize, flags);
   }
 
@@ -1080,6 +1105,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * ```
    */
   recvmmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult[] {
+    arity(METHODS.recvmmsg_into, arguments.length);
     return mmsg.recvmmsg_into(this, buffers, ancbufsize, flags);
   }
 }
@@ -1090,15 +1116,15 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
  * when it exceeds it).
  */
 function intoArgs(
-  fn: string,
+  fn: "recv_into" | "recvfrom_into",
   args: IArguments,
   buffer: unknown,
   nbytes: unknown,
   flags: unknown,
   too: string,
 ): [Uint8Array, number, number] {
-  if (typeof nbytes === "object" && nbytes !== null) {
-    [, nbytes, flags] = params(fn, ["buffer", "nbytes", "flags"], Array.from(args));
+  if (args.length > 1 && isOptions(args[args.length - 1])) {
+    [, nbytes, flags] = params(METHODS[fn], ["buffer", "nbytes", "flags"], Array.from(args));
   }
   const buf = toWritableBytes(buffer);
   let n = nbytes === undefined ? 0 : toSsize(nbytes);
@@ -1288,6 +1314,7 @@ export function socketpair<F extends SocketFamily>(
  */
 export function socketpair(family?: number, type?: number, proto?: number): [SocketType, SocketType];
 export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [SocketType, SocketType] {
+  arity(FUNCTIONS.socketpair, arguments.length);
   const f = toCInt(family), t = toCInt(type), p = toCInt(proto);
   const fds = new Int32Array(2);
   check(libc.socketpair(f, t | SOCK_CLOEXEC, p, fds));
@@ -1316,6 +1343,7 @@ export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM,
  * @param proto Protocol.
  */
 export function fromfd(fd: number, family: number, type: number, proto = 0): SocketType {
+  arity(FUNCTIONS.fromfd, arguments.length);
   const f = toCInt(fd);
   // Every argument is checked before the descriptor is duplicated, so a bad one leaks nothing.
   toCInt(family), toCInt(type), toCInt(proto);
@@ -1338,6 +1366,7 @@ export function fromfd(fd: number, family: number, type: number, proto = 0): Soc
  * @param fd The descriptor.
  */
 export function close(fd: number): void {
+  arity(FUNCTIONS.close, arguments.length);
   const f = toInt(fd);
   // No descriptor lies outside a C int: never truncate (CPython would close fd 3 for 2**32+3).
   if (f > 0x7fffffff || f < -0x80000000) throw ebadf();

@@ -25,6 +25,7 @@ import { OSError, ValueError } from "./errors.ts";
 import { sock_recv_into, sock_sendall } from "./async.ts";
 import { SocketType } from "./socket.ts";
 import { timeoutOf } from "./descriptor.ts";
+import { arityKw, FUNCTIONS } from "./signatures.ts";
 
 const { SHUT_WR } = CONSTANTS;
 const { ENOTCONN } = SYS;
@@ -77,6 +78,7 @@ export interface WritableStreamOptions {
  * ```
  */
 export function readable_stream(sock: SocketType, options: ReadableStreamOptions = {}): ReadableStream<Uint8Array> {
+  arityKw(FUNCTIONS.readable_stream, arguments);
   checkArgs("readable_stream", sock, options);
   const size = options.chunkSize === undefined ? 65536 : toInt(options.chunkSize);
   if (size <= 0) throw new ValueError("chunkSize must be positive");
@@ -131,6 +133,7 @@ export function readable_stream(sock: SocketType, options: ReadableStreamOptions
  * ```
  */
 export function writable_stream(sock: SocketType, options: WritableStreamOptions = {}): WritableStream<Uint8Array> {
+  arityKw(FUNCTIONS.writable_stream, arguments);
   checkArgs("writable_stream", sock, options);
   const close = options.close === true;
   const shutdown = options.shutdown !== false;

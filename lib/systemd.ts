@@ -16,6 +16,7 @@ import { CONSTANTS } from "../ffi/gen/mod.ts";
 import { pyType } from "./args.ts";
 import { ValueError } from "./errors.ts";
 import { SocketType } from "./socket.ts";
+import { arity, FUNCTIONS } from "./signatures.ts";
 
 /** The first passed descriptor: `SD_LISTEN_FDS_START`. */
 const SD_LISTEN_FDS_START = 3;
@@ -92,6 +93,7 @@ function adopt(count: number): SocketType[] {
  * ```
  */
 export function listen_fds_with_names(unset_environment?: boolean): [SocketType, string][] {
+  arity(FUNCTIONS.listen_fds_with_names, arguments.length);
   const clear = checkFlag(unset_environment, "listen_fds_with_names");
   try {
     const { count, names } = passed();
@@ -123,6 +125,7 @@ export function listen_fds_with_names(unset_environment?: boolean): [SocketType,
  * ```
  */
 export function listen_fds(unset_environment?: boolean): SocketType[] {
+  arity(FUNCTIONS.listen_fds, arguments.length);
   return listen_fds_with_names(checkFlag(unset_environment, "listen_fds")).map(([s]) => s);
 }
 
@@ -154,6 +157,7 @@ function notifyAddress(name: string): string {
  * ```
  */
 export function sd_notify(state: string, unset_environment?: boolean): boolean {
+  arity(FUNCTIONS.sd_notify, arguments.length);
   if (typeof state !== "string") throw new TypeError(`sd_notify() argument 1 must be str, not ${pyType(state)}`);
   const clear = checkFlag(unset_environment, "sd_notify");
   try {

@@ -14,6 +14,7 @@ import { pyType } from "./args.ts";
 import { OSError, osErrorFrom } from "./errors.ts";
 import { SocketType } from "./socket.ts";
 import { liveFd } from "./descriptor.ts";
+import { arity, FUNCTIONS } from "./signatures.ts";
 
 /** The layout table, for names computed at run time (`OFF_TCP_INFO_${field}`): the one place its exact keys are widened. */
 const FIELDS = LAYOUT as Readonly<Record<string, number | undefined>>;
@@ -133,6 +134,7 @@ function unsupported(what: string): OSError {
  * ```
  */
 export function tcp_info(sock: SocketType): TcpInfo {
+  arity(FUNCTIONS.tcp_info, arguments.length);
   checkSocket(sock, "tcp_info");
   const size = LAYOUT.SIZEOF_TCP_INFO;
   if (size === undefined || CONSTANTS.TCP_INFO === undefined) throw unsupported("TCP_INFO");
@@ -162,6 +164,7 @@ export function tcp_info(sock: SocketType): TcpInfo {
  * ```
  */
 export function peercred(sock: SocketType): [pid: number, uid: number, gid: number] {
+  arity(FUNCTIONS.peercred, arguments.length);
   checkSocket(sock, "peercred");
   const size = LAYOUT.SIZEOF_UCRED;
   if (size === undefined || CONSTANTS.SO_PEERCRED === undefined) throw unsupported("SO_PEERCRED");

@@ -19,6 +19,7 @@ import { BufferedRWPair } from "./rw_pair.ts";
 import { BufferedWriter } from "./writer.ts";
 import { SocketIO } from "./raw.ts";
 import { lookupCodec, TextIOWrapper } from "./text.ts";
+import { METHODS } from "../signatures.ts";
 
 export { LookupError } from "../codecs.ts";
 export { UnicodeCodecError, UnicodeDecodeError, UnicodeEncodeError } from "../errors.ts";
@@ -61,10 +62,9 @@ const MAKEFILE_PARAMS = ["mode", "buffering", "encoding", "errors", "newline"];
  */
 export function makefile(sock: SocketObject, args: readonly unknown[]): TextIOWrapper | BinaryFile {
   let values = [...args];
+  // The count and the keywords are checked by the method (lib/signatures.ts).
   if (values.length > 0 && isOptions(values[values.length - 1])) {
-    values = params("makefile", MAKEFILE_PARAMS, values);
-  } else if (values.length > 2) {
-    throw new TypeError(`makefile() takes from 1 to 3 positional arguments but ${values.length + 1} were given`);
+    values = params(METHODS.makefile, MAKEFILE_PARAMS, values);
   }
   const [m, b, encoding, errors, newline] = values as [unknown, unknown, unknown, unknown, unknown];
   const mode = m === undefined ? "r" : m;
