@@ -9,9 +9,9 @@
  */
 
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
-import { errno, libc } from "../ffi/mod.ts";
+import { libc } from "../ffi/mod.ts";
 import { pyType } from "./args.ts";
-import { OSError, osErrorFrom } from "./errors.ts";
+import { check, OSError } from "./errors.ts";
 import { SocketType } from "./socket.ts";
 import { liveFd } from "./descriptor.ts";
 import { arity, FUNCTIONS } from "./signatures.ts";
@@ -102,7 +102,7 @@ function checkSocket(sock: unknown, fn: string): SocketType {
 function getOption(fd: number, level: number, name: number, size: number): Uint8Array {
   const buf = new Uint8Array(size);
   const len = new Uint32Array([size]);
-  if (libc.getsockopt(fd, level, name, buf, len) < 0) throw osErrorFrom(errno());
+  check(libc.getsockopt(fd, level, name, buf, len));
   return buf.subarray(0, len[0]);
 }
 

@@ -14,7 +14,7 @@
 
 import { LAYOUT, SYS } from "../../ffi/gen/mod.ts";
 import { errno, isNull, libc } from "../../ffi/mod.ts";
-import { OSError, osErrorFrom } from "../errors.ts";
+import { check, OSError, osErrorFrom } from "../errors.ts";
 
 /** `IFNAMSIZ`: the size of `ifr_name`, terminating NUL included. */
 const IFNAMSIZ = LAYOUT.SIZEOF_IFREQ_IFR_NAME;
@@ -79,7 +79,7 @@ function setName(name: string | Uint8Array): void {
 export function ifIndex(name: string | Uint8Array, caller: string, fd = -1): number {
   setName(name);
   if (fd >= 0 && SIOCGIFINDEX !== undefined) {
-    if (libc.ioctl(fd, SIOCGIFINDEX, IFREQ) < 0) throw osErrorFrom(errno());
+    check(libc.ioctl(fd, SIOCGIFINDEX, IFREQ));
     return IFREQ_VIEW.getInt32(IFR_IFINDEX, HOST_LE);
   }
   const index = libc.if_nametoindex(IFREQ);

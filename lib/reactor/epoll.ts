@@ -10,7 +10,7 @@
 
 import { LAYOUT, SYS } from "../../ffi/gen/mod.ts";
 import { errno, libc } from "../../ffi/mod.ts";
-import { osErrorFrom } from "../errors.ts";
+import { check, osErrorFrom } from "../errors.ts";
 import { CLOSED, type Poller, READABLE, WAKE_FD, WRITABLE } from "./poller.ts";
 
 const { EPOLLIN, EPOLLOUT, EPOLLRDHUP, EPOLLHUP, EPOLLERR, EPOLLPRI, EPOLLET } = SYS;
@@ -44,8 +44,7 @@ export class Epoll implements Poller {
       this.fd = fd;
       this.#eventfd = -1;
     } else {
-      this.fd = libc.epoll_create1!(EPOLL_CLOEXEC);
-      if (this.fd < 0) throw osErrorFrom(errno());
+      this.fd = check(libc.epoll_create1!(EPOLL_CLOEXEC));
       this.#eventfd = libc.eventfd!(0, EFD_CLOEXEC | EFD_NONBLOCK);
       if (this.#eventfd < 0) {
         const e = errno();

@@ -14,7 +14,7 @@
 
 import { LAYOUT, SYS } from "../../ffi/gen/mod.ts";
 import { errno, libc } from "../../ffi/mod.ts";
-import { osErrorFrom } from "../errors.ts";
+import { check, osErrorFrom } from "../errors.ts";
 import { CLOSED, type Poller, READABLE, WAKE_FD, WRITABLE } from "./poller.ts";
 
 const { EVFILT_READ, EVFILT_WRITE, EV_ADD, EV_DELETE, EV_CLEAR, EV_EOF, EV_ERROR, EINTR } = SYS;
@@ -43,18 +43,16 @@ export class Kqueue implements Poller {
     if (fd !== undefined) {
       this.fd = fd;
     } else {
-      this.fd = libc.kqueue!();
-      if (this.fd < 0) throw osErrorFrom(errno());
+      this.fd = check(libc.kqueue!());
       try {
-        if (libc.fcntl(this.fd, F_SETFD, FD_CLOEXEC) < 0) throw osErrorFrom(errno());
-        if (libc.pipe(this.#pipe) < 0) throw osErrorFrom(errno());
+        check(libc.fcntl(this.fd, F_SETFD, FD_CLOEXEC));
+        check(libc.pipe(this.#pipe));
         for (const p of this.#pipe) {
-          if (libc.fcntl(p, F_SETFD, FD_CLOEXEC) < 0) throw osErrorFrom(errno());
-          const fl = libc.fcntl(p, F_GETFL, 0);
-          if (fl < 0 || libc.fcntl(p, F_SETFL, fl | O_NONBLOCK) < 0) throw osErrorFrom(errno());
+          check(libc.fcntl(p, F_SETFD, FD_CLOEXEC));
+          check(libc.fcntl(p, F_SETFL, check(libc.fcntl(p, F_GETFL, 0)) | O_NONBLOCK));
         }
         this.#change(0, this.#pipe[0], EVFILT_READ, EV_ADD | EV_CLEAR, WAKE_FD, 0);
-        if (libc.kevent!(this.fd, this.#changes, 1, null, 0, null) < 0) throw osErrorFrom(errno());
+        check(libc.kevent!(this.fd, this.#changes, 1, null, 0, null));
       } catch (e) {
         for (const p of this.#pipe) if (p >= 0) libc.close(p);
         libc.close(this.fd);
@@ -81,7 +79,7 @@ export class Kqueue implements Poller {
     // EV_ADD on a registered filter updates it (udata included).
     this.#change(0, fd, EVFILT_READ, EV_ADD | EV_CLEAR, fd, gen);
     this.#change(1, fd, EVFILT_WRITE, EV_ADD | EV_CLEAR, fd, gen);
-    if (libc.kevent!(this.fd, this.#changes, 2, null, 0, null) < 0) throw osErrorFrom(errno());
+    check(libc.kevent!(this.fd, this.#changes, 2, null, 0, null));
   }
 
   remove(fd: number): void {
