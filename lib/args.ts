@@ -151,28 +151,6 @@ export function toWritableBytes(v: unknown): Uint8Array {
   }
 }
 
-const encoder = new TextEncoder();
-
-/**
- * A NUL-terminated C string for `s`, for `char *` arguments. A NUL inside
- * the string raises `ValueError("embedded null character")` unless the
- * caller gives its own error.
- */
-export function cString(s: string, onNul?: () => Error): Uint8Array {
-  if (s.includes("\0")) throw onNul ? onNul() : new ValueError("embedded null character");
-  const out = new Uint8Array(s.length * 3 + 1);
-  const { written } = encoder.encodeInto(s, out);
-  return out.subarray(0, written + 1);
-}
-
-/** A NUL-terminated C string for bytes (a `bytes` host or path). */
-export function cStringFromBytes(b: Uint8Array, onNul?: () => Error): Uint8Array {
-  if (b.includes(0)) throw onNul ? onNul() : new ValueError("embedded null byte");
-  const out = new Uint8Array(b.length + 1);
-  out.set(b);
-  return out;
-}
-
 /**
  * Python's positional-or-keyword parameters: `args` as given, where the last
  * one may be an options object naming parameters from `names`. Returns the
