@@ -67,7 +67,7 @@ import { pyRepr, pyStr } from "./repr.ts";
 import { acceptedSocket, type SocketType } from "./socket.ts";
 import { liveFd } from "./descriptor.ts";
 import { afterReady, again, begin, type Call, count, notReady, type SockOptions, untilReady } from "./async_call.ts";
-import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
+import { held, heldInto, lengthOf, span } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
@@ -127,11 +127,8 @@ const SMALL_FROM_INTO = "nbytes is greater than the length of the buffer";
  * whose `ValueError` is `y*`'s class.) Internal to the module.
  */
 export function still(view: Uint8Array, n: number, small: string): Uint8Array {
-  if (lengthOf(view) >= n) return view;
-  if ((TA_BUFFER.call(view) as { detached?: boolean }).detached === true) {
-    throw new TypeError("argument must be read-write bytes-like object, not a detached buffer");
-  }
-  throw new ValueError(small);
+  heldInto(view, n, small);
+  return view;
 }
 
 /**

@@ -12,7 +12,7 @@ import { type Address, type Ctx, encodeAddress, fromSockaddr, newSockaddr } from
 import type { AddressFor, AddressOf, Family, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { closeHooks, installState } from "./descriptor.ts";
-import { held, lengthOf, span } from "./marshal.ts";
+import { held, heldInto, lengthOf, span } from "./marshal.ts";
 import { arity, arityError, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
 import { check, lastError, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
@@ -1214,12 +1214,12 @@ const CONNECTED: Syscall<undefined, undefined, undefined, undefined> = (fd) => {
 };
 
 /** `recv` of up to `n` bytes into `buf`, its `n` bytes taken again (`held`). */
-const RECV: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => libc.recv(fd, buf, held(buf, n), f);
+const RECV: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => libc.recv(fd, buf, heldInto(buf, n), f);
 
 /** `recvfrom` of up to `n` bytes into `buf`, the sender's address into `OUT`. */
 const RECVFROM: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => {
   OUTLEN[0] = OUT.bytes.length;
-  return libc.recvfrom(fd, buf, held(buf, n), f, OUT.bytes, OUTLEN);
+  return libc.recvfrom(fd, buf, heldInto(buf, n), f, OUT.bytes, OUTLEN);
 };
 
 /** `send` of bytes `from` to `n` of `b`, taken as it is now. */
