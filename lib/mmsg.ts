@@ -26,6 +26,7 @@ import {
   newSockaddr,
   sockaddrOf,
 } from "./addr/mod.ts";
+import type { AddressFor, OfFamily, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
 import { ValueError } from "./errors.ts";
 import { held, heldInto, span } from "./marshal.ts";
@@ -351,11 +352,11 @@ function attemptSend(fd: number, s: Scratch, msgs: readonly Outgoing[], flags: n
   return mmsgEngines.current.send(fd, s.bytes, msgs.length, flags);
 }
 
-/** A message for {@linkcode sendmmsg}: `[buffers, ancdata?, address?]`. */
-export type OutgoingMessage = readonly [
+/** A message for {@linkcode sendmmsg} on a socket of family `F`: `[buffers, ancdata?, address?]`. */
+export type OutgoingMessage<F extends SocketFamily = SocketFamily> = readonly [
   buffers: Iterable<BytesLike>,
   ancdata?: Iterable<readonly [number, number, BytesLike]> | null,
-  address?: Address | null,
+  address?: AddressFor<F> | null,
 ];
 
 // ---------------------------------------------------------------------------
@@ -682,6 +683,12 @@ async function receiveAsync<T>(op: Call, b: Incoming): Promise<[T, AncillaryItem
  * console.assert(sent === 2);
  * ```
  */
+export function sock_sendmmsg<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  messages: Iterable<OutgoingMessage<F>>,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<number>;
 export async function sock_sendmmsg(
   sock: SocketObject,
   messages: Iterable<OutgoingMessage>,
@@ -727,6 +734,14 @@ export async function sock_sendmmsg(
  * console.assert(data[0] === 7 && from !== null);
  * ```
  */
+export function sock_recvmmsg<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  vlen: number,
+  bufsize: number,
+  ancbufsize?: number,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<RecvmsgResult<F>[]>;
 export async function sock_recvmmsg(
   sock: SocketObject,
   vlen: number,
@@ -763,6 +778,13 @@ export async function sock_recvmmsg(
  * console.assert(nbytes === 2 && bufs[0][1] === 2);
  * ```
  */
+export function sock_recvmmsg_into<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  buffers: Iterable<BytesLike>,
+  ancbufsize?: number,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<RecvmsgIntoResult<F>[]>;
 export async function sock_recvmmsg_into(
   sock: SocketObject,
   buffers: Iterable<BytesLike>,

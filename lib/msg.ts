@@ -26,7 +26,7 @@ import {
   newSockaddr,
   sockaddrOf,
 } from "./addr/mod.ts";
-import type { AddressOf, SocketFamily } from "./addr/types.ts";
+import type { AddressFor, AddressOf, OfFamily, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, OverflowError, ValueError } from "./errors.ts";
 import { held, heldInto, lengthOf, span, type Take } from "./marshal.ts";
@@ -93,12 +93,12 @@ export type RecvmsgIntoResult<F extends SocketFamily = SocketFamily> = [
   address: AddressOf<F> | null,
 ];
 
-/** What `recv_fds()` returns: `[data, fds, msg_flags, address]`. */
-export type RecvFdsResult = [
+/** What `recv_fds()` returns on a socket of family `F`: `[data, fds, msg_flags, address]`. */
+export type RecvFdsResult<F extends SocketFamily = SocketFamily> = [
   data: Uint8Array,
   fds: number[],
   msg_flags: number,
-  address: AddressOf<SocketFamily> | null,
+  address: AddressOf<F> | null,
 ];
 
 /** Python's keyword-only arguments of {@linkcode SocketType.sendmsg_afalg}. */
@@ -647,6 +647,13 @@ export function writable(b: unknown): Uint8Array {
  * b.close();
  * ```
  */
+export function send_fds<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  buffers: Iterable<BytesLike>,
+  fds: Iterable<number>,
+  flags?: number,
+  address?: AddressFor<F> | null,
+): number;
 export function send_fds(
   sock: SocketObject,
   buffers: Iterable<BytesLike>,
@@ -671,6 +678,12 @@ export function send_fds(
  * @param flags `MSG_*` flags.
  * @returns `[data, fds, msg_flags, address]`.
  */
+export function recv_fds<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  bufsize: number,
+  maxfds: number,
+  flags?: number,
+): RecvFdsResult<F>;
 export function recv_fds(sock: SocketObject, bufsize: number, maxfds: number, flags?: number): RecvFdsResult {
   arity(FUNCTIONS.recv_fds, arguments.length);
   const [data, ancdata, msgFlags, address] = recvmsg(sock, bufsize, CMSG_LEN(toInt(maxfds) * 4), flags);

@@ -85,7 +85,7 @@ export const FUNCTIONS = {
   socket: sig("socket.__init__", 0, 4, "pyself", ["family", "type", "proto", "fileno"]),
   // Lib/socket.py
   fromfd: sig("fromfd", 3, 4, "py"),
-  socketpair: sig("socketpair", 0, 3, "py"),
+  socketpair: sig("socketpair", 0, 3, "py", ["family", "type", "proto"]),
   create_connection: sig("create_connection", 1, 3, "py", ["timeout", "source_address", "all_errors"]),
   create_server: sig("create_server", 1, 1, "py", ["family", "backlog", "reuse_port", "dualstack_ipv6"]),
   has_dualstack_ipv6: sig("has_dualstack_ipv6", 0, 0, "py"),
