@@ -271,6 +271,8 @@ export async function sock_recvfrom_into(
   arityKw(FUNCTIONS.sock_recvfrom_into, arguments);
   if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
   const call = begin(sock, options);
+  // As asyncio's: with no nbytes, len(buf) comes first, and refuses a released buffer with ValueError.
+  if (!nbytes && (ArrayBuffer.isView(buf) || buf instanceof ArrayBuffer)) toBytes(buf);
   const view = toWritableBytes(buf);
   const length = lengthOf(view);
   let n = nbytes === undefined ? 0 : toCInt(nbytes);
