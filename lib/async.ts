@@ -253,7 +253,8 @@ function recvfrom(fd: number, into: Uint8Array, n: number): number {
  * @param nbytes The most bytes to receive; `0` (the default) means `buf`'s length.
  * @param options `{ signal }`.
  * @returns `[nbytes, address]`.
- * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait.
+ * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait;
+ *   when `buf` is detached and `nbytes` is `0` (as asyncio's `len(buf)`).
  * @throws {TypeError} When `buf` is detached, also while the call waits.
  */
 export function sock_recvfrom_into<F extends SocketFamily>(

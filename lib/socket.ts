@@ -715,7 +715,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @param flags `MSG_*` flags.
    * @returns The number of bytes received.
    * @throws {ValueError} When `nbytes` is negative or larger than the buffer,
-   *   or the buffer was detached or shrank before the call.
+   *   or the buffer shrank before the call.
+   * @throws {TypeError} When the buffer is detached (as CPython refuses a released `memoryview`).
    */
   recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
     arityKw(METHODS.recv_into, arguments);
