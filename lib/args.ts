@@ -7,7 +7,7 @@
  */
 
 import { OverflowError, ValueError } from "./errors.ts";
-import { DV_BUFFER, DV_LENGTH, DV_OFFSET, TA_BUFFER, TA_LENGTH, TA_OFFSET } from "./marshal.ts";
+import { DV_BUFFER, DV_LENGTH, DV_OFFSET, notWritable, TA_BUFFER, TA_LENGTH, TA_OFFSET } from "./marshal.ts";
 import { isOptions, multipleValues, type Sig, unknownKeyword } from "./signatures.ts";
 
 export { isOptions };
@@ -145,8 +145,9 @@ export function toWritableBytes(v: unknown): Uint8Array {
   }
   try {
     return toBytes(v);
-  } catch {
+  } catch (e) {
     // Also for a detached buffer: CPython's "w*" refuses a released memoryview with TypeError.
+    if (e instanceof ValueError) throw notWritable();
     throw new TypeError(`argument must be read-write bytes-like object, not ${pyType(v)}`);
   }
 }

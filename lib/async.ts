@@ -67,7 +67,7 @@ import { pyRepr, pyStr } from "./repr.ts";
 import { acceptedSocket, type SocketType } from "./socket.ts";
 import { liveFd } from "./descriptor.ts";
 import { afterReady, again, begin, type Call, count, notReady, type SockOptions, untilReady } from "./async_call.ts";
-import { held, lengthOf, span, TA_BUFFER } from "./marshal.ts";
+import { held, heldInto, lengthOf, span } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained } from "./reactor/mod.ts";
 import { lookup } from "./reactor/gai.ts";
@@ -127,11 +127,8 @@ const SMALL_FROM_INTO = "nbytes is greater than the length of the buffer";
  * whose `ValueError` is `y*`'s class.) Internal to the module.
  */
 export function still(view: Uint8Array, n: number, small: string): Uint8Array {
-  if (lengthOf(view) >= n) return view;
-  if ((TA_BUFFER.call(view) as { detached?: boolean }).detached === true) {
-    throw new TypeError("argument must be read-write bytes-like object, not a detached buffer");
-  }
-  throw new ValueError(small);
+  heldInto(view, n, small);
+  return view;
 }
 
 /**
@@ -256,7 +253,8 @@ function recvfrom(fd: number, into: Uint8Array, n: number): number {
  * @param nbytes The most bytes to receive; `0` (the default) means `buf`'s length.
  * @param options `{ signal }`.
  * @returns `[nbytes, address]`.
- * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait.
+ * @throws {ValueError} When `nbytes` is negative or larger than the buffer, also after the buffer shrank during the wait;
+ *   when `buf` is detached and `nbytes` is `0` (as asyncio's `len(buf)`).
  * @throws {TypeError} When `buf` is detached, also while the call waits.
  */
 export function sock_recvfrom_into<F extends SocketFamily>(
@@ -274,6 +272,8 @@ export async function sock_recvfrom_into(
   arityKw(FUNCTIONS.sock_recvfrom_into, arguments);
   if (typeof nbytes === "object" && nbytes !== null) [nbytes, options] = [undefined, nbytes];
   const call = begin(sock, options);
+  // As asyncio's: with no nbytes, len(buf) comes first, and refuses a released buffer with ValueError.
+  if (!nbytes && (ArrayBuffer.isView(buf) || buf instanceof ArrayBuffer)) toBytes(buf);
   const view = toWritableBytes(buf);
   const length = lengthOf(view);
   let n = nbytes === undefined ? 0 : toCInt(nbytes);

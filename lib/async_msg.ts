@@ -20,6 +20,7 @@
  */
 
 import { type Address, snapshotAddress } from "./addr/mod.ts";
+import type { AddressFor, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, toBytes, toCInt, toWritableBytes } from "./args.ts";
 import { resolved, still } from "./async.ts";
 import { again, begin, type Call, notReady, type SockOptions, untilReady } from "./async_call.ts";
@@ -169,6 +170,14 @@ async function attempt<T>(call: Call, writing: boolean, once: () => T): Promise<
  * b.close();
  * ```
  */
+export function sock_sendmsg<F extends SocketFamily>(
+  sock: SocketType<F>,
+  buffers: Iterable<BytesLike>,
+  ancdata?: Iterable<readonly [number, number, BytesLike]> | SockOptions,
+  flags?: number | SockOptions,
+  address?: AddressFor<F> | null | SockOptions,
+  options?: SockOptions,
+): Promise<number>;
 export async function sock_sendmsg(
   sock: SocketType,
   buffers: Iterable<BytesLike>,
@@ -213,6 +222,13 @@ export async function sock_sendmsg(
  * b.close();
  * ```
  */
+export function sock_recvmsg<F extends SocketFamily>(
+  sock: SocketType<F>,
+  bufsize: number,
+  ancbufsize?: number | SockOptions,
+  flags?: number | SockOptions,
+  options?: SockOptions,
+): Promise<RecvmsgResult<F>>;
 export async function sock_recvmsg(
   sock: SocketType,
   bufsize: number,
@@ -255,6 +271,13 @@ export async function sock_recvmsg(
  * b.close();
  * ```
  */
+export function sock_recvmsg_into<F extends SocketFamily>(
+  sock: SocketType<F>,
+  buffers: Iterable<BytesLike>,
+  ancbufsize?: number | SockOptions,
+  flags?: number | SockOptions,
+  options?: SockOptions,
+): Promise<RecvmsgIntoResult<F>>;
 export async function sock_recvmsg_into(
   sock: SocketType,
   buffers: Iterable<BytesLike>,
@@ -297,6 +320,14 @@ export async function sock_recvmsg_into(
  * b.close();
  * ```
  */
+export function sock_send_fds<F extends SocketFamily>(
+  sock: SocketType<F>,
+  buffers: Iterable<BytesLike>,
+  fds: Iterable<number>,
+  flags?: number | SockOptions,
+  address?: AddressFor<F> | null | SockOptions,
+  options?: SockOptions,
+): Promise<number>;
 export async function sock_send_fds(
   sock: SocketType,
   buffers: Iterable<BytesLike>,
@@ -344,6 +375,13 @@ export async function sock_send_fds(
  * b.close();
  * ```
  */
+export function sock_recv_fds<F extends SocketFamily>(
+  sock: SocketType<F>,
+  bufsize: number,
+  maxfds: number,
+  flags?: number | SockOptions,
+  options?: SockOptions,
+): Promise<RecvFdsResult<F>>;
 export async function sock_recv_fds(
   sock: SocketType,
   bufsize: number,

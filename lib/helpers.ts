@@ -6,7 +6,7 @@
  */
 
 import { CONSTANTS } from "../ffi/gen/mod.ts";
-import type { Address, Family, Inet6Address, InetAddress } from "./addr/types.ts";
+import type { Address, AddressFor, Family, InetAddress, PlainFamily, SocketFamily } from "./addr/types.ts";
 import { isOptions, params } from "./args.ts";
 import { OSError, ValueError } from "./errors.ts";
 import { getaddrinfo } from "./netdb.ts";
@@ -113,18 +113,19 @@ export function create_server(
   options?: CreateServerOptions & { family?: Family<"AF_INET"> },
 ): SocketType<"AF_INET">;
 /**
- * An `AF_INET6` TCP socket bound to `address` and listening, with `SO_REUSEADDR` set.
+ * A TCP socket of the family `options.family` names (`AF_INET6`,
+ * `AF_UNIX`, ...), bound to `address` and listening, with `SO_REUSEADDR` set.
  *
- * @param address `[host, port, flowinfo?, scope_id?]`.
- * @param options Python's keyword arguments, with `family: AF_INET6`.
+ * @param address The family's address, such as `[host, port, flowinfo?, scope_id?]` for `AF_INET6`.
+ * @param options Python's keyword arguments, with `family`.
  * @returns The listening socket.
  * @throws {ValueError} When `reuse_port` or `dualstack_ipv6` is not available.
  * @throws {OSError} When binding fails, with the address in the message.
  */
-export function create_server(
-  address: Inet6Address,
-  options: CreateServerOptions & { family: Family<"AF_INET6"> },
-): SocketType<"AF_INET6">;
+export function create_server<F extends SocketFamily>(
+  address: NoInfer<AddressFor<F>>,
+  options: CreateServerOptions & { family: Family<F> },
+): SocketType<F>;
 /**
  * A TCP socket bound to `address` and listening, with `SO_REUSEADDR` set,
  * of a family given as a plain `number`.
@@ -135,7 +136,10 @@ export function create_server(
  * @throws {ValueError} When `reuse_port` or `dualstack_ipv6` is not available.
  * @throws {OSError} When binding fails, with the address in the message.
  */
-export function create_server(address: Address, options?: CreateServerOptions): SocketType;
+export function create_server(
+  address: Address,
+  options?: CreateServerOptions & { family?: PlainFamily },
+): SocketType;
 export function create_server(address: Address, options: CreateServerOptions = {}): SocketType {
   arityKw(FUNCTIONS.create_server, arguments);
   const { family = AF_INET, backlog = null, reuse_port = false, dualstack_ipv6 = false } = options;

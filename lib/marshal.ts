@@ -79,6 +79,34 @@ export function held(b: Uint8Array, n: number): number {
 }
 
 /**
+ * Phase 2 for a buffer to receive into: as {@linkcode held}, but a detached
+ * buffer is `TypeError`, the class of CPython's `"w*"` for a released
+ * `memoryview` ({@linkcode notWritable}); a shrunk one is `ValueError(small)`.
+ * (A buffer to send from goes through `held`: `ValueError`, as `"y*"`.)
+ *
+ * @returns `n`.
+ */
+export function heldInto(b: Uint8Array, n: number, small?: string): number {
+  if (n > 0 && BYTE_LENGTH.call(b) < n) throw isDetached(b) ? notWritable() : small ? new ValueError(small) : lost(b);
+  return n;
+}
+
+/** Phase 2's check of a buffer: {@linkcode held} (to send from) or {@linkcode heldInto} (to receive into). */
+export type Take = (b: Uint8Array, n: number) => number;
+
+/**
+ * CPython's `TypeError` for a buffer to receive into that is gone (detached,
+ * before or during the call): `"w*"` refuses a released `memoryview` so.
+ */
+export function notWritable(): TypeError {
+  return new TypeError("argument must be read-write bytes-like object, not a detached buffer");
+}
+
+function isDetached(b: Uint8Array): boolean {
+  return (TA_BUFFER.call(b) as { detached?: boolean }).detached === true;
+}
+
+/**
  * Bytes `start` to `end` of `b` as a new plain view, built from the built-in
  * accessors (`subarray` would consult `b.constructor`, which user code may
  * have replaced). Phase 2 and 3 only.
@@ -88,8 +116,9 @@ export function span(b: Uint8Array, start: number, end: number): Uint8Array {
 }
 
 function lost(b: Uint8Array): ValueError {
-  const detached = (TA_BUFFER.call(b) as { detached?: boolean }).detached === true;
   return new ValueError(
-    detached ? "operation forbidden on a detached ArrayBuffer" : "buffer was resized while in use by a socket call",
+    isDetached(b)
+      ? "operation forbidden on a detached ArrayBuffer"
+      : "buffer was resized while in use by a socket call",
   );
 }

@@ -26,9 +26,10 @@ import {
   newSockaddr,
   sockaddrOf,
 } from "./addr/mod.ts";
+import type { AddressFor, OfFamily, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, pyType, toBytes, toCInt } from "./args.ts";
 import { ValueError } from "./errors.ts";
-import { held, span } from "./marshal.ts";
+import { held, heldInto, span } from "./marshal.ts";
 import {
   type AncillaryItem,
   type Buffers,
@@ -279,13 +280,13 @@ function collectMessages(sock: SocketObject, messages: unknown, fn: string): Out
 
 /** The scratch a batch of outgoing messages needs. */
 function sendScratch(msgs: readonly Outgoing[]): Scratch {
-  let niov = 0, ctrl = 0, data = 0;
+  let niov = 0, ctrl = 0, data = 0, named = false;
   for (const m of msgs) {
     niov += m.bufs.views.length;
     ctrl += controlSpace(m.items);
     for (const len of m.bufs.lens) if (copied(len)) data += align8(len);
+    named ||= m.addr !== null;
   }
-  const named = msgs.some((m) => m.addr !== null);
   return scratch(msgs.length, niov, named ? SIZEOF_SOCKADDR_STORAGE : 0, ctrl, data);
 }
 
@@ -339,20 +340,23 @@ export function sendmmsg(sock: SocketObject, messages: Iterable<OutgoingMessage>
   if (msgs.length === 0) return 0;
   const s = sendScratch(msgs);
   try {
-    return sockCall(fd, timeoutOf(sock), true, () => {
-      fillSend(s, msgs);
-      return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
-    });
+    return sockCall(fd, timeoutOf(sock), true, attemptSend, s, msgs, f | MSG_NOSIGNAL);
   } finally {
     release(s);
   }
 }
 
-/** A message for {@linkcode sendmmsg}: `[buffers, ancdata?, address?]`. */
-export type OutgoingMessage = readonly [
+/** One attempt (phase 2, then the call) of a send batch on `fd`: a {@linkcode Syscall}. */
+function attemptSend(fd: number, s: Scratch, msgs: readonly Outgoing[], flags: number): number {
+  fillSend(s, msgs);
+  return mmsgEngines.current.send(fd, s.bytes, msgs.length, flags);
+}
+
+/** A message for {@linkcode sendmmsg} on a socket of family `F`: `[buffers, ancdata?, address?]`. */
+export type OutgoingMessage<F extends SocketFamily = SocketFamily> = readonly [
   buffers: Iterable<BytesLike>,
   ancdata?: Iterable<readonly [number, number, BytesLike]> | null,
-  address?: Address | null,
+  address?: AddressFor<F> | null,
 ];
 
 // ---------------------------------------------------------------------------
@@ -397,7 +401,7 @@ function fillRecv(s: Scratch, b: Incoming, at: readonly number[]): void {
   s.bytes.fill(0, s.nameAt, s.dataAt);
   for (let i = 0; i < b.lens.length; i++) {
     const iov = s.iovAt + i * SIZEOF_IOVEC;
-    const len = b.views === null ? b.lens[i] : held(b.views[i], b.lens[i]);
+    const len = b.views === null ? b.lens[i] : heldInto(b.views[i], b.lens[i]);
     const direct = b.views !== null && !copied(len);
     setIovec(s.view, iov, direct ? addressOf(b.views![i]) : s.base + s.dataAt + at[i], len);
     const ctrl = s.ctrlAt + i * b.ancbufsize;
@@ -422,15 +426,18 @@ function controlLen(s: Scratch, i: number): number {
 
 /**
  * Turns the first `got` messages of a filled scratch into results; if
- * anything throws, closes every descriptor they carried.
+ * anything throws, closes every descriptor they carried. Datagram `i` is
+ * `views[i]` (`recvmmsg`), else its count, its bytes copied into the
+ * caller's buffer when they came through the data area (`recvmmsg_into`).
  */
 function results<T>(
   sock: SocketObject,
   s: Scratch,
   b: Incoming,
+  at: readonly number[],
   got: number,
   cloexec: number,
-  value: (i: number, n: number) => T,
+  views: Uint8Array[] | null,
 ): [T, AncillaryItem[], number, Address | null][] {
   const out: [T, AncillaryItem[], number, Address | null][] = [];
   const ctx = ctxOf(sock);
@@ -442,7 +449,7 @@ function results<T>(
       const items = ctrlLen > 0 ? parseAncillary(s.bytes.subarray(ctrl, ctrl + b.ancbufsize), ctrlLen) : [];
       const msgFlags = s.view.getInt32(h + OFF_MSGHDR_MSG_FLAGS, true) & ~cloexec;
       out.push([
-        value(i, msgLen(s, i)),
+        (views === null ? copyInto(s, b, at, i) : views[i]) as T,
         items,
         msgFlags,
         senderAt(s, i, s.view.getUint32(h + OFF_MSGHDR_MSG_NAMELEN, true), ctx),
@@ -495,11 +502,21 @@ function sameBytes(a: Uint8Array, at: number, b: Uint8Array, len: number): boole
 
 /** A fresh copy of a decoded address: each result owns its own array. */
 function copy(a: Address | null): Address | null {
-  if (Array.isArray(a)) return a.map((x) => x instanceof Uint8Array ? x.slice() : x);
-  return a instanceof Uint8Array ? a.slice() : a;
+  if (a instanceof Uint8Array) return a.slice();
+  if (!Array.isArray(a)) return a;
+  const c: unknown[] = a.slice();
+  for (let k = 0; k < c.length; k++) if (c[k] instanceof Uint8Array) c[k] = (c[k] as Uint8Array).slice();
+  return c as Address;
 }
 
-/** One attempt (phase 2, then the call) of a receive batch on `fd`. */
+/** `recvmmsg_into`'s datagram `i`: copied into the caller's buffer if it came through the data area; its count. */
+function copyInto(s: Scratch, b: Incoming, at: readonly number[], i: number): number {
+  const n = msgLen(s, i), len = b.lens[i], from = s.dataAt + at[i];
+  if (copied(len)) b.views![i].set(s.bytes.subarray(from, from + Math.min(n, len)));
+  return n;
+}
+
+/** One attempt (phase 2, then the call) of a receive batch on `fd`: a {@linkcode Syscall}. */
 function attemptRecv(fd: number, s: Scratch, b: Incoming, at: readonly number[], call: number): number {
   fillRecv(s, b, at);
   return mmsgEngines.current.recv(fd, s.bytes, b.lens.length, call);
@@ -510,7 +527,7 @@ function attemptRecv(fd: number, s: Scratch, b: Incoming, at: readonly number[],
  * call's own (one allocation, not one per datagram): datagram `i` is a view
  * of it.
  */
-function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): (i: number) => Uint8Array {
+function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): Uint8Array[] {
   let total = 0;
   for (let i = 0; i < got; i++) total += Math.min(msgLen(s, i), b.lens[i]);
   const out = new Uint8Array(total);
@@ -521,7 +538,7 @@ function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): (
     views.push(out.subarray(off, off + n));
     off += n;
   }
-  return (i) => views[i];
+  return views;
 }
 
 /** Builds a batch's results from its scratch, then gives the scratch back. */
@@ -534,13 +551,7 @@ function finish<T>(
   cloexec: number,
 ): [T, AncillaryItem[], number, Address | null][] {
   try {
-    const start = s.dataAt;
-    const value = b.views === null ? copyOut(s, b, at, got) : (i: number, n: number) => {
-      const len = b.lens[i];
-      if (copied(len)) b.views![i].set(s.bytes.subarray(start + at[i], start + at[i] + Math.min(n, len)));
-      return n;
-    };
-    return results(sock, s, b, got, cloexec, value as (i: number, n: number) => T);
+    return results(sock, s, b, at, got, cloexec, b.views === null ? copyOut(s, b, at, got) : null);
   } finally {
     release(s);
   }
@@ -554,7 +565,7 @@ function receive<T>(sock: SocketObject, b: Incoming): [T, AncillaryItem[], numbe
   let got: number;
   try {
     const fd = liveFd(sock);
-    got = sockCall(fd, timeoutOf(sock), false, () => attemptRecv(fd, s, b, at, call));
+    got = sockCall(fd, timeoutOf(sock), false, attemptRecv, s, b, at, call);
   } catch (e) {
     release(s);
     throw e;
@@ -672,6 +683,12 @@ async function receiveAsync<T>(op: Call, b: Incoming): Promise<[T, AncillaryItem
  * console.assert(sent === 2);
  * ```
  */
+export function sock_sendmmsg<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  messages: Iterable<OutgoingMessage<F>>,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<number>;
 export async function sock_sendmmsg(
   sock: SocketObject,
   messages: Iterable<OutgoingMessage>,
@@ -686,10 +703,7 @@ export async function sock_sendmmsg(
   if (msgs.length === 0) return 0;
   const s = sendScratch(msgs);
   try {
-    return await untilReady(op, true, (fd) => {
-      fillSend(s, msgs);
-      return mmsgEngines.current.send(fd, s.bytes, msgs.length, f | MSG_NOSIGNAL);
-    }, count);
+    return await untilReady(op, true, (fd) => attemptSend(fd, s, msgs, f | MSG_NOSIGNAL), count);
   } finally {
     release(s);
   }
@@ -720,6 +734,14 @@ export async function sock_sendmmsg(
  * console.assert(data[0] === 7 && from !== null);
  * ```
  */
+export function sock_recvmmsg<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  vlen: number,
+  bufsize: number,
+  ancbufsize?: number,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<RecvmsgResult<F>[]>;
 export async function sock_recvmmsg(
   sock: SocketObject,
   vlen: number,
@@ -756,6 +778,13 @@ export async function sock_recvmmsg(
  * console.assert(nbytes === 2 && bufs[0][1] === 2);
  * ```
  */
+export function sock_recvmmsg_into<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  buffers: Iterable<BytesLike>,
+  ancbufsize?: number,
+  flags?: number,
+  options?: MmsgOptions,
+): Promise<RecvmsgIntoResult<F>[]>;
 export async function sock_recvmmsg_into(
   sock: SocketObject,
   buffers: Iterable<BytesLike>,

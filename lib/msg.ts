@@ -17,13 +17,21 @@
 import process from "node:process";
 import { CONSTANTS, LAYOUT } from "../ffi/gen/mod.ts";
 import { addressOf, libc } from "../ffi/mod.ts";
-import { type Address, type AddressArg, addressArg, fromSockaddr, newSockaddr, sockaddrOf } from "./addr/mod.ts";
-import type { AddressOf, SocketFamily } from "./addr/types.ts";
+import {
+  type Address,
+  type AddressArg,
+  addressArg,
+  type Ctx,
+  fromSockaddr,
+  newSockaddr,
+  sockaddrOf,
+} from "./addr/mod.ts";
+import type { AddressFor, AddressOf, OfFamily, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, OverflowError, ValueError } from "./errors.ts";
-import { held, lengthOf, span } from "./marshal.ts";
+import { held, heldInto, lengthOf, span, type Take } from "./marshal.ts";
 import { room, take } from "./pool.ts";
-import { sockCall } from "./sock_call.ts";
+import { sockCall, type Syscall } from "./sock_call.ts";
 import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 import { arity, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
 
@@ -85,12 +93,12 @@ export type RecvmsgIntoResult<F extends SocketFamily = SocketFamily> = [
   address: AddressOf<F> | null,
 ];
 
-/** What `recv_fds()` returns: `[data, fds, msg_flags, address]`. */
-export type RecvFdsResult = [
+/** What `recv_fds()` returns on a socket of family `F`: `[data, fds, msg_flags, address]`. */
+export type RecvFdsResult<F extends SocketFamily = SocketFamily> = [
   data: Uint8Array,
   fds: number[],
   msg_flags: number,
-  address: AddressOf<SocketFamily> | null,
+  address: AddressOf<F> | null,
 ];
 
 /** Python's keyword-only arguments of {@linkcode SocketType.sendmsg_afalg}. */
@@ -154,11 +162,14 @@ function ensureCtrl(n: number): void {
   ctrlAddr = addressOf(ctrl);
 }
 
-/** Phase 2: iovec `i` covers the first `n` bytes of `b`, which must still hold them. */
-function setIovec(i: number, b: Uint8Array, n: number): void {
+/**
+ * Phase 2: iovec `i` covers the first `n` bytes of `b`, which must still hold
+ * them (`take` is `held` for a buffer to send, `heldInto` for one to receive into).
+ */
+function setIovec(i: number, b: Uint8Array, n: number, take: Take): void {
   const off = i * SIZEOF_IOVEC;
   // addressOf gets a plain view of our own: Deno's reads `length` from its argument, which user code may shadow.
-  setField(iovsV, off + OFF_IOVEC_IOV_BASE, 8, held(b, n) === 0 ? 0 : addressOf(span(b, 0, n)));
+  setField(iovsV, off + OFF_IOVEC_IOV_BASE, 8, take(b, n) === 0 ? 0 : addressOf(span(b, 0, n)));
   setField(iovsV, off + OFF_IOVEC_IOV_LEN, SIZEOF_IOVEC_IOV_LEN, n);
 }
 
@@ -168,10 +179,12 @@ export interface Buffers {
   readonly lens: number[];
 }
 
-/** Phase 2: the iovec array over `bufs`, written now, after all user code has run. */
-function setIovecs(bufs: Buffers): void {
-  ensureIovs(bufs.views.length);
-  for (let i = 0; i < bufs.views.length; i++) setIovec(i, bufs.views[i], bufs.lens[i]);
+/** Phase 2: the iovec array over `bufs`, written now, after all user code has run; returns its length. */
+function setIovecs(bufs: Buffers, take: Take): number {
+  const n = bufs.views.length;
+  ensureIovs(n);
+  for (let i = 0; i < n; i++) setIovec(i, bufs.views[i], bufs.lens[i], take);
+  return n;
 }
 
 /** Fills the msghdr. `namelen` 0 means no address; `controllen` 0 means no control buffer. */
@@ -351,16 +364,18 @@ export function closeReceivedFds(bytes: Uint8Array, controllen: number): void {
 }
 
 /**
- * Turns a received control buffer into items; if that, or anything else in
- * `then`, throws, closes the descriptors received so none leak. Internal.
+ * Turns a received control buffer into items and gives them, with `arg`, to
+ * `then`; if that, or anything else in `then`, throws, closes the
+ * descriptors received so none leak. Internal.
  */
-export function receiveAncillary<T>(
+export function receiveAncillary<T, A = undefined>(
   bytes: Uint8Array,
   controllen: number,
-  then: (items: AncillaryItem[]) => T,
+  then: (items: AncillaryItem[], arg: A) => T,
+  arg?: A,
 ): T {
   try {
-    return then(parseAncillary(bytes, controllen));
+    return then(parseAncillary(bytes, controllen), arg as A);
   } catch (e) {
     closeReceivedFds(bytes, controllen);
     throw e;
@@ -456,18 +471,40 @@ function setName(a: AddressArg | null): number {
   return a.len;
 }
 
-/**
- * Phases 2 and 3 of every `sendmsg`: `fill` writes the scratch structs and
- * returns `[namelen, niov, controllen]`; it runs again before each attempt,
- * so a wait never leaves stale addresses in them.
- */
-function send(sock: SocketObject, flags: number, fill: () => [number, number, number]): number {
-  const fd = liveFd(sock);
-  return sockCall(fd, timeoutOf(sock), true, () => {
-    const [namelen, niov, controllen] = fill();
-    setMsghdr(namelen, niov, controllen);
-    return libc.sendmsg(fd, MSG, flags | MSG_NOSIGNAL);
-  });
+// The system calls, for `sockCall`: each one attempt (phases 2 and 3), made once, so that a call allocates no
+// closure. Each writes the scratch structs again before its call, so a wait never leaves stale addresses in them.
+
+/** `sendmsg` of `bufs`, to the address `a` (or none), with the control items `items`. */
+const SENDMSG: Syscall<Buffers, AddressArg | null, readonly Item[], number> = (fd, bufs, a, items, flags) => {
+  const niov = setIovecs(bufs, held);
+  setMsghdr(setName(a), niov, writeControl(items));
+  return libc.sendmsg(fd, MSG, flags);
+};
+
+/** `sendmsg_afalg`'s `sendmsg`: `bufs` with the operation's control messages (`afalgControl`). */
+const SENDMSG_AFALG: Syscall<Buffers, AfalgOp, undefined, number> = (fd, bufs, op, _, flags) => {
+  const niov = setIovecs(bufs, held);
+  setMsghdr(0, niov, afalgControl(op.op, op.iv, op.assoclen, op.ivLen).length);
+  return libc.sendmsg(fd, MSG, flags);
+};
+
+/** `recvmsg` into the first `n` bytes of `buf`, a buffer of the call's own. */
+const RECVMSG: Syscall<Uint8Array, number, number, number> = (fd, buf, n, ancbufsize, flags) => {
+  ensureIovs(1);
+  setIovec(0, buf, n, held);
+  return recvInto(fd, 1, ancbufsize, flags);
+};
+
+/** `recvmsg` scattered into the caller's buffers `bufs`. */
+const RECVMSG_INTO: Syscall<Buffers, undefined, number, number> = (fd, bufs, _, ancbufsize, flags) =>
+  recvInto(fd, setIovecs(bufs, heldInto), ancbufsize, flags);
+
+/** Phase 2 and the call of a receive, once the `niov` iovecs are written: the msghdr, then `recvmsg`. */
+function recvInto(fd: number, niov: number, ancbufsize: number, flags: number): number {
+  if (ancbufsize > 0) ensureCtrl(ancbufsize);
+  NAME.bytes.fill(0);
+  setMsghdr(NAME.bytes.length, niov, ancbufsize);
+  return libc.recvmsg(fd, MSG, flags);
 }
 
 // ---------------------------------------------------------------------------
@@ -497,42 +534,40 @@ export function sendmsg(
   const a = address === undefined || address === null ? null : addressArg(ctxOf(sock), address, "sendmsg", NAME);
   const bufs = collectBuffers(buffers, toBytes, "sendmsg() argument 1 must be an iterable");
   const items = ancdata === undefined ? [] : collectControl(ancdata);
-  return send(sock, f, () => {
-    setIovecs(bufs);
-    return [setName(a), bufs.views.length, writeControl(items)];
-  });
+  return sockCall(liveFd(sock), timeoutOf(sock), true, SENDMSG, bufs, a, items, f | MSG_NOSIGNAL);
 }
 
 /**
- * Phases 2 and 3 of `recvmsg` and `recvmsg_into`: `setIovs` writes the iovec
- * array and returns its length, before each attempt. Returns
- * `[value, ancdata, flags, address]`.
+ * Phases 2 and 3 of `recvmsg` and `recvmsg_into`: `call` (`RECVMSG` or
+ * `RECVMSG_INTO`, given `a` and `b`) writes the iovec array before each
+ * attempt. Returns `[value, ancdata, flags, address]`, where `value` is the
+ * received bytes of `own` (`recvmsg`), or their count (`own` `null`).
  */
-function recvGuts<T>(
+function recvGuts<A, B>(
   sock: SocketObject,
-  setIovs: () => number,
+  call: Syscall<A, B, number, number>,
+  a: A,
+  b: B,
   ancbufsize: number,
   flags: number,
-  makeval: (n: number) => T,
-): [T, AncillaryItem[], number, Address | null] {
+  own: Uint8Array | null,
+): RecvmsgResult | RecvmsgIntoResult {
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) throw new ValueError("invalid ancillary data buffer length");
-  const fd = liveFd(sock);
   const cloexec = MSG_CMSG_CLOEXEC & ~flags;
-  const got = sockCall(fd, timeoutOf(sock), false, () => {
-    const niov = setIovs();
-    if (ancbufsize > 0) ensureCtrl(ancbufsize);
-    NAME.bytes.fill(0);
-    setMsghdr(NAME.bytes.length, niov, ancbufsize);
-    return libc.recvmsg(fd, MSG, flags | cloexec);
-  });
+  const got = sockCall(liveFd(sock), timeoutOf(sock), false, call, a, b, ancbufsize, flags | cloexec);
   const controllen = ancbufsize > 0 ? getField(MSGV, OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN) : 0;
   const msgFlags = MSGV.getInt32(OFF_MSGHDR_MSG_FLAGS, true) & ~cloexec;
   const namelen = Math.min(MSGV.getUint32(OFF_MSGHDR_MSG_NAMELEN, true), NAME.bytes.length);
-  return receiveAncillary(
-    ctrl,
-    controllen,
-    (items) => [makeval(got), items, msgFlags, fromSockaddr(NAME, namelen, ctxOf(sock))],
-  );
+  const value = own === null ? got : take(own, got);
+  return receiveAncillary(ctrl, controllen, received, [value, msgFlags, namelen, ctxOf(sock)]);
+}
+
+/** What a receive knows besides its ancillary data: `[value, msg_flags, namelen, ctx]`. */
+type Received = [value: Uint8Array | number, flags: number, namelen: number, ctx: Ctx];
+
+/** A receive's result, once its ancillary data is parsed: the sender's address decoded from `NAME`. */
+function received(items: AncillaryItem[], r: Received): RecvmsgResult | RecvmsgIntoResult {
+  return [r[0], items, r[1], fromSockaddr(NAME, r[2], r[3])] as RecvmsgResult | RecvmsgIntoResult;
 }
 
 /**
@@ -552,17 +587,7 @@ export function recvmsg(sock: SocketObject, bufsize: number, ancbufsize?: number
   const f = flags === undefined ? 0 : toCInt(flags);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
   const buf = room(n);
-  return recvGuts(
-    sock,
-    () => {
-      ensureIovs(1);
-      setIovec(0, buf, n);
-      return 1;
-    },
-    anc,
-    f,
-    (got) => take(buf, got),
-  );
+  return recvGuts(sock, RECVMSG, buf, n, anc, f, buf) as RecvmsgResult;
 }
 
 /**
@@ -585,16 +610,7 @@ export function recvmsg_into(
   const anc = ancbufsize === undefined ? 0 : ssizeArg(ancbufsize);
   const f = flags === undefined ? 0 : toCInt(flags);
   const bufs = collectBuffers(buffers, writable, "recvmsg_into() argument 1 must be an iterable");
-  return recvGuts(
-    sock,
-    () => {
-      setIovecs(bufs);
-      return bufs.views.length;
-    },
-    anc,
-    f,
-    (got) => got,
-  );
+  return recvGuts(sock, RECVMSG_INTO, bufs, undefined, anc, f, null) as RecvmsgIntoResult;
 }
 
 /** A writable bytes-like element of `recvmsg_into`'s buffers, with CPython's message. Internal. */
@@ -631,6 +647,13 @@ export function writable(b: unknown): Uint8Array {
  * b.close();
  * ```
  */
+export function send_fds<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  buffers: Iterable<BytesLike>,
+  fds: Iterable<number>,
+  flags?: number,
+  address?: AddressFor<F> | null,
+): number;
 export function send_fds(
   sock: SocketObject,
   buffers: Iterable<BytesLike>,
@@ -655,6 +678,12 @@ export function send_fds(
  * @param flags `MSG_*` flags.
  * @returns `[data, fds, msg_flags, address]`.
  */
+export function recv_fds<F extends SocketFamily>(
+  sock: SocketObject & OfFamily<F>,
+  bufsize: number,
+  maxfds: number,
+  flags?: number,
+): RecvFdsResult<F>;
 export function recv_fds(sock: SocketObject, bufsize: number, maxfds: number, flags?: number): RecvFdsResult {
   arity(FUNCTIONS.recv_fds, arguments.length);
   const [data, ancdata, msgFlags, address] = recvmsg(sock, bufsize, CMSG_LEN(toInt(maxfds) * 4), flags);
@@ -747,8 +776,23 @@ export function sendmsg_afalg(sock: SocketObject, args: readonly unknown[]): num
   const bufs = msg === undefined
     ? { views: [], lens: [] }
     : collectBuffers(msg, toBytes, "sendmsg() argument 1 must be an iterable");
-  return send(sock, flags, () => {
-    setIovecs(bufs);
-    return [0, bufs.views.length, afalgControl(op, iv, assoclen, ivLen).length];
-  });
+  const fd = liveFd(sock);
+  return sockCall(
+    fd,
+    timeoutOf(sock),
+    true,
+    SENDMSG_AFALG,
+    bufs,
+    { op, iv, assoclen, ivLen },
+    undefined,
+    flags | MSG_NOSIGNAL,
+  );
+}
+
+/** `sendmsg_afalg`'s operation after phase 1: what `afalgControl` writes before each attempt. */
+interface AfalgOp {
+  readonly op: number;
+  readonly iv: Uint8Array | null;
+  readonly assoclen: number;
+  readonly ivLen: number;
 }

@@ -17,13 +17,14 @@
  * - `or`: `f() takes 2 or 3 arguments (4 given)` (`sendto`);
  * - `atmostpos`: `f() takes at most 1 positional argument (2 given)` (keyword-only ones follow);
  * - `py`: `f() takes from 1 to 3 positional arguments but 4 were given` (a Python function);
- * - `pyself`: as `py`, for a Python method: `self` is counted.
+ * - `pyself`: as `py`, for a Python method: `self` is counted;
+ * - `expected`: `read expected at most 1 argument, got 2` (Argument Clinic's positional-only check, `io`).
  *
  * The C styles report an unknown keyword as `'x' is an invalid keyword
  * argument for f()`, the Python ones as `f() got an unexpected keyword
  * argument 'x'`.
  */
-export type Style = "none" | "one" | "exactly" | "atmost" | "or" | "atmostpos" | "py" | "pyself";
+export type Style = "none" | "one" | "exactly" | "atmost" | "or" | "atmostpos" | "py" | "pyself" | "expected";
 
 /** A public function's or method's signature. */
 export interface Sig {
@@ -85,7 +86,7 @@ export const FUNCTIONS = {
   socket: sig("socket.__init__", 0, 4, "pyself", ["family", "type", "proto", "fileno"]),
   // Lib/socket.py
   fromfd: sig("fromfd", 3, 4, "py"),
-  socketpair: sig("socketpair", 0, 3, "py"),
+  socketpair: sig("socketpair", 0, 3, "py", ["family", "type", "proto"]),
   create_connection: sig("create_connection", 1, 3, "py", ["timeout", "source_address", "all_errors"]),
   create_server: sig("create_server", 1, 1, "py", ["family", "backlog", "reuse_port", "dualstack_ipv6"]),
   has_dualstack_ipv6: sig("has_dualstack_ipv6", 0, 0, "py"),
@@ -170,6 +171,66 @@ export const METHODS = {
 } as const satisfies Record<string, Sig>;
 
 /**
+ * The methods of a file object from `makefile()` (`lib/io/`) named `cls`, as
+ * `_io`'s C methods check their arguments: the `size` and `hint` ones
+ * positional-only (`read expected at most 1 argument, got 2`), the others
+ * named after the class (`BufferedReader.flush() takes no arguments (1 given)`).
+ */
+function ioMethods(cls: string) {
+  const size = (name: string) => sig(name, 0, 1, "expected");
+  const none = (name: string) => sig(`${cls}.${name}`, 0, 0, "none");
+  return {
+    read: size("read"),
+    read1: size("read1"),
+    peek: size("peek"),
+    readline: size("readline"),
+    readlines: size("readlines"),
+    readinto: sig(`${cls}.readinto`, 1, 1, "one"),
+    write: sig(`${cls}.write`, 1, 1, "one"),
+    readall: none("readall"),
+    flush: none("flush"),
+    close: none("close"),
+    fileno: none("fileno"),
+    readable: none("readable"),
+    writable: none("writable"),
+    seekable: none("seekable"),
+  };
+}
+
+/** The signatures of one file class's methods. */
+export type IoSigs = ReturnType<typeof ioMethods>;
+
+const BUFFERED_READER = ioMethods("BufferedReader");
+const BUFFERED_WRITER = ioMethods("BufferedWriter");
+const SOCKET_IO = ioMethods("SocketIO");
+
+/**
+ * The file objects' methods, by class. `SocketIO` is `Lib/socket.py`'s
+ * Python class over `_io._RawIOBase`: its own methods count `self`; a
+ * `BufferedRWPair` reads and writes through a `BufferedReader` and a
+ * `BufferedWriter`, whose names CPython's messages give.
+ */
+export const IO_METHODS: Record<
+  "SocketIO" | "BufferedReader" | "BufferedWriter" | "BufferedRWPair" | "TextIOWrapper",
+  IoSigs
+> = {
+  SocketIO: {
+    ...SOCKET_IO,
+    readinto: sig("SocketIO.readinto", 1, 1, "pyself"),
+    write: sig("SocketIO.write", 1, 1, "pyself"),
+    close: sig("SocketIO.close", 0, 0, "pyself"),
+    fileno: sig("SocketIO.fileno", 0, 0, "pyself"),
+    readable: sig("SocketIO.readable", 0, 0, "pyself"),
+    writable: sig("SocketIO.writable", 0, 0, "pyself"),
+    seekable: sig("SocketIO.seekable", 0, 0, "pyself"),
+  },
+  BufferedReader: BUFFERED_READER,
+  BufferedWriter: BUFFERED_WRITER,
+  BufferedRWPair: { ...ioMethods("BufferedRWPair"), readinto: BUFFERED_READER.readinto, write: BUFFERED_WRITER.write },
+  TextIOWrapper: ioMethods("TextIOWrapper"),
+};
+
+/**
  * Raises CPython's `TypeError` when `given` positional arguments are more
  * than `s` takes (or fewer than {@linkcode Sig.least}). Two integer
  * compares when they are not.
@@ -239,6 +300,10 @@ export function arityError(s: Sig, given: number): TypeError {
       return new TypeError(`${f} ${s.min} or ${s.max} arguments (${given} given)`);
     case "atmostpos":
       return new TypeError(`${f} at most ${plural(s.max, "positional argument")} (${given} given)`);
+    case "expected":
+      return given < s.min
+        ? new TypeError(`${s.name} expected at least ${plural(s.min, "argument")}, got ${given}`)
+        : new TypeError(`${s.name} expected at most ${plural(s.max, "argument")}, got ${given}`);
   }
   const self = s.style === "pyself" ? 1 : 0;
   const [min, max, n] = [s.min + self, s.max + self, given + self];

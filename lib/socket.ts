@@ -9,10 +9,10 @@
 import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS, setErrno } from "../ffi/mod.ts";
 import { type Address, type Ctx, encodeAddress, fromSockaddr, newSockaddr } from "./addr/mod.ts";
-import type { AddressFor, AddressOf, Family, SocketFamily } from "./addr/types.ts";
+import type { AddressFor, AddressOf, Family, OfFamily, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { closeHooks, installState } from "./descriptor.ts";
-import { held, lengthOf, span } from "./marshal.ts";
+import { held, heldInto, lengthOf, span } from "./marshal.ts";
 import { arity, arityError, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
 import { check, lastError, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
 import { room, take } from "./pool.ts";
@@ -189,9 +189,26 @@ export interface SocketOptions {
 export type SocketArgs =
   | [family?: number | null, type?: number | null, proto?: number | null, fileno?: number | null]
   | [options: SocketOptions]
-  | [family: number | null, options: SocketOptions]
-  | [family: number | null, type: number | null, options: SocketOptions]
-  | [family: number | null, type: number | null, proto: number | null, options: SocketOptions];
+  | [family: number | null, options: Omit<SocketOptions, "family">]
+  | [family: number | null, type: number | null, options: Omit<SocketOptions, "family" | "type">]
+  | [family: number | null, type: number | null, proto: number | null, options: Pick<SocketOptions, "fileno">];
+
+/**
+ * The arguments of {@linkcode socket} after a family given by position:
+ * `type?, proto?, fileno?`, positional, or some of them followed by an
+ * options object naming the rest.
+ */
+export type SocketRest =
+  | [type?: number | null, proto?: number | null, fileno?: number | null]
+  | [options: Omit<SocketOptions, "family">]
+  | [type: number | null, options: Omit<SocketOptions, "family" | "type">]
+  | [type: number | null, proto: number | null, options: Pick<SocketOptions, "fileno">];
+
+/** {@linkcode SocketOptions} that name the family with its constant (`{ family: AF_INET6 }`). */
+export type SocketOptionsOf<F extends SocketFamily> = SocketOptions & { family: Family<F> };
+
+/** {@linkcode SocketOptions} without a family or a descriptor: an `AF_INET` socket, as in Python. */
+export type SocketOptionsInet = SocketOptions & { family?: null; fileno?: null };
 
 /**
  * A socket object: CPython's `socket.socket`. Create one with
@@ -216,7 +233,9 @@ export type SocketArgs =
  * b.close();
  * ```
  */
-export class SocketType<F extends SocketFamily = SocketFamily> implements Disposable {
+export class SocketType<F extends SocketFamily = SocketFamily> implements Disposable, OfFamily<F> {
+  /** The socket's family, as a type only (see `OfFamily`): no socket has this property at run time. */
+  declare readonly __family?: F;
   #fd = -1;
   #family: number;
   #type: number;
@@ -233,10 +252,19 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * wraps that descriptor; family, type and protocol left out are read from
    * it. `SOCK_NONBLOCK` in `type` makes the socket non-blocking.
    *
-   * @param args Python's arguments, positional or as a trailing options object.
+   * @param family The address family, such as `AF_INET6`.
+   * @param rest `type?, proto?, fileno?`, positional or as a trailing options object.
    * @throws {OSError} When the system refuses, or `fileno` is not a socket.
    */
-  constructor(family: Family<F>, type?: number | null, proto?: number | null, fileno?: number | null);
+  constructor(family: Family<F>, ...rest: SocketRest);
+  /**
+   * `socket({ family, type?, proto?, fileno? })`: Python's keyword
+   * arguments, the family named by its constant.
+   *
+   * @param options The arguments by name.
+   * @throws {OSError} When the system refuses, or `fileno` is not a socket.
+   */
+  constructor(options: SocketOptionsOf<F>);
   /**
    * `socket(family?, type?, proto?, fileno?)` with a family that is a plain
    * `number`, or none: a socket over every family (see `Family`).
@@ -687,7 +715,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * @param flags `MSG_*` flags.
    * @returns The number of bytes received.
    * @throws {ValueError} When `nbytes` is negative or larger than the buffer,
-   *   or the buffer was detached or shrank before the call.
+   *   or the buffer shrank before the call.
+   * @throws {TypeError} When the buffer is detached (as CPython refuses a released `memoryview`).
    */
   recv_into(buffer: BytesLike, nbytes?: number | RecvIntoOptions, flags?: number): number {
     arityKw(METHODS.recv_into, arguments);
@@ -1052,6 +1081,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * console.assert(tx.sendmmsg([[[new Uint8Array([1])], null, to], [[new Uint8Array([2])], null, to]]) === 2);
    * ```
    */
+  sendmmsg(messages: Iterable<mmsg.OutgoingMessage<F>>, flags?: number): number;
   sendmmsg(messages: Iterable<mmsg.OutgoingMessage>, flags?: number): number {
     arity(METHODS.sendmmsg, arguments.length);
     return mmsg.sendmmsg(this, messages, flags);
@@ -1079,6 +1109,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * console.assert(rx.recvmmsg(32, 1500).length === 3);
    * ```
    */
+  recvmmsg(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult<F>[];
   recvmmsg(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): msg.RecvmsgResult[] {
     arity(METHODS.recvmmsg, arguments.length);
     return mmsg.recvmmsg(this, vlen, bufsize, ancbufsize, flags);
@@ -1104,6 +1135,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * console.assert(nbytes === 2 && bufs[0][0] === 5);
    * ```
    */
+  recvmmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult<F>[];
   recvmmsg_into(buffers: Iterable<BytesLike>, ancbufsize?: number, flags?: number): msg.RecvmsgIntoResult[] {
     arity(METHODS.recvmmsg_into, arguments.length);
     return mmsg.recvmmsg_into(this, buffers, ancbufsize, flags);
@@ -1214,12 +1246,12 @@ const CONNECTED: Syscall<undefined, undefined, undefined, undefined> = (fd) => {
 };
 
 /** `recv` of up to `n` bytes into `buf`, its `n` bytes taken again (`held`). */
-const RECV: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => libc.recv(fd, buf, held(buf, n), f);
+const RECV: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => libc.recv(fd, buf, heldInto(buf, n), f);
 
 /** `recvfrom` of up to `n` bytes into `buf`, the sender's address into `OUT`. */
 const RECVFROM: Syscall<Uint8Array, number, number, undefined> = (fd, buf, n, f) => {
   OUTLEN[0] = OUT.bytes.length;
-  return libc.recvfrom(fd, buf, held(buf, n), f, OUT.bytes, OUTLEN);
+  return libc.recvfrom(fd, buf, heldInto(buf, n), f, OUT.bytes, OUTLEN);
 };
 
 /** `send` of bytes `from` to `n` of `b`, taken as it is now. */
@@ -1237,23 +1269,21 @@ export interface SocketConstructor {
   /** Creates an `AF_INET` socket, as `socket.socket()` in Python. */
   new (family?: null, type?: number | null, proto?: number | null, fileno?: null): SocketType<"AF_INET">;
   /** Creates a socket of the family `family` names, as `socket.socket(AF_INET6, ...)` in Python. */
-  new <F extends SocketFamily>(
-    family: Family<F>,
-    type?: number | null,
-    proto?: number | null,
-    fileno?: number | null,
-  ): SocketType<F>;
+  new <F extends SocketFamily>(family: Family<F>, ...rest: SocketRest): SocketType<F>;
+  /** Creates a socket of the family `options.family` names, as `socket.socket(family=AF_INET6, ...)`. */
+  new <F extends SocketFamily>(options: SocketOptionsOf<F>): SocketType<F>;
+  /** Creates an `AF_INET` socket with keyword arguments, as `socket.socket(type=SOCK_DGRAM)`. */
+  new (options: SocketOptionsInet): SocketType<"AF_INET">;
   /** Creates a socket, as `socket.socket(...)` in Python: a family that is a plain `number` may be any. */
   new (...args: SocketArgs): SocketType;
   /** Creates an `AF_INET` socket, as `socket.socket()` in Python. */
   (family?: null, type?: number | null, proto?: number | null, fileno?: null): SocketType<"AF_INET">;
   /** Creates a socket of the family `family` names, as `socket.socket(AF_INET6, ...)` in Python. */
-  <F extends SocketFamily>(
-    family: Family<F>,
-    type?: number | null,
-    proto?: number | null,
-    fileno?: number | null,
-  ): SocketType<F>;
+  <F extends SocketFamily>(family: Family<F>, ...rest: SocketRest): SocketType<F>;
+  /** Creates a socket of the family `options.family` names, as `socket.socket(family=AF_INET6, ...)`. */
+  <F extends SocketFamily>(options: SocketOptionsOf<F>): SocketType<F>;
+  /** Creates an `AF_INET` socket with keyword arguments, as `socket.socket(type=SOCK_DGRAM)`. */
+  (options: SocketOptionsInet): SocketType<"AF_INET">;
   /** Creates a socket, as `socket.socket(...)` in Python: a family that is a plain `number` may be any. */
   (...args: SocketArgs): SocketType;
   /** `SocketType.prototype`: `s instanceof socket` holds. */
@@ -1278,6 +1308,32 @@ export const socket: SocketConstructor = function socket(...args: unknown[]): So
 } as unknown as SocketConstructor;
 (socket as unknown as { prototype: SocketType }).prototype = SocketType.prototype;
 
+/** Python's keyword arguments for {@linkcode socketpair}. */
+export interface SocketpairOptions {
+  /** Address family (`AF_UNIX` by default). */
+  family?: number | null;
+  /** Socket type (`SOCK_STREAM` by default). */
+  type?: number;
+  /** Protocol (`0` by default). */
+  proto?: number;
+}
+
+/**
+ * The arguments of {@linkcode socketpair} after a family given by position:
+ * `type?, proto?`, or some of them followed by an options object.
+ */
+export type SocketpairRest =
+  | [type?: number, proto?: number]
+  | [options: Omit<SocketpairOptions, "family">]
+  | [type: number, options: Pick<SocketpairOptions, "proto">];
+
+/** The arguments of {@linkcode socketpair}: `family?, type?, proto?`, or some of them followed by an options object. */
+export type SocketpairArgs =
+  | [family?: number | null, type?: number, proto?: number]
+  | [options: SocketpairOptions]
+  | [family: number | null, options: Omit<SocketpairOptions, "family">]
+  | [family: number | null, type: number, options: Pick<SocketpairOptions, "proto">];
+
 /**
  * A connected pair of sockets (`AF_UNIX`, `SOCK_STREAM` by default).
  *
@@ -1287,7 +1343,7 @@ export const socket: SocketConstructor = function socket(...args: unknown[]): So
  * @returns The two sockets.
  */
 export function socketpair(
-  family?: undefined,
+  family?: null,
   type?: number,
   proto?: number,
 ): [SocketType<"AF_UNIX">, SocketType<"AF_UNIX">];
@@ -1295,27 +1351,47 @@ export function socketpair(
  * A connected pair of sockets of the family `family` names.
  *
  * @param family Address family, such as `AF_UNIX`.
- * @param type Socket type.
- * @param proto Protocol.
+ * @param rest `type?, proto?`, positional or as a trailing options object.
  * @returns The two sockets.
  */
 export function socketpair<F extends SocketFamily>(
   family: Family<F>,
-  type?: number,
-  proto?: number,
+  ...rest: SocketpairRest
 ): [SocketType<F>, SocketType<F>];
+/**
+ * A connected pair of sockets of the family `options.family` names, as
+ * `socketpair(family=AF_UNIX, type=SOCK_DGRAM)` in Python.
+ *
+ * @param options The arguments by name.
+ * @returns The two sockets.
+ */
+export function socketpair<F extends SocketFamily>(
+  options: SocketpairOptions & { family: Family<F> },
+): [SocketType<F>, SocketType<F>];
+/**
+ * A connected `AF_UNIX` pair, with keyword arguments: `socketpair(type=SOCK_DGRAM)`.
+ *
+ * @param options `type`, `proto`.
+ * @returns The two sockets.
+ */
+export function socketpair(
+  options: SocketpairOptions & { family?: null },
+): [SocketType<"AF_UNIX">, SocketType<"AF_UNIX">];
 /**
  * A connected pair of sockets, of a family given as a plain `number`.
  *
- * @param family Address family.
- * @param type Socket type.
- * @param proto Protocol.
+ * @param args `family?, type?, proto?`, positional or as a trailing options object.
  * @returns The two sockets.
  */
-export function socketpair(family?: number, type?: number, proto?: number): [SocketType, SocketType];
-export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM, proto = 0): [SocketType, SocketType] {
-  arity(FUNCTIONS.socketpair, arguments.length);
-  const f = toCInt(family), t = toCInt(type), p = toCInt(proto);
+export function socketpair(...args: SocketpairArgs): [SocketType, SocketType];
+export function socketpair(...args: unknown[]): [SocketType, SocketType] {
+  arityKw(FUNCTIONS.socketpair, args);
+  const [family, type, proto] = args.length > 0 && isOptions(args[args.length - 1])
+    ? params(FUNCTIONS.socketpair, ["family", "type", "proto"], args)
+    : args;
+  // As Lib/socket.py: a family of None is AF_UNIX.
+  const f = family === undefined || family === null ? AF_UNIX : toCInt(family);
+  const t = type === undefined ? SOCK_STREAM : toCInt(type), p = proto === undefined ? 0 : toCInt(proto);
   const fds = new Int32Array(2);
   check(libc.socketpair(f, t | SOCK_CLOEXEC, p, fds));
   try {
@@ -1335,13 +1411,31 @@ export function socketpair(family: number = AF_UNIX, type: number = SOCK_STREAM,
 }
 
 /**
+ * A socket object on a duplicate of `fd` (the caller keeps `fd`), of the
+ * family `family` names.
+ *
+ * @param fd A socket descriptor.
+ * @param family Address family, such as `AF_INET`.
+ * @param type Socket type.
+ * @param proto Protocol.
+ * @returns The socket.
+ */
+export function fromfd<F extends SocketFamily>(
+  fd: number,
+  family: Family<F>,
+  type: number,
+  proto?: number,
+): SocketType<F>;
+/**
  * A socket object on a duplicate of `fd` (the caller keeps `fd`).
  *
  * @param fd A socket descriptor.
  * @param family Address family.
  * @param type Socket type.
  * @param proto Protocol.
+ * @returns The socket.
  */
+export function fromfd(fd: number, family: number, type: number, proto?: number): SocketType;
 export function fromfd(fd: number, family: number, type: number, proto = 0): SocketType {
   arity(FUNCTIONS.fromfd, arguments.length);
   const f = toCInt(fd);

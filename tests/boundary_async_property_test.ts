@@ -124,7 +124,7 @@ async function check(fn: Fn, hook: Hook, action: Action, n: number): Promise<voi
   const calls: Record<Fn, () => Promise<unknown>> = {
     sock_sendall: () => socket.sock_sendall(s.tx, view, options),
     sock_sendto: () => socket.sock_sendto(s.tx, view, address as never, options),
-    sock_sendmsg: () => socket.sock_sendmsg(s.tx, buffers(), [], 0, address as socket.AnyAddress, options),
+    sock_sendmsg: () => socket.sock_sendmsg(s.tx, buffers(), [], 0, address as never, options),
     sock_recv_into: () => socket.sock_recv_into(s.rx, view, options),
     sock_recvfrom_into: () => socket.sock_recvfrom_into(s.rx, view, 0, options),
     sock_recvmsg_into: () => socket.sock_recvmsg_into(s.rx, buffers(), 0, 0, options),

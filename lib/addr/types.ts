@@ -203,6 +203,13 @@ export const FAMILY_NAMES: readonly FamilyName[] = [
  */
 export type Family<F extends SocketFamily> = number & { readonly __family: F };
 
+/**
+ * A family given as a plain `number` (a computed value, an enum member),
+ * not as a constant that names its family: where a call has an overload
+ * for each, a `Family` never falls through to the loose one.
+ */
+export type PlainFamily = number & { readonly __family?: never };
+
 /** Any address a call takes: the union over the families. */
 export type Address = AddressIn[FamilyName];
 
@@ -247,3 +254,14 @@ export type AddressFor<F extends SocketFamily> = AddressInOf[F];
  * family, any address or `null`.
  */
 export type AddressOf<F extends SocketFamily> = AddressOutOf[F];
+
+/**
+ * What ties a socket object to its family in the type system: a
+ * `SocketType<F>` is an `OfFamily<F>`, so that the functions beside the
+ * class (`send_fds`, `recv_fds`, `sock_sendmmsg`, ...) take and return `F`'s
+ * addresses. The property is a type only: no socket has it at run time.
+ */
+export interface OfFamily<F extends SocketFamily> {
+  /** The socket's family, as a type (absent at run time). */
+  readonly __family?: F;
+}

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { arity, IO_METHODS } from "../signatures.ts";
 import type { BytesLike } from "../args.ts";
 import { toInt } from "../args.ts";
 import { codePointLength } from "../codecs.ts";
@@ -147,6 +148,8 @@ export abstract class IOBase<T extends string | Uint8Array> implements Disposabl
    * @returns The lines.
    */
   readlines(hint?: number | null): T[] {
+    // The same check in every class: `readlines expected at most 1 argument, got 2`.
+    arity(IO_METHODS.SocketIO.readlines, arguments.length);
     const limit = sizeArg(hint);
     const out: T[] = [];
     let total = 0;

@@ -8,6 +8,7 @@
 
 import type { BytesLike } from "../args.ts";
 import { ValueError } from "../errors.ts";
+import { arity, IO_METHODS, type IoSigs } from "../signatures.ts";
 import { type BinaryFile, closedFile, IOBase, UnsupportedOperation } from "./base.ts";
 
 /** What a buffered file reports as its own state: its raw file's, or for a pair its writer's. */
@@ -38,15 +39,18 @@ export function unsupported(file: FileState, operation: string): never {
  */
 export abstract class BufferedIOBase extends IOBase<Uint8Array> implements BinaryFile {
   #state: FileState;
+  #sigs: IoSigs;
 
   /**
    * Creates the object.
    *
    * @param state The file whose state this one reports.
+   * @param cls The class, whose name CPython's messages for a wrong argument count give.
    */
-  constructor(state: FileState) {
+  constructor(state: FileState, cls: "BufferedReader" | "BufferedWriter" | "BufferedRWPair") {
     super();
     this.#state = state;
+    this.#sigs = IO_METHODS[cls];
   }
 
   /**
@@ -99,11 +103,13 @@ export abstract class BufferedIOBase extends IOBase<Uint8Array> implements Binar
 
   /** `false`. */
   seekable(): boolean {
+    arity(this.#sigs.seekable, arguments.length);
     return this.#state.seekable();
   }
 
   /** The socket's descriptor. */
   fileno(): number {
+    arity(this.#sigs.fileno, arguments.length);
     return this.#state.fileno();
   }
 }

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { arity, IO_METHODS } from "../signatures.ts";
 import { SYS } from "../../ffi/gen/mod.ts";
 import { type BytesLike, toBytes, toWritableBytes } from "../args.ts";
 import { OSError, TimeoutError, ValueError } from "../errors.ts";
@@ -81,6 +82,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
    * @returns The count (`0` at the end of the stream), or `null` when a non-blocking socket has nothing.
    */
   readinto(b: BytesLike): number | null {
+    arity(IO_METHODS.SocketIO.readinto, arguments.length);
     const sock = this.#live();
     if (!this.#reading) throw new UnsupportedOperation("File or stream is not readable.");
     if (this.#timedOut) throw new OSError("cannot read from timed out object");
@@ -103,6 +105,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
    * @returns The bytes, or `null` when a non-blocking socket has nothing.
    */
   read(size?: number | null): Uint8Array | null {
+    arity(IO_METHODS.SocketIO.read, arguments.length);
     const n = sizeArg(size);
     if (n < 0) return this.readall();
     const b = new Uint8Array(n);
@@ -116,6 +119,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
    * @returns The bytes, or `null` when a non-blocking socket had nothing.
    */
   readall(): Uint8Array | null {
+    arity(IO_METHODS.SocketIO.readall, arguments.length);
     return readChunks([], -1, () => this.read(DEFAULT_BUFFER_SIZE));
   }
 
@@ -126,6 +130,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
    * @returns The line with its `\n`.
    */
   readline(size?: number | null): Uint8Array {
+    arity(IO_METHODS.SocketIO.readline, arguments.length);
     this.#live();
     const limit = sizeArg(size);
     const out: number[] = [];
@@ -146,6 +151,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
    * @returns The count sent, or `null` when a non-blocking socket cannot take any.
    */
   write(b: BytesLike): number | null {
+    arity(IO_METHODS.SocketIO.write, arguments.length);
     const sock = this.#live();
     if (!this.#writing) throw new UnsupportedOperation("File or stream is not writable.");
     try {
@@ -158,29 +164,34 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
 
   /** Nothing to flush; checks that the file is open. */
   flush(): void {
+    arity(IO_METHODS.SocketIO.flush, arguments.length);
     this.#live();
   }
 
   /** Whether the mode allows reading. */
   readable(): boolean {
+    arity(IO_METHODS.SocketIO.readable, arguments.length);
     this.#open();
     return this.#reading;
   }
 
   /** Whether the mode allows writing. */
   writable(): boolean {
+    arity(IO_METHODS.SocketIO.writable, arguments.length);
     this.#open();
     return this.#writing;
   }
 
   /** `false`: a socket cannot seek. */
   seekable(): boolean {
+    arity(IO_METHODS.SocketIO.seekable, arguments.length);
     this.#open();
     return false;
   }
 
   /** The socket's descriptor. */
   fileno(): number {
+    arity(IO_METHODS.SocketIO.fileno, arguments.length);
     return this.#live().fileno();
   }
 
@@ -201,6 +212,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
 
   /** Closes the file object; the socket's descriptor closes once the socket is closed too. */
   close(): void {
+    arity(IO_METHODS.SocketIO.close, arguments.length);
     const sock = this.#sock;
     if (sock === null) return;
     this.#sock = null;

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { arity, IO_METHODS } from "../signatures.ts";
 import { type BytesLike, toWritableBytes } from "../args.ts";
 import { ValueError } from "../errors.ts";
 import { closedFile, concat, DEFAULT_BUFFER_SIZE, readChunks, sizeArg, UnsupportedOperation } from "./base.ts";
@@ -31,7 +32,7 @@ export class BufferedReader extends BufferedIOBase {
    * @param bufferSize The buffer size (default 8192).
    */
   constructor(raw: SocketIO, bufferSize: number = DEFAULT_BUFFER_SIZE) {
-    super(raw);
+    super(raw, "BufferedReader");
     this.#raw = raw;
     this.#buf = new Uint8Array(checkBufferSize(bufferSize));
     this.#size = bufferSize;
@@ -70,6 +71,7 @@ export class BufferedReader extends BufferedIOBase {
    * @returns The bytes, or `null` when a non-blocking socket had nothing at all.
    */
   read(size?: number | null): Uint8Array | null {
+    arity(IO_METHODS.BufferedReader.read, arguments.length);
     this.#check();
     const n = sizeArg(size);
     if (n < -1) throw new ValueError("read length must be non-negative or -1");
@@ -100,6 +102,7 @@ export class BufferedReader extends BufferedIOBase {
    * @returns The bytes (empty at the end of the stream).
    */
   read1(size?: number | null): Uint8Array {
+    arity(IO_METHODS.BufferedReader.read1, arguments.length);
     this.#check();
     let n = sizeArg(size);
     if (n < 0) n = this.#size;
@@ -119,6 +122,7 @@ export class BufferedReader extends BufferedIOBase {
    * @returns The bytes buffered.
    */
   peek(_size?: number): Uint8Array {
+    arity(IO_METHODS.BufferedReader.peek, arguments.length);
     this.#check();
     if (this.#end === this.#pos) this.#fill();
     return this.#buf.slice(this.#pos, this.#end);
@@ -131,6 +135,7 @@ export class BufferedReader extends BufferedIOBase {
    * @returns The count.
    */
   readinto(b: BytesLike): number | null {
+    arity(IO_METHODS.BufferedReader.readinto, arguments.length);
     const buf = toWritableBytes(b);
     const data = this.read(buf.length);
     if (data === null) return null;
@@ -145,6 +150,7 @@ export class BufferedReader extends BufferedIOBase {
    * @returns The line; empty at the end of the stream.
    */
   readline(size?: number | null): Uint8Array {
+    arity(IO_METHODS.BufferedReader.readline, arguments.length);
     this.#check();
     const limit = sizeArg(size);
     const parts: Uint8Array[] = [];
@@ -177,21 +183,25 @@ export class BufferedReader extends BufferedIOBase {
 
   /** Nothing to flush on a reader; checks that the file is open. */
   flush(): void {
+    arity(IO_METHODS.BufferedReader.flush, arguments.length);
     if (this.#raw.closed) throw new ValueError("flush of closed file");
   }
 
   /** Closes the raw file object. */
   close(): void {
+    arity(IO_METHODS.BufferedReader.close, arguments.length);
     this.#raw.close();
   }
 
   /** `true`. */
   readable(): boolean {
+    arity(IO_METHODS.BufferedReader.readable, arguments.length);
     return this.#raw.readable();
   }
 
   /** `false`. */
   writable(): boolean {
+    arity(IO_METHODS.BufferedReader.writable, arguments.length);
     if (this.#raw.closed) throw closedFile();
     return false;
   }

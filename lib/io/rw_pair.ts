@@ -5,6 +5,7 @@
  * @module
  */
 
+import { arity, IO_METHODS } from "../signatures.ts";
 import type { BytesLike } from "../args.ts";
 import { DEFAULT_BUFFER_SIZE } from "./base.ts";
 import { BufferedIOBase } from "./buffered.ts";
@@ -31,7 +32,7 @@ export class BufferedRWPair extends BufferedIOBase {
   constructor(reader: SocketIO, writer: SocketIO, bufferSize: number = DEFAULT_BUFFER_SIZE) {
     const r = new BufferedReader(reader, bufferSize);
     const w = new BufferedWriter(writer, bufferSize);
-    super(w);
+    super(w, "BufferedRWPair");
     this.#reader = r;
     this.#writer = w;
   }
@@ -43,6 +44,7 @@ export class BufferedRWPair extends BufferedIOBase {
    * @returns The bytes.
    */
   read(size?: number | null): Uint8Array | null {
+    arity(IO_METHODS.BufferedRWPair.read, arguments.length);
     return this.#reader.read(size);
   }
 
@@ -53,6 +55,7 @@ export class BufferedRWPair extends BufferedIOBase {
    * @returns The bytes.
    */
   read1(size?: number | null): Uint8Array {
+    arity(IO_METHODS.BufferedRWPair.read1, arguments.length);
     return this.#reader.read1(size);
   }
 
@@ -63,6 +66,7 @@ export class BufferedRWPair extends BufferedIOBase {
    * @returns The buffered bytes.
    */
   peek(size?: number): Uint8Array {
+    arity(IO_METHODS.BufferedRWPair.peek, arguments.length);
     return this.#reader.peek(size);
   }
 
@@ -73,6 +77,7 @@ export class BufferedRWPair extends BufferedIOBase {
    * @returns The count.
    */
   readinto(b: BytesLike): number | null {
+    arity(IO_METHODS.BufferedRWPair.readinto, arguments.length);
     return this.#reader.readinto(b);
   }
 
@@ -83,6 +88,7 @@ export class BufferedRWPair extends BufferedIOBase {
    * @returns The line.
    */
   readline(size?: number | null): Uint8Array {
+    arity(IO_METHODS.BufferedRWPair.readline, arguments.length);
     return this.#reader.readline(size);
   }
 
@@ -93,16 +99,19 @@ export class BufferedRWPair extends BufferedIOBase {
    * @returns Its length.
    */
   write(b: BytesLike): number {
+    arity(IO_METHODS.BufferedRWPair.write, arguments.length);
     return this.#writer.write(b);
   }
 
   /** Sends everything buffered. */
   flush(): void {
+    arity(IO_METHODS.BufferedRWPair.flush, arguments.length);
     this.#writer.flush();
   }
 
   /** Flushes and closes the writer, then closes the reader. */
   close(): void {
+    arity(IO_METHODS.BufferedRWPair.close, arguments.length);
     try {
       this.#writer.close();
     } finally {
@@ -112,21 +121,25 @@ export class BufferedRWPair extends BufferedIOBase {
 
   /** Whether the reader may read. */
   readable(): boolean {
+    arity(IO_METHODS.BufferedRWPair.readable, arguments.length);
     return this.#reader.readable();
   }
 
   /** Whether the writer may write. */
   writable(): boolean {
+    arity(IO_METHODS.BufferedRWPair.writable, arguments.length);
     return this.#writer.writable();
   }
 
   /** `false`. */
   override seekable(): boolean {
+    arity(IO_METHODS.BufferedRWPair.seekable, arguments.length);
     return false;
   }
 
   /** The socket's descriptor. */
   override fileno(): number {
+    arity(IO_METHODS.BufferedRWPair.fileno, arguments.length);
     return this.#reader.fileno();
   }
 }

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { arity, IO_METHODS } from "../signatures.ts";
 import { pyType } from "../args.ts";
 import { type Codec, codecFor, codePointLength, codePointOffset, incrementalDecoder, LookupError } from "../codecs.ts";
 import { ValueError } from "../errors.ts";
@@ -164,6 +165,7 @@ export class TextIOWrapper extends IOBase<string> {
    * @returns The text.
    */
   read(size?: number | null): string {
+    arity(IO_METHODS.TextIOWrapper.read, arguments.length);
     this.#checkReadable();
     const n = sizeArg(size);
     if (n < 0) {
@@ -202,6 +204,7 @@ export class TextIOWrapper extends IOBase<string> {
    * @returns The line; `""` at the end of the stream.
    */
   readline(size?: number | null): string {
+    arity(IO_METHODS.TextIOWrapper.readline, arguments.length);
     this.#checkReadable();
     const limit = sizeArg(size);
     // `limit` counts code points; the line's end is found in code units.
@@ -228,6 +231,7 @@ export class TextIOWrapper extends IOBase<string> {
    * @returns Its length in code points, as Python's `len(s)`.
    */
   write(s: string): number {
+    arity(IO_METHODS.TextIOWrapper.write, arguments.length);
     if (this.#buffer.closed) throw closedFile();
     if (typeof s !== "string") throw new TypeError(`write() argument must be str, not ${pyType(s)}`);
     if (!this.#buffer.writable()) throw new UnsupportedOperation("not writable");
@@ -239,12 +243,14 @@ export class TextIOWrapper extends IOBase<string> {
 
   /** Sends everything buffered. */
   flush(): void {
+    arity(IO_METHODS.TextIOWrapper.flush, arguments.length);
     if (this.#buffer.closed) throw closedFile();
     this.#buffer.flush();
   }
 
   /** Flushes and closes the binary file. */
   close(): void {
+    arity(IO_METHODS.TextIOWrapper.close, arguments.length);
     if (this.#buffer.closed) return;
     try {
       if (this.#buffer.writable()) this.#buffer.flush();
@@ -255,23 +261,27 @@ export class TextIOWrapper extends IOBase<string> {
 
   /** Whether reading is allowed. */
   readable(): boolean {
+    arity(IO_METHODS.TextIOWrapper.readable, arguments.length);
     if (this.#buffer.closed) throw closedFile();
     return this.#buffer.readable();
   }
 
   /** Whether writing is allowed. */
   writable(): boolean {
+    arity(IO_METHODS.TextIOWrapper.writable, arguments.length);
     if (this.#buffer.closed) throw closedFile();
     return this.#buffer.writable();
   }
 
   /** `false`. */
   seekable(): boolean {
+    arity(IO_METHODS.TextIOWrapper.seekable, arguments.length);
     return false;
   }
 
   /** The socket's descriptor. */
   fileno(): number {
+    arity(IO_METHODS.TextIOWrapper.fileno, arguments.length);
     return this.#buffer.fileno();
   }
 

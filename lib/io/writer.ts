@@ -5,6 +5,7 @@
  * @module
  */
 
+import { arity, IO_METHODS } from "../signatures.ts";
 import { SYS } from "../../ffi/gen/mod.ts";
 import { type BytesLike, toBytes } from "../args.ts";
 import { BlockingIOError, ValueError } from "../errors.ts";
@@ -32,7 +33,7 @@ export class BufferedWriter extends BufferedIOBase {
    * @param bufferSize How many bytes to keep before sending (default 8192).
    */
   constructor(raw: SocketIO, bufferSize: number = DEFAULT_BUFFER_SIZE) {
-    super(raw);
+    super(raw, "BufferedWriter");
     this.#size = checkBufferSize(bufferSize);
     this.#raw = raw;
   }
@@ -49,6 +50,7 @@ export class BufferedWriter extends BufferedIOBase {
    * @returns Its length.
    */
   write(b: BytesLike): number {
+    arity(IO_METHODS.BufferedWriter.write, arguments.length);
     if (this.#raw.closed) throw new ValueError("write to closed file");
     if (!this.#raw.writable()) throw new UnsupportedOperation("write");
     const data = toBytes(b);
@@ -79,12 +81,14 @@ export class BufferedWriter extends BufferedIOBase {
 
   /** Sends everything buffered. */
   flush(): void {
+    arity(IO_METHODS.BufferedWriter.flush, arguments.length);
     if (this.#raw.closed) throw new ValueError("flush of closed file");
     if (this.#pendingBytes > 0) this.#flushUnlocked();
   }
 
   /** Flushes, then closes the raw file object (even if the flush fails). */
   close(): void {
+    arity(IO_METHODS.BufferedWriter.close, arguments.length);
     if (this.#raw.closed) return;
     try {
       this.flush();
@@ -110,6 +114,7 @@ export class BufferedWriter extends BufferedIOBase {
    * @throws {UnsupportedOperation} Always.
    */
   readline(_size?: number | null): Uint8Array {
+    arity(IO_METHODS.BufferedWriter.readline, arguments.length);
     return this.read();
   }
 
@@ -120,6 +125,7 @@ export class BufferedWriter extends BufferedIOBase {
    * @throws {UnsupportedOperation} Always.
    */
   override readlines(_hint?: number | null): Uint8Array[] {
+    arity(IO_METHODS.BufferedWriter.readlines, arguments.length);
     return [this.read()];
   }
 
@@ -130,17 +136,20 @@ export class BufferedWriter extends BufferedIOBase {
    * @throws {UnsupportedOperation} Always.
    */
   readinto(_b: BytesLike): number {
+    arity(IO_METHODS.BufferedWriter.readinto, arguments.length);
     return unsupported(this.#raw, "readinto");
   }
 
   /** `false`. */
   readable(): boolean {
+    arity(IO_METHODS.BufferedWriter.readable, arguments.length);
     if (this.#raw.closed) throw closedFile();
     return false;
   }
 
   /** `true`. */
   writable(): boolean {
+    arity(IO_METHODS.BufferedWriter.writable, arguments.length);
     return this.#raw.writable();
   }
 }
