@@ -59,12 +59,6 @@ export function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
 }
 
-/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. Internal to the module. */
-export async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
-  await waitReady(call.sock, fd, writing, call.signal);
-  if (call.signal?.aborted) throw call.signal.reason;
-}
-
 /**
  * One try of a system call on the socket's descriptor, for
  * {@linkcode untilReady}: steps 2 and 3 (the pointers taken as they are
@@ -124,11 +118,26 @@ export async function afterReady<T>(
   probe = false,
 ): Promise<T> {
   for (;;) {
-    await ready(call, fd, writing);
+    // The wait is awaited here, not through a helper: each async layer costs a promise and a turn per wait.
+    await waitReady(call.sock, fd, writing, call.signal);
+    if (call.signal?.aborted) throw call.signal.reason;
     fd = liveFd(call.sock);
     const r = tryOnce(call, fd, writing, attempt, probe);
     if (r >= 0) return finish(r);
   }
+}
+
+/**
+ * What an awaitable `sock_*` function returns for the result of
+ * {@linkcode untilReady}: the promise itself, or an already settled one for
+ * a value. The hot functions (`sock_recv`, `sock_recv_into`,
+ * `sock_sendall`) are plain functions that return this (and
+ * `Promise.reject` of an argument error), not `async` ones: an `async`
+ * function that awaits `untilReady` adds a promise and a turn of the
+ * microtask queue to every call. Internal to the module.
+ */
+export function promised<T>(v: T | Promise<T>): Promise<T> {
+  return v instanceof Promise ? v : Promise.resolve(v);
 }
 
 /** The `finish` of {@linkcode untilReady} for a call whose result is its count. Internal to the module. */
