@@ -15,7 +15,7 @@ import type { Ctx } from "./addr/mod.ts";
 import { pyType } from "./args.ts";
 import { ctxOf, isSocket, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 import { osErrorFrom, ValueError } from "./errors.ts";
-import { mayBeReady, waitReady } from "./reactor/mod.ts";
+import { mayBeReady, onReady } from "./reactor/mod.ts";
 
 const { EAGAIN, EWOULDBLOCK, EINTR } = SYS;
 
@@ -107,9 +107,12 @@ export function untilReady<T>(
 
 /**
  * The waiting half of {@linkcode untilReady}: waits until `fd` is ready,
- * then tries, until a result. `sock_connect` starts here. Internal to the module.
+ * then tries, until a result. `sock_connect` starts here. The retry runs
+ * from the reactor's dispatch of the event (`onReady`), not from a
+ * continuation: one promise per operation that waits, however many waits it
+ * takes. Internal to the module.
  */
-export async function afterReady<T>(
+export function afterReady<T>(
   call: Call,
   fd: number,
   writing: boolean,
@@ -117,14 +120,20 @@ export async function afterReady<T>(
   finish: (r: number) => T,
   probe = false,
 ): Promise<T> {
-  for (;;) {
-    // The wait is awaited here, not through a helper: each async layer costs a promise and a turn per wait.
-    await waitReady(call.sock, fd, writing, call.signal);
-    if (call.signal?.aborted) throw call.signal.reason;
-    fd = liveFd(call.sock);
-    const r = tryOnce(call, fd, writing, attempt, probe);
-    if (r >= 0) return finish(r);
-  }
+  return new Promise<T>((resolve, reject) => {
+    const retry = (): void => {
+      try {
+        if (call.signal?.aborted) throw call.signal.reason;
+        fd = liveFd(call.sock);
+        const r = tryOnce(call, fd, writing, attempt, probe);
+        if (r >= 0) resolve(finish(r));
+        else onReady(call.sock, fd, writing, call.signal, retry, reject);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    onReady(call.sock, fd, writing, call.signal, retry, reject);
+  });
 }
 
 /**

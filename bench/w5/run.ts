@@ -41,6 +41,8 @@ export interface W5Result {
   rate: number;
   /** The server's CPU time (all threads, user + system) per operation, in microseconds; absent where unknown. */
   cpu_us?: number;
+  /** The user-mode part of `cpu_us` (what the server's own code costs; the system calls are the rest). */
+  user_us?: number;
   /** The server's RSS after a forced collection before the load, in bytes. */
   rss_base?: number;
   /** The server's peak RSS (`VmHWM`) at the end of the load, in bytes. */
@@ -51,15 +53,15 @@ export interface W5Result {
   errors?: number;
 }
 
-/** A process's CPU time so far (user + system, all threads), in seconds, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number): number {
+/** A process's CPU time so far (all threads), `[user + system, user]` in seconds, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number): [number, number] {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // Fields 14 and 15 (utime, stime), counted from 1 with the command at 2; clock ticks of 1/100 s.
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return [(Number(f[11]) + Number(f[12])) / 100, Number(f[11]) / 100];
   } catch {
-    return NaN;
+    return [NaN, NaN];
   }
 }
 
@@ -239,13 +241,17 @@ async function once(
     const gen = spawn(pins[1], [loadgen, mode, String(port), String(n), String(seconds)], "null");
     const [out, status] = [await new Response(gen.stdout).text(), await gen.status];
     if (!status.success) throw new Error(`the load generator failed`);
-    const cpu = cpuSeconds(pid) - cpu0;
+    const cpu1 = cpuSeconds(pid);
+    const cpu = cpu1[0] - cpu0[0], user = cpu1[1] - cpu0[1];
     const peak = memory(pid, "VmHWM");
     const final = await server.collect();
     const { rate, ops, errors } = JSON.parse(out);
     const r: W5Result = { workload, contender: c.name, conns: n, rate };
     // CPU over the whole load generator run (connect, warm-up, timed part) divided by every operation made.
-    if (Number.isFinite(cpu) && ops > 0) r.cpu_us = Math.round(cpu / ops * 1e7) / 10;
+    if (Number.isFinite(cpu) && ops > 0) {
+      r.cpu_us = Math.round(cpu / ops * 1e7) / 10;
+      r.user_us = Math.round(user / ops * 1e7) / 10;
+    }
     Object.assign(r, { rss_base: base, rss_peak: peak, rss_final: final });
     if (errors) r.errors = errors;
     return r;
@@ -327,6 +333,7 @@ if (import.meta.main) {
   for (const [k, v] of groups) {
     const rate = Math.round(median(v.map((r) => r.rate)));
     const cpu = median(v.map((r) => r.cpu_us ?? NaN));
-    console.error(`w5 median: ${k.padEnd(24)} ${rate}  cpu ${cpu} us/op`);
+    const user = median(v.map((r) => r.user_us ?? NaN));
+    console.error(`w5 median: ${k.padEnd(24)} ${rate}  cpu ${cpu} us/op (user ${user})`);
   }
 }
