@@ -106,19 +106,13 @@ class Reactor {
   }
 
   /**
-   * Calls `resolve` once `fd` (owned by `owner`, the socket object) may be
-   * ready for reading or writing, `reject` with `signal.reason` on abort and
-   * with `OSError(EBADF)` if the socket closes first: one of them, once.
-   * `resolve` runs inside the dispatch of the event and must not throw.
+   * Queues `w` until `fd` (owned by `owner`, the socket object) may be ready
+   * for reading or writing: then `w.resolve()`, or `w.reject` with the
+   * signal's reason on abort and with `OSError(EBADF)` if the socket closes
+   * first; one of them, once. `resolve` runs inside the dispatch of the
+   * event and must not throw.
    */
-  wait(
-    owner: object,
-    fd: number,
-    writing: boolean,
-    signal: AbortSignal | undefined,
-    resolve: () => void,
-    reject: (e: unknown) => void,
-  ): void {
+  wait(owner: object, fd: number, writing: boolean, w: Waiter): void {
     let st = this.#states.get(fd);
     if (st === undefined || st.owner.deref() !== owner) st = this.#register(owner, fd, st);
     let list: Waiter[];
@@ -129,7 +123,7 @@ class Reactor {
       list = st.readers;
       st.readable = false;
     }
-    const w: Waiter = { resolve, reject, signal, onAbort: undefined };
+    const { signal, reject } = w;
     if (signal) {
       w.onAbort = () => {
         const i = list.indexOf(w);
@@ -358,7 +352,7 @@ export function onReady(
   resolve: () => void,
   reject: (e: unknown) => void,
 ): void {
-  (reactor ??= new Reactor()).wait(owner, fd, writing, signal, resolve, reject);
+  (reactor ??= new Reactor()).wait(owner, fd, writing, { resolve, reject, signal, onAbort: undefined });
 }
 
 /**
