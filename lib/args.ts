@@ -115,12 +115,13 @@ const U8_PROTO = Uint8Array.prototype;
 export function toBytes(v: unknown): Uint8Array {
   if (ArrayBuffer.isView(v)) {
     const isDv = v instanceof DataView;
-    const buffer = (isDv ? DV_BUFFER : TA_BUFFER).call(v);
     const length = (isDv ? DV_LENGTH : TA_LENGTH).call(v);
-    if (length === 0 && isDetached(buffer)) throw detachedError();
+    // `buffer` only when needed: JavaScriptCore gives a small array its ArrayBuffer (an allocation and a copy) on first read.
+    const buffer = (): ArrayBufferLike => (isDv ? DV_BUFFER : TA_BUFFER).call(v);
+    if (length === 0 && isDetached(buffer())) throw detachedError();
     // A plain Uint8Array is used as is (the hot path); anything else gets a plain view.
     if (Object.getPrototypeOf(v) === U8_PROTO) return v as Uint8Array;
-    return new Uint8Array(buffer, (isDv ? DV_OFFSET : TA_OFFSET).call(v), length);
+    return new Uint8Array(buffer(), (isDv ? DV_OFFSET : TA_OFFSET).call(v), length);
   }
   if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer)) {
     if (v.byteLength === 0 && isDetached(v)) throw detachedError();

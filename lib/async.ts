@@ -66,7 +66,17 @@ import { room, take } from "./pool.ts";
 import { pyRepr, pyStr } from "./repr.ts";
 import { acceptedSocket, type SocketType } from "./socket.ts";
 import { liveFd } from "./descriptor.ts";
-import { afterReady, again, begin, type Call, count, notReady, type SockOptions, untilReady } from "./async_call.ts";
+import {
+  afterReady,
+  again,
+  begin,
+  type Call,
+  count,
+  notReady,
+  promised,
+  type SockOptions,
+  untilReady,
+} from "./async_call.ts";
 import { held, heldInto, lengthOf, span } from "./marshal.ts";
 import type { SendfileSource, SyncFile } from "./sendfile.ts";
 import { drained } from "./reactor/mod.ts";
@@ -164,17 +174,21 @@ function shortReadDrains(ctx: Ctx): boolean {
  * b.close();
  * ```
  */
-export async function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
-  arityKw(FUNCTIONS.sock_recv, arguments);
-  const call = begin(sock, options);
-  const n = toCInt(nbytes);
-  if (n < 0) throw new ValueError("negative buffersize in recv");
-  if (n === 0) return new Uint8Array(0);
-  let buf = EMPTY;
-  return await untilReady(call, false, (fd) => libc.recv(fd, buf = room(n), n, 0), (got) => {
-    afterRead(call, got, n);
-    return take(buf, got);
-  }, true);
+export function sock_recv(sock: SocketType, nbytes: number, options?: SockOptions): Promise<Uint8Array> {
+  try {
+    arityKw(FUNCTIONS.sock_recv, arguments);
+    const call = begin(sock, options);
+    const n = toCInt(nbytes);
+    if (n < 0) throw new ValueError("negative buffersize in recv");
+    if (n === 0) return Promise.resolve(new Uint8Array(0));
+    let buf = EMPTY;
+    return promised(untilReady(call, false, (fd) => libc.recv(fd, buf = room(n), n, 0), (got) => {
+      afterRead(call, got, n);
+      return take(buf, got);
+    }, true));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** After a read of `got` of `n` bytes: a short read proves a TCP stream drained (see {@linkcode shortReadDrains}). */
@@ -194,16 +208,20 @@ function afterRead(call: Call, got: number, n: number): void {
  * @throws {TypeError} When `buf` is detached, also while the call waits.
  * @throws {ValueError} When `buf` shrinks below its first length while the call waits.
  */
-export async function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
-  arityKw(FUNCTIONS.sock_recv_into, arguments);
-  const call = begin(sock, options);
-  const view = toWritableBytes(buf);
-  const n = lengthOf(view);
-  if (n === 0) return 0;
-  return await untilReady(call, false, (fd) => libc.recv(fd, still(view, n, SMALL_INTO), n, 0), (got) => {
-    afterRead(call, got, n);
-    return got;
-  }, true);
+export function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockOptions): Promise<number> {
+  try {
+    arityKw(FUNCTIONS.sock_recv_into, arguments);
+    const call = begin(sock, options);
+    const view = toWritableBytes(buf);
+    const n = lengthOf(view);
+    if (n === 0) return Promise.resolve(0);
+    return promised(untilReady(call, false, (fd) => libc.recv(fd, still(view, n, SMALL_INTO), n, 0), (got) => {
+      afterRead(call, got, n);
+      return got;
+    }, true));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
@@ -298,28 +316,40 @@ export async function sock_recvfrom_into(
  * @returns Once everything is sent.
  * @throws {ValueError} When `data` is detached or shrinks while the call waits (what was sent stays sent).
  */
-export async function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
-  arityKw(FUNCTIONS.sock_sendall, arguments);
-  const call = begin(sock, options);
-  const view = toBytes(data);
-  await sendAll(call, view, lengthOf(view));
+export function sock_sendall(sock: SocketType, data: BytesLike, options?: SockOptions): Promise<void> {
+  try {
+    arityKw(FUNCTIONS.sock_sendall, arguments);
+    const call = begin(sock, options);
+    const view = toBytes(data);
+    return promised(sendAll(call, view, lengthOf(view)));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /**
  * Sends the `n` bytes of a view, each send taking the view as it is now
  * (`held`), waiting whenever the socket is full. The usual case, everything
- * at once, settles without waiting.
+ * at once, returns without a promise; otherwise the promise of the rest.
  */
-async function sendAll(call: Call, view: Uint8Array, n: number): Promise<void> {
+function sendAll(call: Call, view: Uint8Array, n: number): void | Promise<void> {
   let sent = 0;
   const attempt = (fd: number): number => {
     const end = held(view, n);
     return libc.send(fd, sent === 0 ? view : span(view, sent, end), end - sent, MSG_NOSIGNAL);
   };
-  while (sent < n) {
-    const r = untilReady(call, true, attempt, count);
-    sent += typeof r === "number" ? r : await r;
-  }
+  // Sends until everything is sent (`undefined`) or a send has to wait (its promise).
+  const step = (): Promise<number> | undefined => {
+    while (sent < n) {
+      const r = untilReady(call, true, attempt, count);
+      if (typeof r !== "number") return r;
+      sent += r;
+    }
+  };
+  const waiting = step();
+  return waiting && (async () => {
+    for (let p: Promise<number> | undefined = waiting; p; p = step()) sent += await p;
+  })();
 }
 
 /**
@@ -415,10 +445,14 @@ export function sock_accept<F extends SocketFamily>(
   sock: SocketType<F>,
   options?: SockOptions,
 ): Promise<[SocketType<F>, AddressOf<F>]>;
-export async function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
-  arityKw(FUNCTIONS.sock_accept, arguments);
-  const call = begin(sock, options);
-  return await untilReady(call, false, accept, (nfd) => adopt(call.ctx, nfd));
+export function sock_accept(sock: SocketType, options?: SockOptions): Promise<[SocketType, Address | null]> {
+  try {
+    arityKw(FUNCTIONS.sock_accept, arguments);
+    const call = begin(sock, options);
+    return promised(untilReady(call, false, accept, (nfd) => adopt(call.ctx, nfd)));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** `accept4` (or `accept`), the peer's address into `OUT`; a connection reset while queued is skipped, as `EINTR`. */

@@ -15,7 +15,7 @@ import type { Ctx } from "./addr/mod.ts";
 import { pyType } from "./args.ts";
 import { ctxOf, isSocket, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 import { osErrorFrom, ValueError } from "./errors.ts";
-import { mayBeReady, waitReady } from "./reactor/mod.ts";
+import { mayBeReady, onReady } from "./reactor/mod.ts";
 
 const { EAGAIN, EWOULDBLOCK, EINTR } = SYS;
 
@@ -57,12 +57,6 @@ export function begin(sock: unknown, options: SockOptions | undefined): Call {
 /** Whether `e` means "try again when ready". Internal to the module. */
 export function again(e: number): boolean {
   return e === EAGAIN || e === EWOULDBLOCK;
-}
-
-/** Waits for readiness, then rejects with the reason if the signal aborted meanwhile. Internal to the module. */
-export async function ready(call: Call, fd: number, writing: boolean): Promise<void> {
-  await waitReady(call.sock, fd, writing, call.signal);
-  if (call.signal?.aborted) throw call.signal.reason;
 }
 
 /**
@@ -113,9 +107,12 @@ export function untilReady<T>(
 
 /**
  * The waiting half of {@linkcode untilReady}: waits until `fd` is ready,
- * then tries, until a result. `sock_connect` starts here. Internal to the module.
+ * then tries, until a result. `sock_connect` starts here. The retry runs
+ * from the reactor's dispatch of the event (`onReady`), not from a
+ * continuation: one promise per operation that waits, however many waits it
+ * takes. Internal to the module.
  */
-export async function afterReady<T>(
+export function afterReady<T>(
   call: Call,
   fd: number,
   writing: boolean,
@@ -123,12 +120,33 @@ export async function afterReady<T>(
   finish: (r: number) => T,
   probe = false,
 ): Promise<T> {
-  for (;;) {
-    await ready(call, fd, writing);
-    fd = liveFd(call.sock);
-    const r = tryOnce(call, fd, writing, attempt, probe);
-    if (r >= 0) return finish(r);
-  }
+  return new Promise<T>((resolve, reject) => {
+    const retry = (): void => {
+      try {
+        if (call.signal?.aborted) throw call.signal.reason;
+        fd = liveFd(call.sock);
+        const r = tryOnce(call, fd, writing, attempt, probe);
+        if (r >= 0) resolve(finish(r));
+        else onReady(call.sock, fd, writing, call.signal, retry, reject);
+      } catch (e) {
+        reject(e);
+      }
+    };
+    onReady(call.sock, fd, writing, call.signal, retry, reject);
+  });
+}
+
+/**
+ * What an awaitable `sock_*` function returns for the result of
+ * {@linkcode untilReady}: the promise itself, or an already settled one for
+ * a value. The hot functions (`sock_recv`, `sock_recv_into`,
+ * `sock_sendall`) are plain functions that return this (and
+ * `Promise.reject` of an argument error), not `async` ones: an `async`
+ * function that awaits `untilReady` adds a promise and a turn of the
+ * microtask queue to every call. Internal to the module.
+ */
+export function promised<T>(v: T | Promise<T>): Promise<T> {
+  return v instanceof Promise ? v : Promise.resolve(v);
 }
 
 /** The `finish` of {@linkcode untilReady} for a call whose result is its count. Internal to the module. */

@@ -1,6 +1,7 @@
 /**
  * W5/W6 contender: an echo server on this module's `sock_*` API (Deno or
- * Bun). Prints its port on the first line of stdout, then serves until
+ * Bun), doing what the runtime's own echo server does (a reused buffer under
+ * Deno, a new one per read under Bun; see below). Prints its port on the first line of stdout, then serves until
  * killed; `gc` on stdin forces a collection (`control.ts`).
  *
  * @module
@@ -36,14 +37,40 @@ srv.bind(["127.0.0.1", 0]);
 srv.listen(4096);
 srv.setblocking(false);
 
+/**
+ * Under Deno: the twin of `echo_deno_native.ts`, which reads with
+ * `conn.read(buf)` into one buffer per connection and writes that buffer's
+ * bytes back, so this one receives with `sock_recv_into` into one buffer per
+ * connection and sends that buffer's bytes.
+ */
+async function serveReused(conn: socket.SocketType): Promise<void> {
+  const buf = new Uint8Array(4096);
+  for (;;) {
+    const n = await socket.sock_recv_into(conn, buf);
+    if (n === 0) break;
+    await socket.sock_sendall(conn, buf.subarray(0, n));
+  }
+}
+
+/**
+ * Under Bun: the twin of `echo_bun_native.ts`, whose `data` handler gets a
+ * new `Buffer` for every read and writes it back, so this one receives a
+ * new `Uint8Array` with `sock_recv` and sends it.
+ */
+async function serveFresh(conn: socket.SocketType): Promise<void> {
+  for (;;) {
+    const data = await socket.sock_recv(conn, 4096);
+    if (data.length === 0) break;
+    await socket.sock_sendall(conn, data);
+  }
+}
+
+const echo = "Bun" in globalThis ? serveFresh : serveReused;
+
 async function serve(conn: socket.SocketType): Promise<void> {
   conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   try {
-    for (;;) {
-      const data = await socket.sock_recv(conn, 4096);
-      if (data.length === 0) break;
-      await socket.sock_sendall(conn, data);
-    }
+    await echo(conn);
   } catch {
     // A reset connection ends its loop.
   } finally {

@@ -15,34 +15,42 @@ const RESPONSE = new TextEncoder().encode(
   "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 13\r\n\r\nHello, World!",
 );
 
-/** Where the head that starts at `from` ends (after its CRLF CRLF), or -1. */
-function headEnd(buf: Uint8Array, from: number): number {
-  for (let i = buf.indexOf(10, from); i >= 0; i = buf.indexOf(10, i + 1)) {
+/** Where the head that starts at `from` ends (after its CRLF CRLF) within `buf[0, end)`, or -1. */
+function headEnd(buf: Uint8Array, from: number, end: number): number {
+  for (let i = buf.indexOf(10, from); i >= 0 && i < end; i = buf.indexOf(10, i + 1)) {
     if (i >= 3 && buf[i - 1] === 13 && buf[i - 2] === 10 && buf[i - 3] === 13) return i + 1;
   }
   return -1;
 }
 
-/** The responses owed for the complete heads in `pending`, and what is left of it. */
-function answer(pending: Uint8Array): [number, Uint8Array] {
+/** The complete heads in `buf[0, end)`: how many, and where the last one ends. */
+function heads(buf: Uint8Array, end: number): [number, number] {
   let n = 0, at = 0;
-  for (let end = headEnd(pending, 0); end >= 0; end = headEnd(pending, at)) {
+  for (let e = headEnd(buf, 0, end); e >= 0; e = headEnd(buf, at, end)) {
     n++;
-    at = end;
+    at = e;
   }
-  return [n, pending.subarray(at)];
+  return [n, at];
 }
 
+/**
+ * One connection. Like `Deno.serve` and `Bun.serve`, which read requests
+ * into native buffers and hand JavaScript no bytes, it reads into one buffer
+ * per connection (`sock_recv_into`); an incomplete head stays at its start.
+ */
 async function serve(conn: socket.SocketType): Promise<void> {
   conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
-  let pending: Uint8Array = new Uint8Array(0);
+  const buf = new Uint8Array(4096);
+  let have = 0;
   try {
-    for (;;) {
-      const data = await socket.sock_recv(conn, 4096);
-      if (data.length === 0) break;
-      const buf = pending.length ? new Uint8Array([...pending, ...data]) : data;
-      const [n, rest] = answer(buf);
-      pending = rest;
+    // A head longer than the buffer ends the connection.
+    while (have < buf.length) {
+      const got = await socket.sock_recv_into(conn, have === 0 ? buf : buf.subarray(have));
+      if (got === 0) break;
+      have += got;
+      const [n, used] = heads(buf, have);
+      if (used > 0) buf.copyWithin(0, used, have);
+      have -= used;
       for (let i = 0; i < n; i++) await socket.sock_sendall(conn, RESPONSE);
     }
   } catch {

@@ -21,6 +21,9 @@
  *   deno run -A bench/w5/run.ts [--quick] [--seconds 1] [--reps 3] [--conns 1,10,100,1000]
  *                               [--http-conns 10,100] [--workloads W5,W6,W7] [--contenders async-deno,bun-native]
  *
+ * A contender `NAME@DIR` (e.g. `async-deno@/tmp/before`) is NAME run from the
+ * checkout at DIR, for interleaved A/B runs of two trees.
+ *
  * @module
  */
 
@@ -38,6 +41,8 @@ export interface W5Result {
   rate: number;
   /** The server's CPU time (all threads, user + system) per operation, in microseconds; absent where unknown. */
   cpu_us?: number;
+  /** The user-mode part of `cpu_us` (what the server's own code costs; the system calls are the rest). */
+  user_us?: number;
   /** The server's RSS after a forced collection before the load, in bytes. */
   rss_base?: number;
   /** The server's peak RSS (`VmHWM`) at the end of the load, in bytes. */
@@ -48,15 +53,15 @@ export interface W5Result {
   errors?: number;
 }
 
-/** A process's CPU time so far (user + system, all threads), in seconds, from /proc (Linux); NaN elsewhere. */
-function cpuSeconds(pid: number): number {
+/** A process's CPU time so far (all threads), `[user + system, user]` in seconds, from /proc (Linux); NaN elsewhere. */
+function cpuSeconds(pid: number): [number, number] {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     // Fields 14 and 15 (utime, stime), counted from 1 with the command at 2; clock ticks of 1/100 s.
-    return (Number(f[11]) + Number(f[12])) / 100;
+    return [(Number(f[11]) + Number(f[12])) / 100, Number(f[11]) / 100];
   } catch {
-    return NaN;
+    return [NaN, NaN];
   }
 }
 
@@ -92,12 +97,12 @@ function hardFdLimit(): number {
   return v === "unlimited" ? 1 << 20 : Number(v) || 0;
 }
 
-function contenders(): Contender[] {
+function contenders(here = HERE): Contender[] {
   const deno = [Deno.execPath(), "run", "-A", "--v8-flags=--expose-gc"];
   const both = (run: string[], echo: string, http: string) => ({
-    W5: [...run, `${HERE}${echo}`],
-    W6: [...run, `${HERE}${echo}`],
-    W7: [...run, `${HERE}${http}`],
+    W5: [...run, `${here}${echo}`],
+    W6: [...run, `${here}${echo}`],
+    W7: [...run, `${here}${http}`],
   });
   const list: Contender[] = [
     { name: "async-deno", cmd: both(deno, "echo_async.ts", "http_async.ts") },
@@ -108,10 +113,26 @@ function contenders(): Contender[] {
     list.push({ name: "bun-native", cmd: both(["bun"], "echo_bun_native.ts", "http_bun_native.ts") });
   } else console.error("w5: bun not found, its contenders are skipped");
   if (which("python3")) {
-    const py = ["python3", `${HERE}echo_asyncio.py`];
+    const py = ["python3", `${here}echo_asyncio.py`];
     list.push({ name: "asyncio", cmd: { W5: py, W6: py, W7: [...py, "http"] } });
   } else console.error("w5: python3 not found, asyncio is skipped");
   return list;
+}
+
+/**
+ * The contenders named in `only`, in that order (all when absent). A name
+ * `NAME@DIR` is contender NAME run from the checkout at DIR (its
+ * `bench/w5/` servers, and the library they import), for A/B runs of two
+ * trees in one interleaved sweep.
+ */
+function chosen(only: string[] | undefined): Contender[] {
+  const all = contenders();
+  if (!only) return all;
+  return only.flatMap((name) => {
+    const [base, dir] = name.split("@");
+    const c = (dir ? contenders(`${dir.replace(/\/$/, "")}/bench/w5/`) : all).find((c) => c.name === base);
+    return c ? [{ ...c, name }] : [];
+  });
 }
 
 /** The CPUs for the server and the load generator: 0 and 1 when there are two and `taskset` exists. */
@@ -197,7 +218,7 @@ export interface W5Options {
   loops?: number;
   /** Which workloads. */
   workloads?: string[];
-  /** Which contenders (all when absent). */
+  /** Which contenders (all when absent); `NAME@DIR` runs NAME from the checkout at DIR. */
   only?: string[];
 }
 
@@ -220,13 +241,17 @@ async function once(
     const gen = spawn(pins[1], [loadgen, mode, String(port), String(n), String(seconds)], "null");
     const [out, status] = [await new Response(gen.stdout).text(), await gen.status];
     if (!status.success) throw new Error(`the load generator failed`);
-    const cpu = cpuSeconds(pid) - cpu0;
+    const cpu1 = cpuSeconds(pid);
+    const cpu = cpu1[0] - cpu0[0], user = cpu1[1] - cpu0[1];
     const peak = memory(pid, "VmHWM");
     const final = await server.collect();
     const { rate, ops, errors } = JSON.parse(out);
     const r: W5Result = { workload, contender: c.name, conns: n, rate };
     // CPU over the whole load generator run (connect, warm-up, timed part) divided by every operation made.
-    if (Number.isFinite(cpu) && ops > 0) r.cpu_us = Math.round(cpu / ops * 1e7) / 10;
+    if (Number.isFinite(cpu) && ops > 0) {
+      r.cpu_us = Math.round(cpu / ops * 1e7) / 10;
+      r.user_us = Math.round(user / ops * 1e7) / 10;
+    }
     Object.assign(r, { rss_base: base, rss_peak: peak, rss_final: final });
     if (errors) r.errors = errors;
     return r;
@@ -261,7 +286,7 @@ export async function runW5(opts: W5Options = {}): Promise<W5Result[]> {
     .outputSync();
   if (!cc.success) throw new Error("w5: cannot compile loadgen.c");
   const pins = pinning();
-  const list = contenders().filter((c) => !opts.only || opts.only.includes(c.name));
+  const list = chosen(opts.only);
   const results: W5Result[] = [];
   try {
     for (let rep = 0; rep < reps; rep++) {
@@ -299,13 +324,16 @@ if (import.meta.main) {
     only: arg("contenders")?.split(","),
   });
   // The median of each workload, contender and connection count, to stderr.
-  const groups = new Map<string, number[]>();
+  const groups = new Map<string, W5Result[]>();
   for (const r of results) {
     const k = `${r.workload} ${r.contender} ${r.conns}`;
-    groups.set(k, [...(groups.get(k) ?? []), r.rate]);
+    groups.set(k, [...(groups.get(k) ?? []), r]);
   }
+  const median = (v: number[]): number => v.sort((a, b) => a - b)[v.length >> 1];
   for (const [k, v] of groups) {
-    v.sort((a, b) => a - b);
-    console.error(`w5 median: ${k.padEnd(24)} ${Math.round(v[v.length >> 1])}`);
+    const rate = Math.round(median(v.map((r) => r.rate)));
+    const cpu = median(v.map((r) => r.cpu_us ?? NaN));
+    const user = median(v.map((r) => r.user_us ?? NaN));
+    console.error(`w5 median: ${k.padEnd(24)} ${rate}  cpu ${cpu} us/op (user ${user})`);
   }
 }

@@ -106,11 +106,13 @@ class Reactor {
   }
 
   /**
-   * Resolves once `fd` (owned by `owner`, the socket object) may be ready
-   * for reading or writing. Rejects with `signal.reason` on abort, and with
-   * `OSError(EBADF)` if the socket closes first.
+   * Queues `w` until `fd` (owned by `owner`, the socket object) may be ready
+   * for reading or writing: then `w.resolve()`, or `w.reject` with the
+   * signal's reason on abort and with `OSError(EBADF)` if the socket closes
+   * first; one of them, once. `resolve` runs inside the dispatch of the
+   * event and must not throw.
    */
-  wait(owner: object, fd: number, writing: boolean, signal?: AbortSignal): Promise<void> {
+  wait(owner: object, fd: number, writing: boolean, w: Waiter): void {
     let st = this.#states.get(fd);
     if (st === undefined || st.owner.deref() !== owner) st = this.#register(owner, fd, st);
     let list: Waiter[];
@@ -121,22 +123,20 @@ class Reactor {
       list = st.readers;
       st.readable = false;
     }
-    return new Promise<void>((resolve, reject) => {
-      const w: Waiter = { resolve, reject, signal, onAbort: undefined };
-      if (signal) {
-        w.onAbort = () => {
-          const i = list.indexOf(w);
-          if (i >= 0) {
-            list.splice(i, 1);
-            this.#removed(1);
-          }
-          reject(signal.reason);
-        };
-        signal.addEventListener("abort", w.onAbort, { once: true });
-      }
-      list.push(w);
-      if (++this.#waiting === 1) this.#start();
-    });
+    const { signal, reject } = w;
+    if (signal) {
+      w.onAbort = () => {
+        const i = list.indexOf(w);
+        if (i >= 0) {
+          list.splice(i, 1);
+          this.#removed(1);
+        }
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", w.onAbort, { once: true });
+    }
+    list.push(w);
+    if (++this.#waiting === 1) this.#start();
   }
 
   #register(owner: object, fd: number, old: FdState | undefined): FdState {
@@ -327,7 +327,32 @@ let reactor: Reactor | undefined;
  * @returns A Promise that settles as described.
  */
 export function waitReady(owner: object, fd: number, writing: boolean, signal?: AbortSignal): Promise<void> {
-  return (reactor ??= new Reactor()).wait(owner, fd, writing, signal);
+  return new Promise<void>((resolve, reject) => onReady(owner, fd, writing, signal, resolve, reject));
+}
+
+/**
+ * {@linkcode waitReady} without a promise: calls `resolve` (inside the
+ * reactor's dispatch of the event, so it must not throw) or `reject`, once.
+ * The wait loop of the `sock_*` functions (`lib/async_call.ts`) retries its
+ * system call from `resolve`, saving a promise and a turn of the microtask
+ * queue per wait.
+ *
+ * @param owner The socket object.
+ * @param fd Its descriptor.
+ * @param writing Wait for writability instead of readability.
+ * @param signal Aborts the wait (`reject(signal.reason)`).
+ * @param resolve Called once the descriptor may be ready.
+ * @param reject Called with the reason of an abort, or `OSError(EBADF)` when the socket closes.
+ */
+export function onReady(
+  owner: object,
+  fd: number,
+  writing: boolean,
+  signal: AbortSignal | undefined,
+  resolve: () => void,
+  reject: (e: unknown) => void,
+): void {
+  (reactor ??= new Reactor()).wait(owner, fd, writing, { resolve, reject, signal, onAbort: undefined });
 }
 
 /**
