@@ -71,6 +71,8 @@ export type Attempt = (fd: number) => number;
 function tryOnce(call: Call, fd: number, writing: boolean, attempt: Attempt, probe: boolean): number {
   // Skip a call certain to fail: the reactor saw this stream drained and no data since.
   if (probe && !mayBeReady(call.sock, fd, writing)) return -1;
+  // Made blocking since begin() (during a wait, or a lookup): a try now could block the event loop.
+  if (timeoutOf(call.sock) !== 0) throw new ValueError("the socket must be non-blocking");
   for (;;) {
     const r = attempt(fd);
     if (r >= 0) return r;

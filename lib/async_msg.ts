@@ -24,7 +24,7 @@ import type { AddressFor, SocketFamily } from "./addr/types.ts";
 import { type BytesLike, isOptions, toBytes, toCInt, toWritableBytes } from "./args.ts";
 import { resolved, still } from "./async.ts";
 import { again, begin, type Call, notReady, type SockOptions, untilReady } from "./async_call.ts";
-import { OSError, ValueError } from "./errors.ts";
+import { OSError } from "./errors.ts";
 import { held, lengthOf, span } from "./marshal.ts";
 import {
   recv_fds,
@@ -37,7 +37,6 @@ import {
   sendmsg,
 } from "./msg.ts";
 import type { SocketType } from "./socket.ts";
-import { timeoutOf } from "./descriptor.ts";
 import { arityKw, FUNCTIONS } from "./signatures.ts";
 
 /** Makes the argument the twin sees, again before each attempt. */
@@ -124,13 +123,12 @@ async function destination(call: Call, address: unknown): Promise<Address | null
 /**
  * Runs `once` (the twin, which takes its pointers and makes one
  * non-blocking call) in the one wait loop ({@linkcode untilReady}): the
- * twin's `BlockingIOError` is the attempt's `EAGAIN`. The socket must still
- * be non-blocking each time, or the twin would block the event loop.
+ * twin's `BlockingIOError` is the attempt's `EAGAIN`. (The loop checks
+ * that the socket is still non-blocking before each retry.)
  */
 async function attempt<T>(call: Call, writing: boolean, once: () => T): Promise<T> {
   let out!: T;
   return await untilReady(call, writing, () => {
-    if (timeoutOf(call.sock) !== 0) throw new ValueError("the socket must be non-blocking");
     try {
       out = once();
       return 0;

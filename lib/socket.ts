@@ -476,6 +476,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     this.#closed = true;
     if (fd >= 0) REGISTRY.unregister(this);
     LISTENING.delete(this);
+    // The object is closed: whatever waits on it (a sock_* call) fails with EBADF, as after close().
+    if (fd >= 0) { for (const hook of closeHooks) hook(fd); }
     return fd;
   }
 
