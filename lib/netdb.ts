@@ -17,7 +17,7 @@ import { fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
 import type { Inet6AddressResult, InetAddressResult } from "./addr/types.ts";
 import { byteString, cHost, parseIPv4, setIpAddr } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
-import { intValue, isOptions, parseI, pyType } from "./args.ts";
+import { copyBytes, intValue, isOptions, isUint8Array, parseI, pyType, toBytes } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";
 import { fsDecode, fsEncode, strArg, utf8Encode } from "./codecs.ts";
 import { check, gaiErrorFrom, herror, lastError, OSError, OverflowError, ValueError } from "./errors.ts";
@@ -557,7 +557,8 @@ export function gethostname(): string {
 export function sethostname(name: string | Uint8Array): void {
   arity(FUNCTIONS.sethostname, arguments.length);
   let b: Uint8Array;
-  if (name instanceof Uint8Array) b = name;
+  // Python's `bytes` (a Uint8Array, by its brand), copied with its real length; CPython refuses other buffers.
+  if (isUint8Array(name)) b = copyBytes(toBytes(name));
   else if (typeof name === "string") {
     if (name.includes("\0")) throw new ValueError("embedded null byte");
     b = fsEncode(name);

@@ -17,6 +17,10 @@
  * @module
  */
 
+import { CONSTANTS } from "../ffi/gen/mod.ts";
+
+const MSG_TRUNC = CONSTANTS.MSG_TRUNC ?? 0;
+
 /** Requests up to this size land in the scratch buffer. */
 const SCRATCH_SIZE = 64 * 1024;
 const scratch = new Uint8Array(SCRATCH_SIZE);
@@ -37,12 +41,29 @@ export function room(n: number): Uint8Array {
 }
 
 /**
+ * {@linkcode room}, zeroed when `flags` hold `MSG_TRUNC`: on a stream socket
+ * the kernel then discards the data without writing any (and reports its
+ * length), so the scratch must not hold an earlier call's bytes.
+ */
+export function roomFor(n: number, flags: number): Uint8Array {
+  const buf = room(n);
+  if (flags & MSG_TRUNC) buf.fill(0);
+  return buf;
+}
+
+/**
  * The first `got` bytes of the buffer `room` returned, as a result that owns
  * its memory: an exact-size copy out of the scratch, or the buffer itself
  * when it was allocated for this call (a view of its first `got` bytes when
  * at least half full; else a copy, so a large buffer is not kept for a few bytes).
+ *
+ * `got` larger than the buffer (`MSG_TRUNC`: Linux reports a datagram's
+ * full length) gives `got` bytes as CPython's `recv` does, but only the
+ * buffer's are received ones: the rest are zeros, never earlier contents of
+ * the scratch (CPython leaves them uninitialised).
  */
 export function take(buf: Uint8Array, got: number): Uint8Array {
+  if (got > buf.length) return padded(buf, got);
   if (buf.buffer === SCRATCH_BUFFER) {
     // new + set: cheaper than slice(), which looks up a species constructor.
     const out = new Uint8Array(got);
@@ -51,4 +72,11 @@ export function take(buf: Uint8Array, got: number): Uint8Array {
   }
   if (got === buf.length) return buf;
   return got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
+}
+
+/** `buf`'s bytes followed by zeros, `got` in all: a result of its own. */
+function padded(buf: Uint8Array, got: number): Uint8Array {
+  const out = new Uint8Array(got);
+  out.set(buf);
+  return out;
 }
