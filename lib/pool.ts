@@ -18,6 +18,7 @@
  */
 
 import { CONSTANTS } from "../ffi/gen/mod.ts";
+import { MemoryError } from "./errors.ts";
 
 const MSG_TRUNC = CONSTANTS.MSG_TRUNC ?? 0;
 
@@ -35,7 +36,7 @@ let view = scratch.subarray(0, 0);
  * scratch.
  */
 export function room(n: number): Uint8Array {
-  if (n > SCRATCH_SIZE) return new Uint8Array(n);
+  if (n > SCRATCH_SIZE) return allocate(n);
   if (view.length !== n) view = scratch.subarray(0, n);
   return view;
 }
@@ -79,4 +80,14 @@ function padded(buf: Uint8Array, got: number): Uint8Array {
   const out = new Uint8Array(got);
   out.set(buf);
   return out;
+}
+
+/** A buffer of `n` bytes of its own; Python's `MemoryError` when the engine cannot allocate it. */
+function allocate(n: number): Uint8Array {
+  try {
+    return new Uint8Array(n);
+  } catch (e) {
+    if (e instanceof RangeError) throw new MemoryError();
+    throw e;
+  }
 }
