@@ -133,6 +133,14 @@ describe("1.1 mmsg: the caller's own object never reaches addressOf", () => {
   });
 });
 
+/** Yields `items`, overwriting `target` with `bytes` before item `at` (user code later in phase 1). */
+function* rewriting<T>(target: Uint8Array, bytes: Uint8Array, items: T[], at = 0): Generator<T> {
+  for (let i = 0; i < items.length; i++) {
+    if (i === at) target.set(bytes);
+    yield items[i];
+  }
+}
+
 /** Two AF_UNIX datagram receivers whose paths have the same length, and a sender. */
 function unixTrio(): { dir: ReturnType<typeof tempDir>; p1: string; p2: string; r1: Sock; r2: Sock; tx: Sock } {
   const dir = tempDir();
@@ -165,11 +173,7 @@ describe("1.2 addresses: every bytes-like address is snapshotted in phase 1; cod
         const target = addr instanceof DataView || ArrayBuffer.isView(addr)
           ? new Uint8Array(addr.buffer, addr.byteOffset, addr.byteLength)
           : new Uint8Array(addr);
-        function* buffers() {
-          target.set(bytes(p2)); // after the address was converted
-          yield bytes("hello");
-        }
-        tx.sendmsg(buffers(), [], 0, addr as socket.Address);
+        tx.sendmsg(rewriting(target, bytes(p2), [bytes("hello")]), [], 0, addr as socket.Address);
         assert.deepEqual(drain(r1).map(text), ["hello"]);
         assert.deepEqual(drain(r2), []);
       } finally {
@@ -184,12 +188,11 @@ describe("1.2 addresses: every bytes-like address is snapshotted in phase 1; cod
     try {
       const raw = bytes(p1);
       const addr = new DataView(raw.buffer);
-      function* messages(): Generator<socket.OutgoingMessage> {
-        yield [[bytes("one")], null, addr as unknown as string];
-        raw.set(bytes(p2));
-        yield [[bytes("two")], null, p1];
-      }
-      assert.equal(tx.sendmmsg(messages()), 2);
+      const messages = rewriting<socket.OutgoingMessage>(raw, bytes(p2), [
+        [[bytes("one")], null, addr as unknown as string],
+        [[bytes("two")], null, p1],
+      ], 1);
+      assert.equal(tx.sendmmsg(messages), 2);
       assert.deepEqual(drain(r1).map(text), ["one", "two"]);
       assert.deepEqual(drain(r2), []);
     } finally {
