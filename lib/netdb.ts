@@ -20,6 +20,7 @@ import { ipv6Text } from "./addr/inet6.ts";
 import { copyBytes, intValue, isOptions, isUint8Array, parseI, pyType, toBytes } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";
 import { fsDecode, fsEncode, strArg, utf8Encode } from "./codecs.ts";
+import { lengthOf } from "./marshal.ts";
 import { check, gaiErrorFrom, herror, lastError, OSError, OverflowError, ValueError } from "./errors.ts";
 import { idnaEncode } from "./idna.ts";
 import { arity, arityError, arityKw, FUNCTIONS, unknownKeyword } from "./signatures.ts";
@@ -54,9 +55,10 @@ function cText(text: string, scratch: Uint8Array): Uint8Array {
 
 /** `bytes` followed by a NUL, in `scratch` when it fits (C reads up to the first NUL). */
 function cBytes(bytes: Uint8Array, scratch: Uint8Array): Uint8Array {
-  const out = bytes.length + 1 <= scratch.length ? scratch : new Uint8Array(bytes.length + 1);
+  const n = lengthOf(bytes); // the real length: an own `length` on the caller's array is not read
+  const out = n + 1 <= scratch.length ? scratch : new Uint8Array(n + 1);
   out.set(bytes);
-  out[bytes.length] = 0;
+  out[n] = 0;
   return out;
 }
 

@@ -309,6 +309,19 @@ describe("1.2 addresses: every bytes-like address is snapshotted in phase 1; cod
   });
 });
 
+describe("1.2 (b) host names given as bytes are read with their real length", () => {
+  function shortLength(s: string): Uint8Array {
+    const b = bytes(s);
+    Object.defineProperty(b, "length", { value: 3 });
+    return b;
+  }
+  test("gethostbyname and getaddrinfo ignore an own `length`", () => {
+    assert.equal(socket.gethostbyname(shortLength("127.0.0.1") as unknown as string), "127.0.0.1");
+    const [[, , , , addr]] = socket.getaddrinfo(shortLength("127.0.0.1"), 80, socket.AF_INET, socket.SOCK_STREAM);
+    assert.deepEqual(addr, ["127.0.0.1", 80]);
+  });
+});
+
 describe("1.3 sethostname", () => {
   test("refuses what CPython refuses (only str and bytes), before the call", () => {
     const u16 = new Uint16Array([0x41]);
