@@ -537,9 +537,8 @@ function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): U
   const views: Uint8Array[] = [];
   for (let i = 0; i < got; i++) {
     const n = Math.min(msgLen(s, i), b.lens[i]), from = s.dataAt + at[i];
-    const out = new Uint8Array(n);
-    out.set(s.bytes.subarray(from, from + n));
-    views.push(out);
+    // slice() of our own block: one allocation, and under Deno cheaper than new + set.
+    views.push(s.bytes.slice(from, from + n));
   }
   return views;
 }
