@@ -140,7 +140,7 @@ export function toBytes(v: unknown): Uint8Array {
 export function bytesView(v: unknown): Uint8Array | null {
   if (ArrayBuffer.isView(v)) {
     const tag = TA_TAG.call(v);
-    if (tag === undefined) return plainView(DV_BUFFER.call(v), DV_OFFSET.call(v), DV_LENGTH.call(v));
+    if (tag === undefined) return dataViewBytes(v as DataView);
     if (tag === "Uint8Array" && Object.getPrototypeOf(v) === U8_PROTO) {
       if (TA_LENGTH.call(v) === 0 && bufferDetached(TA_BUFFER.call(v))) throw detachedError();
       return v as Uint8Array;
@@ -164,6 +164,13 @@ export function copyBytes(b: Uint8Array): Uint8Array {
 /** Whether `v` is a `Uint8Array` (by its brand, whatever its prototype): Python's `bytes`. Internal. */
 export function isUint8Array(v: unknown): v is Uint8Array {
   return ArrayBuffer.isView(v) && TA_TAG.call(v) === "Uint8Array";
+}
+
+/** A DataView's bytes; its getters throw once its buffer is detached, so that is checked first. */
+function dataViewBytes(v: DataView): Uint8Array {
+  const buffer = DV_BUFFER.call(v);
+  if (bufferDetached(buffer)) throw detachedError();
+  return new Uint8Array(buffer, DV_OFFSET.call(v), DV_LENGTH.call(v));
 }
 
 function plainView(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array {

@@ -530,6 +530,11 @@ describe("3 data is never lost or misread", () => {
       (ab as unknown as { transfer(): ArrayBuffer }).transfer();
       raises(socket.ValueError, () => a.send(ab));
       raises(TypeError, () => b.recv_into(ab));
+      // A DataView's own getters throw TypeError once its buffer is detached: the buffer is checked first.
+      const dv = new DataView(new ArrayBuffer(4));
+      transfer(dv);
+      raises(socket.ValueError, () => a.send(dv));
+      raises(TypeError, () => b.recv_into(dv), { message: /read-write bytes-like object/ });
     } finally {
       closeAll(a, b);
     }
