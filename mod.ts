@@ -44,6 +44,7 @@ export {
   herror,
   InterruptedError,
   IsADirectoryError,
+  MemoryError,
   NotADirectoryError,
   OSError,
   OverflowError,

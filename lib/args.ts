@@ -7,7 +7,16 @@
  */
 
 import { OverflowError, ValueError } from "./errors.ts";
-import { DV_BUFFER, DV_LENGTH, DV_OFFSET, notWritable, TA_BUFFER, TA_LENGTH, TA_OFFSET } from "./marshal.ts";
+import {
+  bufferDetached,
+  DV_BUFFER,
+  DV_LENGTH,
+  DV_OFFSET,
+  notWritable,
+  TA_BUFFER,
+  TA_LENGTH,
+  TA_OFFSET,
+} from "./marshal.ts";
 import { isOptions, multipleValues, type Sig, unknownKeyword } from "./signatures.ts";
 
 export { isOptions };
@@ -113,26 +122,83 @@ const U8_PROTO = Uint8Array.prototype;
  * that later steps run no user code (phase 1 of `marshal.ts`).
  */
 export function toBytes(v: unknown): Uint8Array {
-  if (ArrayBuffer.isView(v)) {
-    const isDv = v instanceof DataView;
-    const length = (isDv ? DV_LENGTH : TA_LENGTH).call(v);
-    // `buffer` only when needed: JavaScriptCore gives a small array its ArrayBuffer (an allocation and a copy) on first read.
-    const buffer = (): ArrayBufferLike => (isDv ? DV_BUFFER : TA_BUFFER).call(v);
-    if (length === 0 && isDetached(buffer())) throw detachedError();
-    // A plain Uint8Array is used as is (the hot path); anything else gets a plain view.
-    if (Object.getPrototypeOf(v) === U8_PROTO) return v as Uint8Array;
-    return new Uint8Array(buffer(), (isDv ? DV_OFFSET : TA_OFFSET).call(v), length);
-  }
-  if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer)) {
-    if (v.byteLength === 0 && isDetached(v)) throw detachedError();
-    return v.byteLength === 0 ? EMPTY : new Uint8Array(v);
-  }
-  throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+  const b = bytesView(v);
+  if (b === null) throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+  return b;
 }
 
-/** Whether `b` is a detached (transferred) `ArrayBuffer`; a shared one never is. */
-function isDetached(b: ArrayBufferLike): boolean {
-  return (b as { detached?: boolean }).detached === true;
+/**
+ * {@linkcode toBytes}, or `null` when `v` is not bytes-like. Every check is a
+ * brand check user code cannot fake or override: `ArrayBuffer.isView`, the
+ * built-in `%TypedArray%.prototype[Symbol.toStringTag]` getter (a
+ * `Uint16Array` given `Uint8Array.prototype` is still a `Uint16Array`), and
+ * the built-in `byteLength` getters of `ArrayBuffer` and `SharedArrayBuffer`
+ * (they throw for anything else, a plain object with their prototype
+ * included). A plain `Uint8Array` is returned as it is (the hot path); any
+ * other view gets a plain view of its bytes. Internal.
+ */
+export function bytesView(v: unknown): Uint8Array | null {
+  if (ArrayBuffer.isView(v)) {
+    const tag = TA_TAG.call(v);
+    if (tag === undefined) return dataViewBytes(v as DataView);
+    if (tag === "Uint8Array" && Object.getPrototypeOf(v) === U8_PROTO) {
+      if (TA_LENGTH.call(v) === 0 && bufferDetached(TA_BUFFER.call(v))) throw detachedError();
+      return v as Uint8Array;
+    }
+    return plainView(TA_BUFFER.call(v), TA_OFFSET.call(v), TA_LENGTH.call(v));
+  }
+  if (typeof v !== "object" || v === null) return null;
+  const n = bufferLength(v);
+  if (n < 0) return null;
+  if (n === 0 && bufferDetached(v as ArrayBufferLike)) throw detachedError();
+  return n === 0 ? EMPTY : new Uint8Array(v as ArrayBufferLike, 0, n);
+}
+
+/** A copy of `b`, a view from {@linkcode bytesView}, in a buffer of its own (its length read by the built-in getter). Internal. */
+export function copyBytes(b: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(TA_LENGTH.call(b));
+  copy.set(b);
+  return copy;
+}
+
+/** Whether `v` is a `Uint8Array` (by its brand, whatever its prototype): Python's `bytes`. Internal. */
+export function isUint8Array(v: unknown): v is Uint8Array {
+  return ArrayBuffer.isView(v) && TA_TAG.call(v) === "Uint8Array";
+}
+
+/** A DataView's bytes; its getters throw once its buffer is detached, so that is checked first. */
+function dataViewBytes(v: DataView): Uint8Array {
+  const buffer = DV_BUFFER.call(v);
+  if (bufferDetached(buffer)) throw detachedError();
+  return new Uint8Array(buffer, DV_OFFSET.call(v), DV_LENGTH.call(v));
+}
+
+function plainView(buffer: ArrayBufferLike, offset: number, length: number): Uint8Array {
+  if (length === 0 && bufferDetached(buffer)) throw detachedError();
+  return new Uint8Array(buffer, offset, length);
+}
+
+const TA_TAG = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(U8_PROTO), Symbol.toStringTag)!.get as (
+  this: unknown,
+) => string | undefined;
+const AB_LENGTH = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get as (
+  this: unknown,
+) => number;
+const SAB_LENGTH = typeof SharedArrayBuffer === "undefined"
+  ? null
+  : Object.getOwnPropertyDescriptor(SharedArrayBuffer.prototype, "byteLength")!.get as (this: unknown) => number;
+/** The byte length of `v` if it is an `ArrayBuffer` or `SharedArrayBuffer` (by brand), else `-1`. */
+function bufferLength(v: object): number {
+  try {
+    return AB_LENGTH.call(v);
+  } catch {
+    // Not an ArrayBuffer: a SharedArrayBuffer, or not a buffer at all.
+  }
+  try {
+    return SAB_LENGTH === null ? -1 : SAB_LENGTH.call(v);
+  } catch {
+    return -1;
+  }
 }
 
 function detachedError(): ValueError {

@@ -225,6 +225,13 @@ export class OverflowError extends RangeError {}
 Object.defineProperty(OverflowError.prototype, "name", { value: "OverflowError", writable: true, configurable: true });
 
 /**
+ * Python's `MemoryError`: a buffer of the size asked for cannot be allocated
+ * (`recvmsg(2**40)`). A `RangeError`, as the engine's own allocation failure is.
+ */
+export class MemoryError extends RangeError {}
+Object.defineProperty(MemoryError.prototype, "name", { value: "MemoryError", writable: true, configurable: true });
+
+/**
  * The error for a failed `getaddrinfo`/`getnameinfo` result `code`: an
  * `OSError` from `errno` for `EAI_SYSTEM`, else a `gaierror` with
  * `gai_strerror`'s text (CPython's `set_gaierror`).

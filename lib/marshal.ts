@@ -103,7 +103,23 @@ export function notWritable(): TypeError {
 }
 
 function isDetached(b: Uint8Array): boolean {
-  return (TA_BUFFER.call(b) as { detached?: boolean }).detached === true;
+  return bufferDetached(TA_BUFFER.call(b));
+}
+
+const AB_DETACHED = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached")?.get;
+
+/**
+ * Whether `buffer` is a detached (transferred) `ArrayBuffer`, read through
+ * the built-in getter (an own `detached` property cannot change it); a
+ * shared one never is. Internal.
+ */
+export function bufferDetached(buffer: ArrayBufferLike): boolean {
+  if (AB_DETACHED === undefined) return false;
+  try {
+    return AB_DETACHED.call(buffer) === true;
+  } catch {
+    return false; // a SharedArrayBuffer
+  }
 }
 
 /**

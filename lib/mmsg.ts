@@ -56,10 +56,13 @@ const MSG_NOSIGNAL = CONSTANTS.MSG_NOSIGNAL ?? 0;
 const MSG_CMSG_CLOEXEC = CONSTANTS.MSG_CMSG_CLOEXEC ?? 0;
 const MSG_WAITFORONE = CONSTANTS.MSG_WAITFORONE ?? 0;
 const { MSG_DONTWAIT } = CONSTANTS;
+const MSG_TRUNC = CONSTANTS.MSG_TRUNC ?? 0;
 const { EINTR } = SYS;
 /** The kernel handles at most this many messages per call (`UIO_MAXIOV`); a larger `vlen` is cut to it. */
 const VLEN_MAX = SYS.UIO_MAXIOV ?? 1024;
 const SOCKLEN_T_LIMIT = 0x7fffffff;
+/** The built-in `%TypedArray%.prototype.set`, read once. */
+const TA_SET = (Object.getPrototypeOf(Uint8Array.prototype) as Uint8Array).set;
 
 const {
   SIZEOF_MSGHDR,
@@ -304,7 +307,8 @@ function fillSend(s: Scratch, msgs: readonly Outgoing[]): void {
         setIovec(s.view, iov + k * SIZEOF_IOVEC, s.base + data, len);
         data += align8(len);
       } else {
-        setIovec(s.view, iov + k * SIZEOF_IOVEC, addressOf(views[k]), len);
+        // A plain view of our own: Deno's addressOf reads `length`, which the caller's object may shadow.
+        setIovec(s.view, iov + k * SIZEOF_IOVEC, addressOf(span(views[k], 0, len)), len);
       }
     }
     const nameAt = s.nameAt + i * s.nameSize;
@@ -398,12 +402,13 @@ function recvScratch(b: Incoming): Scratch {
 
 /** Phase 2 of a receive: headers, one iovec per message, empty names and control space. */
 function fillRecv(s: Scratch, b: Incoming, at: readonly number[]): void {
-  s.bytes.fill(0, s.nameAt, s.dataAt);
+  // With MSG_TRUNC a stream socket's data is discarded unwritten: no earlier batch's bytes may show through.
+  s.bytes.fill(0, s.nameAt, b.flags & MSG_TRUNC ? s.bytes.length : s.dataAt);
   for (let i = 0; i < b.lens.length; i++) {
     const iov = s.iovAt + i * SIZEOF_IOVEC;
     const len = b.views === null ? b.lens[i] : heldInto(b.views[i], b.lens[i]);
     const direct = b.views !== null && !copied(len);
-    setIovec(s.view, iov, direct ? addressOf(b.views![i]) : s.base + s.dataAt + at[i], len);
+    setIovec(s.view, iov, direct ? addressOf(span(b.views![i], 0, len)) : s.base + s.dataAt + at[i], len);
     const ctrl = s.ctrlAt + i * b.ancbufsize;
     setHeader(s, i, [s.nameAt + i * s.nameSize, s.nameSize], [iov, 1], [ctrl, b.ancbufsize]);
   }
@@ -512,7 +517,8 @@ function copy(a: Address | null): Address | null {
 /** `recvmmsg_into`'s datagram `i`: copied into the caller's buffer if it came through the data area; its count. */
 function copyInto(s: Scratch, b: Incoming, at: readonly number[], i: number): number {
   const n = msgLen(s, i), len = b.lens[i], from = s.dataAt + at[i];
-  if (copied(len)) b.views![i].set(s.bytes.subarray(from, from + Math.min(n, len)));
+  // Into a plain view of our own with the built-in set: no method of the caller's object sees the scratch.
+  if (copied(len)) TA_SET.call(span(b.views![i], 0, len), s.bytes.subarray(from, from + Math.min(n, len)));
   return n;
 }
 
@@ -523,20 +529,16 @@ function attemptRecv(fd: number, s: Scratch, b: Incoming, at: readonly number[],
 }
 
 /**
- * `recvmmsg`'s datagrams, copied out of the scratch into one buffer of the
- * call's own (one allocation, not one per datagram): datagram `i` is a view
- * of it.
+ * `recvmmsg`'s datagrams, copied out of the scratch: each into a buffer of
+ * its own, as `pool.ts` promises for every result (transferring one changes
+ * no other).
  */
 function copyOut(s: Scratch, b: Incoming, at: readonly number[], got: number): Uint8Array[] {
-  let total = 0;
-  for (let i = 0; i < got; i++) total += Math.min(msgLen(s, i), b.lens[i]);
-  const out = new Uint8Array(total);
   const views: Uint8Array[] = [];
-  for (let i = 0, off = 0; i < got; i++) {
+  for (let i = 0; i < got; i++) {
     const n = Math.min(msgLen(s, i), b.lens[i]), from = s.dataAt + at[i];
-    out.set(s.bytes.subarray(from, from + n), off);
-    views.push(out.subarray(off, off + n));
-    off += n;
+    // slice() of our own block: one allocation, and under Deno cheaper than new + set.
+    views.push(s.bytes.slice(from, from + n));
   }
   return views;
 }
@@ -650,14 +652,18 @@ async function receiveAsync<T>(op: Call, b: Incoming): Promise<[T, AncillaryItem
   const s = recvScratch(b);
   const at = dataOffsets(b);
   const [call, cloexec] = recvFlags(b.flags);
-  let got: number;
+  let called = false;
   try {
-    got = await untilReady(op, false, (fd) => attemptRecv(fd, s, b, at, call), count);
+    // The results are built in the attempt's turn: no await between the call and the copy into the caller's
+    // buffers, so a buffer detached meanwhile cannot lose a datagram already taken from the kernel.
+    return await untilReady(op, false, (fd) => attemptRecv(fd, s, b, at, call), (got) => {
+      called = true;
+      return finish<T>(op.sock, s, b, at, got, cloexec);
+    });
   } catch (e) {
-    release(s);
+    if (!called) release(s); // finish gives the scratch back itself
     throw e;
   }
-  return finish(op.sock, s, b, at, got, cloexec);
 }
 
 /**

@@ -30,7 +30,7 @@ import type { AddressFor, AddressOf, OfFamily, SocketFamily } from "./addr/types
 import { type BytesLike, isOptions, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
 import { OSError, OverflowError, ValueError } from "./errors.ts";
 import { held, heldInto, lengthOf, span, type Take } from "./marshal.ts";
-import { room, take } from "./pool.ts";
+import { roomFor, take } from "./pool.ts";
 import { sockCall, type Syscall } from "./sock_call.ts";
 import { ctxOf, liveFd, type SocketObject, timeoutOf } from "./descriptor.ts";
 import { arity, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
@@ -476,8 +476,10 @@ function setName(a: AddressArg | null): number {
 
 /** `sendmsg` of `bufs`, to the address `a` (or none), with the control items `items`. */
 const SENDMSG: Syscall<Buffers, AddressArg | null, readonly Item[], number> = (fd, bufs, a, items, flags) => {
+  // The name first: encoding a snapshot runs no user code, but nothing that does may follow a pointer.
+  const namelen = setName(a);
   const niov = setIovecs(bufs, held);
-  setMsghdr(setName(a), niov, writeControl(items));
+  setMsghdr(namelen, niov, writeControl(items));
   return libc.sendmsg(fd, MSG, flags);
 };
 
@@ -558,7 +560,8 @@ function recvGuts<A, B>(
   const controllen = ancbufsize > 0 ? getField(MSGV, OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN) : 0;
   const msgFlags = MSGV.getInt32(OFF_MSGHDR_MSG_FLAGS, true) & ~cloexec;
   const namelen = Math.min(MSGV.getUint32(OFF_MSGHDR_MSG_NAMELEN, true), NAME.bytes.length);
-  const value = own === null ? got : take(own, got);
+  // MSG_TRUNC: the kernel reports the datagram's full length; recvmsg returns what it wrote (CPython).
+  const value = own === null ? got : take(own, Math.min(got, own.length));
   return receiveAncillary(ctrl, controllen, received, [value, msgFlags, namelen, ctxOf(sock)]);
 }
 
@@ -586,7 +589,7 @@ export function recvmsg(sock: SocketObject, bufsize: number, ancbufsize?: number
   const anc = ancbufsize === undefined ? 0 : ssizeArg(ancbufsize);
   const f = flags === undefined ? 0 : toCInt(flags);
   if (n < 0) throw new ValueError("negative buffer size in recvmsg()");
-  const buf = room(n);
+  const buf = roomFor(n, f);
   return recvGuts(sock, RECVMSG, buf, n, anc, f, buf) as RecvmsgResult;
 }
 

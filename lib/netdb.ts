@@ -17,9 +17,10 @@ import { fromSockaddr, newSockaddr, writeFamily } from "./addr/mod.ts";
 import type { Inet6AddressResult, InetAddressResult } from "./addr/types.ts";
 import { byteString, cHost, parseIPv4, setIpAddr } from "./addr/host.ts";
 import { ipv6Text } from "./addr/inet6.ts";
-import { intValue, isOptions, parseI, pyType } from "./args.ts";
+import { copyBytes, intValue, isOptions, isUint8Array, parseI, pyType, toBytes } from "./args.ts";
 import type { AddressFamily, SocketKind } from "./constants.ts";
 import { fsDecode, fsEncode, strArg, utf8Encode } from "./codecs.ts";
+import { lengthOf } from "./marshal.ts";
 import { check, gaiErrorFrom, herror, lastError, OSError, OverflowError, ValueError } from "./errors.ts";
 import { idnaEncode } from "./idna.ts";
 import { arity, arityError, arityKw, FUNCTIONS, unknownKeyword } from "./signatures.ts";
@@ -54,9 +55,10 @@ function cText(text: string, scratch: Uint8Array): Uint8Array {
 
 /** `bytes` followed by a NUL, in `scratch` when it fits (C reads up to the first NUL). */
 function cBytes(bytes: Uint8Array, scratch: Uint8Array): Uint8Array {
-  const out = bytes.length + 1 <= scratch.length ? scratch : new Uint8Array(bytes.length + 1);
+  const n = lengthOf(bytes); // the real length: an own `length` on the caller's array is not read
+  const out = n + 1 <= scratch.length ? scratch : new Uint8Array(n + 1);
   out.set(bytes);
-  out[bytes.length] = 0;
+  out[n] = 0;
   return out;
 }
 
@@ -557,7 +559,8 @@ export function gethostname(): string {
 export function sethostname(name: string | Uint8Array): void {
   arity(FUNCTIONS.sethostname, arguments.length);
   let b: Uint8Array;
-  if (name instanceof Uint8Array) b = name;
+  // Python's `bytes` (a Uint8Array, by its brand), copied with its real length; CPython refuses other buffers.
+  if (isUint8Array(name)) b = copyBytes(toBytes(name));
   else if (typeof name === "string") {
     if (name.includes("\0")) throw new ValueError("embedded null byte");
     b = fsEncode(name);

@@ -17,6 +17,11 @@
  * @module
  */
 
+import { CONSTANTS } from "../ffi/gen/mod.ts";
+import { MemoryError } from "./errors.ts";
+
+const MSG_TRUNC = CONSTANTS.MSG_TRUNC ?? 0;
+
 /** Requests up to this size land in the scratch buffer. */
 const SCRATCH_SIZE = 64 * 1024;
 const scratch = new Uint8Array(SCRATCH_SIZE);
@@ -31,9 +36,20 @@ let view = scratch.subarray(0, 0);
  * scratch.
  */
 export function room(n: number): Uint8Array {
-  if (n > SCRATCH_SIZE) return new Uint8Array(n);
+  if (n > SCRATCH_SIZE) return allocate(n);
   if (view.length !== n) view = scratch.subarray(0, n);
   return view;
+}
+
+/**
+ * {@linkcode room}, zeroed when `flags` hold `MSG_TRUNC`: on a stream socket
+ * the kernel then discards the data without writing any (and reports its
+ * length), so the scratch must not hold an earlier call's bytes.
+ */
+export function roomFor(n: number, flags: number): Uint8Array {
+  const buf = room(n);
+  if (flags & MSG_TRUNC) buf.fill(0);
+  return buf;
 }
 
 /**
@@ -41,8 +57,14 @@ export function room(n: number): Uint8Array {
  * its memory: an exact-size copy out of the scratch, or the buffer itself
  * when it was allocated for this call (a view of its first `got` bytes when
  * at least half full; else a copy, so a large buffer is not kept for a few bytes).
+ *
+ * `got` larger than the buffer (`MSG_TRUNC`: Linux reports a datagram's
+ * full length) gives `got` bytes as CPython's `recv` does, but only the
+ * buffer's are received ones: the rest are zeros, never earlier contents of
+ * the scratch (CPython leaves them uninitialised).
  */
 export function take(buf: Uint8Array, got: number): Uint8Array {
+  if (got > buf.length) return padded(buf, got);
   if (buf.buffer === SCRATCH_BUFFER) {
     // new + set: cheaper than slice(), which looks up a species constructor.
     const out = new Uint8Array(got);
@@ -51,4 +73,21 @@ export function take(buf: Uint8Array, got: number): Uint8Array {
   }
   if (got === buf.length) return buf;
   return got > buf.length >> 1 ? buf.subarray(0, got) : buf.slice(0, got);
+}
+
+/** `buf`'s bytes followed by zeros, `got` in all: a result of its own. */
+function padded(buf: Uint8Array, got: number): Uint8Array {
+  const out = new Uint8Array(got);
+  out.set(buf);
+  return out;
+}
+
+/** A buffer of `n` bytes of its own; Python's `MemoryError` when the engine cannot allocate it. */
+function allocate(n: number): Uint8Array {
+  try {
+    return new Uint8Array(n);
+  } catch (e) {
+    if (e instanceof RangeError) throw new MemoryError();
+    throw e;
+  }
 }

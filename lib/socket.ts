@@ -15,7 +15,7 @@ import { closeHooks, installState } from "./descriptor.ts";
 import { held, heldInto, lengthOf, span } from "./marshal.ts";
 import { arity, arityError, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
 import { check, lastError, OSError, osErrorFrom, OverflowError, ValueError } from "./errors.ts";
-import { room, take } from "./pool.ts";
+import { roomFor, take } from "./pool.ts";
 import { pyStr } from "./repr.ts";
 import { monotonic, sockCall, type Syscall } from "./sock_call.ts";
 import * as msg from "./msg.ts";
@@ -675,7 +675,9 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
    * Receives up to `bufsize` bytes. An empty result means the peer closed
    * the connection (stream sockets) or sent an empty datagram. `recv(0)`
    * returns an empty result at once, without a system call, as CPython does.
-   * Each result owns its memory.
+   * Each result owns its memory. With `MSG_TRUNC`, a datagram longer than
+   * `bufsize` gives a result of its full length, as CPython's does, whose
+   * bytes past `bufsize` are zeros (CPython leaves them uninitialised).
    *
    * @param bufsize The most bytes to receive.
    * @param flags `MSG_*` flags.
@@ -686,12 +688,14 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     const n = sizeArg(bufsize, "recv"), f = toCInt(flags);
     if (n === 0) return new Uint8Array(0);
     const fd = this.#live();
-    const buf = room(n);
+    const buf = roomFor(n, f);
     return take(buf, sockCall(fd, this.#timeout, false, RECV, buf, n, f));
   }
 
   /**
-   * Receives up to `bufsize` bytes and the sender's address.
+   * Receives up to `bufsize` bytes and the sender's address. With
+   * `MSG_TRUNC`, as {@linkcode recv}: the datagram's full length, zeros past
+   * `bufsize`.
    *
    * @param bufsize The most bytes to receive.
    * @param flags `MSG_*` flags.
@@ -702,7 +706,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     arity(METHODS.recvfrom, arguments.length);
     const n = sizeArg(bufsize, "recvfrom"), f = toCInt(flags);
     const fd = this.#live();
-    const buf = room(n);
+    const buf = roomFor(n, f);
     const got = sockCall(fd, this.#timeout, false, RECVFROM, buf, n, f);
     const data = take(buf, got);
     return [data, fromSockaddr(OUT, OUTLEN[0], this.#ctx)];

@@ -11,6 +11,7 @@ import { errno, isNull, libc, ptrAt, readPtr, struct, view } from "../../ffi/mod
 import { pyType } from "../args.ts";
 import { gaiErrorFrom, OSError, UnicodeError } from "../errors.ts";
 import { idnaEncode, isAscii } from "../idna.ts";
+import { lengthOf } from "../marshal.ts";
 
 const { AF_INET, AF_INET6, AF_UNSPEC, AI_PASSIVE, SOCK_DGRAM } = CONSTANTS;
 
@@ -23,7 +24,7 @@ const { AF_INET, AF_INET6, AF_UNSPEC, AI_PASSIVE, SOCK_DGRAM } = CONSTANTS;
  */
 export function byteString(b: Uint8Array): string {
   let s = "";
-  for (let i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+  for (let i = 0, n = lengthOf(b); i < n; i++) s += String.fromCharCode(b[i]);
   return s;
 }
 

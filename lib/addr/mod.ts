@@ -14,6 +14,7 @@
  * @module
  */
 
+import { bytesView, copyBytes, isUint8Array } from "../args.ts";
 import { OSError } from "../errors.ts";
 import { type Address, type Codec, type Ctx, readFamily, type Sockaddr } from "./codec.ts";
 import { alg } from "./alg.ts";
@@ -117,8 +118,21 @@ export function snapshotAddress(v: unknown, depth: number = 0): unknown {
     for (let i = 0; i < v.length; i++) out.push(snapshotAddress(v[i], depth + 1));
     return out;
   }
-  if (v instanceof Uint8Array && v.byteLength > 0) return new Uint8Array(v);
-  return v;
+  return typeof v === "object" && v !== null ? snapshotBytes(v) : v;
+}
+
+/**
+ * A bytes-like address element copied into memory of our own, its length
+ * read through the built-in getters (`bytesView`), zero-length ones
+ * included: a `Uint8Array` (Python's `bytes`) becomes a plain `Uint8Array`,
+ * any other bytes-like object an `ArrayBuffer`, so that the codecs tell
+ * them apart as before. Anything else is returned as it is.
+ */
+function snapshotBytes(v: object): unknown {
+  const b = bytesView(v);
+  if (b === null) return v;
+  const copy = copyBytes(b);
+  return isUint8Array(v) ? copy : copy.buffer;
 }
 
 /**

@@ -10,7 +10,7 @@
 
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { OS } from "../../ffi/mod.ts";
-import { pyType, toBytes } from "../args.ts";
+import { bytesView, pyType } from "../args.ts";
 import { fsDecode, fsEncode } from "../codecs.ts";
 import { OSError, ValueError } from "../errors.ts";
 import { type Codec, type Sockaddr, writeFamily } from "./codec.ts";
@@ -22,12 +22,9 @@ const ABSTRACT = OS === "linux";
 export const unix: Codec = {
   family: CONSTANTS.AF_UNIX,
   encode(addr: unknown, sa: Sockaddr, ctx): number {
-    let path: Uint8Array;
     // The file-system encoding, as CPython's PyUnicode_EncodeFSDefault: "s\udcff" is the bytes "s\xff".
-    if (typeof addr === "string") path = fsEncode(addr);
-    else if (addr !== null && typeof addr === "object" && (ArrayBuffer.isView(addr) || addr instanceof ArrayBuffer)) {
-      path = toBytes(addr);
-    } else throw new TypeError(`a bytes-like object is required, not '${pyType(addr)}'`);
+    const path = typeof addr === "string" ? fsEncode(addr) : bytesView(addr);
+    if (path === null) throw new TypeError(`a bytes-like object is required, not '${pyType(addr)}'`);
     if (ABSTRACT && (path.length === 0 || path[0] === 0)) {
       // Abstract name (or "" for autobind): every byte counts, no terminator.
       if (path.length > PATH_MAX) throw new OSError("AF_UNIX path too long");
