@@ -114,12 +114,16 @@ const U8_PROTO = Uint8Array.prototype;
  */
 export function toBytes(v: unknown): Uint8Array {
   if (ArrayBuffer.isView(v)) {
+    // A plain Uint8Array is used as is (the hot path: one built-in getter, no other call into the engine).
+    if (Object.getPrototypeOf(v) === U8_PROTO) {
+      if (TA_LENGTH.call(v) === 0 && isDetached(TA_BUFFER.call(v))) throw detachedError();
+      return v as Uint8Array;
+    }
+    // Anything else gets a plain view.
     const isDv = v instanceof DataView;
     const buffer = (isDv ? DV_BUFFER : TA_BUFFER).call(v);
     const length = (isDv ? DV_LENGTH : TA_LENGTH).call(v);
     if (length === 0 && isDetached(buffer)) throw detachedError();
-    // A plain Uint8Array is used as is (the hot path); anything else gets a plain view.
-    if (Object.getPrototypeOf(v) === U8_PROTO) return v as Uint8Array;
     return new Uint8Array(buffer, (isDv ? DV_OFFSET : TA_OFFSET).call(v), length);
   }
   if (v instanceof ArrayBuffer || (typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer)) {

@@ -1,0 +1,92 @@
+#!/bin/sh
+# The sync API before and after, interleaved: `bench/before_after.sh [-r ROUNDS] [-w REGEX] [-m] COMMIT...`.
+#
+# Each COMMIT (any git revision; `.` is the working tree this script is in) is checked out with `git worktree add` into
+# a temporary directory that shares this checkout's node_modules. Each round visits every tree, in an order rotated
+# from round to round, and runs in it, under the shared CPU lock (`flock /tmp/bench.lock`, released between runs):
+# `bench/run.ts --quick --only='^(REGEX) '` (default REGEX `W1|W2|W4`) with this module under Deno and Bun, plus the
+# raw-FFI floor in the first tree given (`bench/raw/` is the same in every tree since the floor was written); with
+# `-m`, also `bench/micro/sync_calls.ts` under both runtimes (copied into a tree that lacks it). Prints one line per
+# result, then per case the median of each series, its ratio to the raw floor's median and to the first tree's.
+set -eu
+rounds=4 only='W1|W2|W4' micro=
+while getopts r:w:m o; do
+  case $o in
+  r) rounds=$OPTARG ;;
+  w) only=$OPTARG ;;
+  m) micro=1 ;;
+  *) exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { echo "usage: $0 [-r ROUNDS] [-w REGEX] [-m] COMMIT..." >&2; exit 2; }
+here=$(cd "$(dirname "$0")/.." && pwd)
+export PATH="$here/node_modules/.bin:$PATH"
+tmp=$(mktemp -d)
+out="$tmp/results"
+trees=""
+cleanup() {
+  for t in $trees; do [ "$t" = "$here" ] || git -C "$here" worktree remove --force "$t" >/dev/null 2>&1 || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+i=0
+for c in "$@"; do
+  if [ "$c" = . ]; then
+    t=$here
+  else
+    t="$tmp/tree$i"
+    git -C "$here" worktree add --detach "$t" "$c" >/dev/null 2>&1
+    ln -s "$here/node_modules" "$t/node_modules"
+  fi
+  [ -f "$t/bench/micro/sync_calls.ts" ] || cp "$here/bench/micro/sync_calls.ts" "$t/bench/micro/"
+  trees="$trees $t"
+  echo "tree$i = $c ($(git -C "$t" rev-parse --short HEAD))"
+  i=$((i + 1))
+done
+
+# Runs run.ts in tree $2 (named $1) and prints "name case contender value" for each row of this module or the floor.
+workloads() {
+  contenders=lib-deno,lib-bun
+  [ "$1" = tree0 ] && contenders=$contenders,raw-deno,raw-bun
+  (cd "$2" && flock /tmp/bench.lock deno run -A bench/run.ts --quick --only="^($only) " --contenders=$contenders 2>&1) |
+    awk -v tree="$1" -F'|' '/^### W/ { split($0, w, " "); pin = ($0 ~ /CPUs 0 and 1/) ? "2cpu" : "1cpu"; key = w[2] "-" pin }
+      key != "" && /^\| (this module|raw FFI floor), (Deno|Bun) +\| +[0-9]/ {
+        v = $3; gsub(/ /, "", v); m = 1; if (v ~ /k$/) { m = 1000; sub(/k$/, "", v) }
+        who = ($2 ~ /raw/) ? "raw" : "lib"; rt = ($2 ~ /Deno/) ? "deno" : "bun"
+        print (who == "raw" ? "raw" : tree), key, rt, v * m }' | tee -a "$out"
+}
+
+# Runs the in-process micro-benchmark in tree $2 under both runtimes: "name case runtime ns".
+micros() {
+  for rt in deno bun; do
+    if [ $rt = deno ]; then cmd="deno run -A"; else cmd=bun; fi
+    (cd "$2" && flock /tmp/bench.lock $cmd bench/micro/sync_calls.ts 30000 3) | tr -d '{}"' | tr ',' '\n' |
+      awk -v tree="$1" -v rt=$rt -F: '/lib/ { gsub(/ /, "_", $1); print tree, "micro:" $1 "-ns", rt, $2 }' | tee -a "$out"
+  done
+}
+
+n=$#
+r=0
+while [ $r -lt "$rounds" ]; do
+  k=0
+  while [ $k -lt "$n" ]; do
+    j=$(((k + r) % n))
+    t=$(echo $trees | cut -d' ' -f$((j + 1)))
+    workloads "tree$j" "$t"
+    [ -z "$micro" ] || micros "tree$j" "$t"
+    k=$((k + 1))
+  done
+  r=$((r + 1))
+done
+
+echo "medians (× raw: over the raw floor's median of the same case and runtime; × tree0: over the first tree's):"
+awk '{ k = $2 " " $3 " " $1; v[k] = v[k] " " $4 } END { for (k in v) print k, v[k] }' "$out" | sort |
+  while read -r what rt tree vals; do
+    printf '%s %s %s %s\n' "$what" "$rt" "$tree" "$(echo "$vals" | tr ' ' '\n' | sort -n |
+      awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
+  done | awk '{ m[$1 " " $2 " " $3] = $4; row[NR] = $0 } END {
+      for (i = 1; i <= NR; i++) { split(row[i], f, " "); s = row[i]
+        if (f[3] != "raw" && (f[1] " " f[2] " raw") in m) s = s sprintf("  × raw %.2f", f[4] / m[f[1] " " f[2] " raw"])
+        if (f[3] != "tree0" && f[3] != "raw" && (f[1] " " f[2] " tree0") in m) s = s sprintf("  × tree0 %.2f", f[4] / m[f[1] " " f[2] " tree0"])
+        print s } }'
