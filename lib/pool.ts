@@ -20,7 +20,6 @@
 /** Requests up to this size land in the scratch buffer. */
 const SCRATCH_SIZE = 64 * 1024;
 const scratch = new Uint8Array(SCRATCH_SIZE);
-const SCRATCH_BUFFER = scratch.buffer;
 /** The last scratch view handed out, reused while the same size is asked for. */
 let view = scratch.subarray(0, 0);
 
@@ -43,7 +42,8 @@ export function room(n: number): Uint8Array {
  * at least half full; else a copy, so a large buffer is not kept for a few bytes).
  */
 export function take(buf: Uint8Array, got: number): Uint8Array {
-  if (buf.buffer === SCRATCH_BUFFER) {
+  // Only room() makes buffers this small from the scratch (`.length`, not `.buffer`: a call into Bun's runtime).
+  if (buf.length <= SCRATCH_SIZE) {
     // new + set: cheaper than slice(), which looks up a species constructor.
     const out = new Uint8Array(got);
     out.set(got === view.length ? view : scratch.subarray(0, got));
