@@ -113,12 +113,17 @@ const U8_PROTO = Uint8Array.prototype;
  * that later steps run no user code (phase 1 of `marshal.ts`).
  */
 export function toBytes(v: unknown): Uint8Array {
-  if (ArrayBuffer.isView(v)) {
-    // A plain Uint8Array is used as is (the hot path: one built-in getter, no other call into the engine).
-    if (Object.getPrototypeOf(v) === U8_PROTO) {
-      if (TA_LENGTH.call(v) === 0 && isDetached(TA_BUFFER.call(v))) throw detachedError();
+  // The hot path: a plain Uint8Array is used as is. JavaScriptCore makes `ArrayBuffer.isView` and the `.buffer`
+  // getter calls into its runtime, so they are left to the other cases (and a non-empty view never needs `.buffer`).
+  if (typeof v === "object" && v !== null && Object.getPrototypeOf(v) === U8_PROTO) {
+    const length = typedLength(v);
+    if (length > 0) return v as Uint8Array;
+    if (length === 0) {
+      if (isDetached(TA_BUFFER.call(v as Uint8Array))) throw detachedError();
       return v as Uint8Array;
     }
+  }
+  if (ArrayBuffer.isView(v)) {
     // Anything else gets a plain view.
     const isDv = v instanceof DataView;
     const buffer = (isDv ? DV_BUFFER : TA_BUFFER).call(v);
@@ -131,6 +136,15 @@ export function toBytes(v: unknown): Uint8Array {
     return v.byteLength === 0 ? EMPTY : new Uint8Array(v);
   }
   throw new TypeError(`a bytes-like object is required, not '${pyType(v)}'`);
+}
+
+/** The byte length of a typed array, or `-1` for an object that only claims `Uint8Array.prototype`. */
+function typedLength(v: object): number {
+  try {
+    return TA_LENGTH.call(v as Uint8Array);
+  } catch {
+    return -1;
+  }
 }
 
 /** Whether `b` is a detached (transferred) `ArrayBuffer`; a shared one never is. */
