@@ -6,20 +6,25 @@
 # from round to round, and runs in it, under the shared CPU lock (`flock /tmp/bench.lock`, released between runs):
 # `bench/run.ts --quick --only='^(REGEX) '` (default REGEX `W1|W2|W4`) with this module under Deno and Bun, plus the
 # raw-FFI floor in the first tree given (`bench/raw/` is the same in every tree since the floor was written); with
-# `-m`, also `bench/micro/sync_calls.ts` under both runtimes (copied into a tree that lacks it). Prints one line per
-# result, then per case the median of each series, its ratio to the raw floor's median and to the first tree's.
+# `-m`, also `bench/micro/sync_calls.ts` under both runtimes (copied into a tree that lacks it); with `-c`, also W1 on
+# one CPU by hand (`bench/w1_cpu.py`, 2 s), which reports the CPU time of both processes per round trip (`W1cpu-us`:
+# lower is better, so its ratios are CPU ratios), a figure that other load on the machine disturbs far less than
+# round trips/s. With `-q`, run.ts is skipped. Prints one line per result, then per case the median of each series, its
+# ratio to the raw floor's median and to the first tree's.
 set -eu
-rounds=4 only='W1|W2|W4' micro=
-while getopts r:w:m o; do
+rounds=4 only='W1|W2|W4' micro= cpu= skip=
+while getopts r:w:mcq o; do
   case $o in
   r) rounds=$OPTARG ;;
   w) only=$OPTARG ;;
   m) micro=1 ;;
+  c) cpu=1 ;;
+  q) skip=1 ;;
   *) exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: $0 [-r ROUNDS] [-w REGEX] [-m] COMMIT..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [-r ROUNDS] [-w REGEX] [-m] [-c] [-q] COMMIT..." >&2; exit 2; }
 here=$(cd "$(dirname "$0")/.." && pwd)
 export PATH="$here/node_modules/.bin:$PATH"
 tmp=$(mktemp -d)
@@ -66,6 +71,19 @@ micros() {
   done
 }
 
+# W1 on one CPU by hand in tree $2 (named $1), both runtimes: "name W1cpu-us runtime value" and its rate.
+w1cpu() {
+  kinds=lib
+  [ "$1" = tree0 ] && kinds="lib raw"
+  for kind in $kinds; do
+    for rt in deno bun; do
+      flock /tmp/bench.lock python3 "$here/bench/w1_cpu.py" "$2" $kind $rt 2 |
+        awk -v tree="$1" '{ who = ($1 == "raw") ? "raw" : tree; print who, "W1cpu-us", $2, $4; print who, "W1cpu-rt/s", $2, $3 }' |
+        tee -a "$out"
+    done
+  done
+}
+
 n=$#
 r=0
 while [ $r -lt "$rounds" ]; do
@@ -73,7 +91,8 @@ while [ $r -lt "$rounds" ]; do
   while [ $k -lt "$n" ]; do
     j=$(((k + r) % n))
     t=$(echo $trees | cut -d' ' -f$((j + 1)))
-    workloads "tree$j" "$t"
+    [ -n "$skip" ] || workloads "tree$j" "$t"
+    [ -z "$cpu" ] || w1cpu "tree$j" "$t"
     [ -z "$micro" ] || micros "tree$j" "$t"
     k=$((k + 1))
   done
