@@ -28,7 +28,7 @@ stubs.recv = (_fd, _b, n) => byteCount(n);
 stubs.sendto = (_fd, _b, n) => byteCount(n);
 // A sockaddr_in for 127.0.0.1:4660 (the port 0x1234), as the kernel would write it.
 const FROM = [2, 0, 0x12, 0x34, 127, 0, 0, 1];
-stubs.recvfrom = (_fd, b, n, _f, sa, salen) => {
+stubs.recvfrom = (_fd, _b, n, _f, sa, salen) => {
   (sa as Uint8Array).set(FROM);
   (salen as Uint32Array)[0] = 16;
   return byteCount(n);
