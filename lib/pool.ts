@@ -42,7 +42,7 @@ export function room(n: number): Uint8Array {
  * at least half full; else a copy, so a large buffer is not kept for a few bytes).
  */
 export function take(buf: Uint8Array, got: number): Uint8Array {
-  // Only room() makes buffers this small from the scratch (`.length`, not `.buffer`: a call into Bun's runtime).
+  // Only room() makes buffers this small from the scratch (`.length`, not `.buffer`: see `toBytes` in args.ts).
   if (buf.length <= SCRATCH_SIZE) {
     // new + set: cheaper than slice(), which looks up a species constructor.
     const out = new Uint8Array(got);
