@@ -7,7 +7,7 @@
 # `bench/run.ts --quick --only='^(REGEX) '` (default REGEX `W1|W2|W4`) with this module under Deno and Bun, plus the
 # raw-FFI floor in the first tree given (`bench/raw/` is the same in every tree since the floor was written); with
 # `-m`, also `bench/micro/sync_calls.ts` under both runtimes (copied into a tree that lacks it); with `-c`, also W1 on
-# one CPU by hand (`bench/w1_cpu.py`, 2 s), which reports the CPU time of both processes per round trip (`W1cpu-us`:
+# one CPU by hand, and W2 likewise (`bench/w1_cpu.py`, 2 s), which reports the CPU time of both processes per round trip (`W1cpu-us`:
 # lower is better, so its ratios are CPU ratios), a figure that other load on the machine disturbs far less than
 # round trips/s. With `-q`, run.ts is skipped. Prints one line per result, then per case the median of each series, its
 # ratio to the raw floor's median and to the first tree's.
@@ -77,9 +77,11 @@ w1cpu() {
   [ "$1" = tree0 ] && kinds="lib raw"
   for kind in $kinds; do
     for rt in deno bun; do
-      flock /tmp/bench.lock python3 "$here/bench/w1_cpu.py" "$2" $kind $rt 2 |
-        awk -v tree="$1" '{ who = ($1 == "raw") ? "raw" : tree; print who, "W1cpu-us", $2, $4; print who, "W1cpu-rt/s", $2, $3 }' |
-        tee -a "$out"
+      for w in W1 W2; do
+        flock /tmp/bench.lock python3 "$here/bench/w1_cpu.py" "$2" $kind $rt 2 $([ $w = W2 ] && echo tcp) |
+          awk -v tree="$1" -v w=$w '{ who = ($1 == "raw") ? "raw" : tree; print who, w "cpu-us", $2, $4; print who, w "cpu-rt/s", $2, $3 }' |
+          tee -a "$out"
+      done
     done
   done
 }

@@ -1,6 +1,7 @@
-"""W1 (64 B ping-pong over an AF_UNIX socketpair, both processes on CPU 0) by hand, with CPU per round trip.
+"""W1 (64 B ping-pong over an AF_UNIX socketpair, both processes on CPU 0) by hand, with CPU per round trip; W2
+(the same over TCP 127.0.0.1 with TCP_NODELAY) with `tcp` as the fifth argument.
 
-usage: python3 bench/w1_cpu.py TREE KIND RUNTIME [SECS]
+usage: python3 bench/w1_cpu.py TREE KIND RUNTIME [SECS [tcp]]
   TREE     a checkout (its bench/KIND/work.ts runs, with its own lib/)
   KIND     lib (this module) or raw (the raw-FFI floor)
   RUNTIME  deno or bun
@@ -20,6 +21,7 @@ import time
 
 tree, kind, runtime = sys.argv[1:4]
 secs = float(sys.argv[4]) if len(sys.argv) > 4 else 2.0
+tcp = len(sys.argv) > 5 and sys.argv[5] == "tcp"
 prog = os.path.join(tree, "bench", kind, "work.ts")
 cmd = ["deno", "run", "-A", prog] if runtime == "deno" else ["bun", prog]
 
@@ -44,7 +46,17 @@ def cpu(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-a, b = socket.socketpair()
+def tcp_pair():
+    """A connected TCP pair on 127.0.0.1 with TCP_NODELAY on both ends."""
+    with socket.create_server(("127.0.0.1", 0)) as srv:
+        a = socket.create_connection(srv.getsockname())
+        b, _ = srv.accept()
+    for s in (a, b):
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return a, b
+
+
+a, b = tcp_pair() if tcp else socket.socketpair()
 pong = spawn(b, ["pong", "64"])
 pong.stdout.readline()  # "ready"
 ping = spawn(a, ["ping", "64", str(secs)])
