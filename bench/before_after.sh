@@ -55,11 +55,11 @@ workloads() {
   contenders=lib-deno,lib-bun
   [ "$1" = tree0 ] && contenders=$contenders,raw-deno,raw-bun
   (cd "$2" && flock /tmp/bench.lock deno run -A bench/run.ts --quick --only="^($only) " --contenders=$contenders 2>&1) |
-    awk -v tree="$1" -F'|' '/^### W/ { split($0, w, " "); pin = ($0 ~ /CPUs 0 and 1/) ? "2cpu" : "1cpu"; key = w[2] "-" pin }
+    awk -v tree="$1" -v round="$r" -F'|' '/^### W/ { split($0, w, " "); pin = ($0 ~ /CPUs 0 and 1/) ? "2cpu" : "1cpu"; key = w[2] "-" pin }
       key != "" && /^\| (this module|raw FFI floor), (Deno|Bun) +\| +[0-9]/ {
         v = $3; gsub(/ /, "", v); m = 1; if (v ~ /k$/) { m = 1000; sub(/k$/, "", v) }
         who = ($2 ~ /raw/) ? "raw" : "lib"; rt = ($2 ~ /Deno/) ? "deno" : "bun"
-        print (who == "raw" ? "raw" : tree), key, rt, v * m }' | tee -a "$out"
+        print (who == "raw" ? "raw" : tree), key, rt, v * m, round }' | tee -a "$out"
 }
 
 # Runs the in-process micro-benchmark in tree $2 under both runtimes: "name case runtime ns".
@@ -67,7 +67,7 @@ micros() {
   for rt in deno bun; do
     if [ $rt = deno ]; then cmd="deno run -A"; else cmd=bun; fi
     (cd "$2" && flock /tmp/bench.lock $cmd bench/micro/sync_calls.ts 30000 3) | tr -d '{}"' | tr ',' '\n' |
-      awk -v tree="$1" -v rt=$rt -F: '/lib/ { gsub(/ /, "_", $1); print tree, "micro:" $1 "-ns", rt, $2 }' | tee -a "$out"
+      awk -v tree="$1" -v rt=$rt -v round="$r" -F: '/lib/ { gsub(/ /, "_", $1); print tree, "micro:" $1 "-ns", rt, $2, round }' | tee -a "$out"
   done
 }
 
@@ -79,7 +79,8 @@ w1cpu() {
     for rt in deno bun; do
       for w in W1 W2; do
         flock /tmp/bench.lock python3 "$here/bench/w1_cpu.py" "$2" $kind $rt 2 $([ $w = W2 ] && echo tcp) |
-          awk -v tree="$1" -v w=$w '{ who = ($1 == "raw") ? "raw" : tree; print who, w "cpu-us", $2, $4; print who, w "cpu-rt/s", $2, $3 }' |
+          awk -v tree="$1" -v w=$w -v round="$r" '{ who = ($1 == "raw") ? "raw" : tree
+            print who, w "cpu-us", $2, $4, round; print who, w "cpu-rt/s", $2, $3, round }' |
           tee -a "$out"
       done
     done
@@ -101,13 +102,16 @@ while [ $r -lt "$rounds" ]; do
   r=$((r + 1))
 done
 
-echo "medians (× raw: over the raw floor's median of the same case and runtime; × tree0: over the first tree's):"
-awk '{ k = $2 " " $3 " " $1; v[k] = v[k] " " $4 } END { for (k in v) print k, v[k] }' "$out" | sort |
-  while read -r what rt tree vals; do
-    printf '%s %s %s %s\n' "$what" "$rt" "$tree" "$(echo "$vals" | tr ' ' '\n' | sort -n |
-      awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')"
-  done | awk '{ m[$1 " " $2 " " $3] = $4; row[NR] = $0 } END {
-      for (i = 1; i <= NR; i++) { split(row[i], f, " "); s = row[i]
-        if (f[3] != "raw" && (f[1] " " f[2] " raw") in m) s = s sprintf("  × raw %.2f", f[4] / m[f[1] " " f[2] " raw"])
-        if (f[3] != "tree0" && f[3] != "raw" && (f[1] " " f[2] " tree0") in m) s = s sprintf("  × tree0 %.2f", f[4] / m[f[1] " " f[2] " tree0"])
-        print s } }'
+echo "medians (× raw, × tree0: the median over rounds of the ratio to the raw floor's, or the first tree's, result in the"
+echo "same round, so that a noisy round moves both sides; for *cpu-us, lower is better and the ratios are CPU ratios):"
+awk '{ v[$2 " " $3 " " $1 " " $5] = $4; keys[$2 " " $3 " " $1] = 1; rounds[$5] = 1 }
+  function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n == 0 ? "" : (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2) }
+  END { for (k in keys) { split(k, f, " "); nv = nr = nt = 0; delete xs; delete rr; delete rt
+      for (r in rounds) { if (!((k " " r) in v)) continue; xs[++nv] = v[k " " r]
+        if (f[3] != "raw" && ((f[1] " " f[2] " raw " r) in v)) rr[++nr] = v[k " " r] / v[f[1] " " f[2] " raw " r]
+        if (f[3] != "raw" && f[3] != "tree0" && ((f[1] " " f[2] " tree0 " r) in v)) rt[++nt] = v[k " " r] / v[f[1] " " f[2] " tree0 " r] }
+      s = k " " median(xs, nv)
+      if (nr) s = s sprintf("  × raw %.2f", median(rr, nr))
+      if (nt) s = s sprintf("  × tree0 %.2f", median(rt, nt))
+      print s } }' "$out" | sort
