@@ -25,7 +25,6 @@ const MSG_TRUNC = CONSTANTS.MSG_TRUNC ?? 0;
 /** Requests up to this size land in the scratch buffer. */
 const SCRATCH_SIZE = 64 * 1024;
 const scratch = new Uint8Array(SCRATCH_SIZE);
-const SCRATCH_BUFFER = scratch.buffer;
 /** The last scratch view handed out, reused while the same size is asked for. */
 let view = scratch.subarray(0, 0);
 
@@ -65,7 +64,8 @@ export function roomFor(n: number, flags: number): Uint8Array {
  */
 export function take(buf: Uint8Array, got: number): Uint8Array {
   if (got > buf.length) return padded(buf, got);
-  if (buf.buffer === SCRATCH_BUFFER) {
+  // Only room() makes buffers this small from the scratch (`.length`, not `.buffer`: see `toBytes` in args.ts).
+  if (buf.length <= SCRATCH_SIZE) {
     // new + set: cheaper than slice(), which looks up a species constructor.
     const out = new Uint8Array(got);
     out.set(got === view.length ? view : scratch.subarray(0, got));

@@ -372,7 +372,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     try {
       const address = fromSockaddr(OUT, OUTLEN[0], this.#ctx);
       if (!libc.accept4) setCloexec(nfd, true);
-      const conn = new SocketType(this.#family, this.#type, this.#proto, nfd);
+      // Fresh from accept4 on this socket: family, type and protocol are this socket's, nothing to probe.
+      const conn = acceptedSocket(this.#family, this.#type, this.#proto, nfd);
       // As Lib/socket.py: with no default timeout, a listener's timeout does not pass on.
       if (defaultTimeout === null && this.#timeout !== null) conn.setblocking(true);
       return [conn, address];

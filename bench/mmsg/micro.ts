@@ -15,11 +15,11 @@ const rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
 const tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
 rx.bind(["127.0.0.1", 0]);
 rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20);
-const to = rx.getsockname() as [string, number];
+const to = rx.getsockname();
 const buf = new Uint8Array(64);
 const out: Record<string, number> = {};
 for (const b of [1, 8, 32, 64]) {
-  const messages: socket.OutgoingMessage[] = Array.from({ length: b }, () => [[buf], null, to]);
+  const messages: socket.OutgoingMessage<"AF_INET">[] = Array.from({ length: b }, () => [[buf], null, to]);
   let send = 0, recv = 0, n = 0;
   for (let it = 0; it < 20000 / b + 300; it++) {
     const t0 = now();
