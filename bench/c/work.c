@@ -147,7 +147,7 @@ int main(int argc, char **argv) {
     char *buf = calloc(1, size);
     struct sockaddr_storage from;
     long received = 0;
-    double t0 = 0, t1 = 0;
+    double t0 = 0, t1 = 0, give_up = now() + 10;
     puts("ready");
     fflush(stdout);
     for (;;) {
@@ -155,7 +155,9 @@ int main(int argc, char **argv) {
       ssize_t r = recvfrom(fd, buf, size, 0, (struct sockaddr *)&from, &len);
       if (r < 0) {
         if (errno == EINTR) continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) break;
+        /* SO_RCVTIMEO: the sender has stopped (or, before the first datagram, not started yet: wait up to 10 s). */
+        if ((errno == EAGAIN || errno == EWOULDBLOCK) && (received > 0 || now() > give_up)) break;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) continue;
         die("recvfrom");
       }
       t1 = now();

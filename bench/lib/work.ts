@@ -100,12 +100,15 @@ if (mode === "ping") {
   const size = Number(rest[0]);
   console.log("ready");
   let received = 0, t0 = 0, t1 = 0;
+  const giveUp = now() + 10;
   for (;;) {
     try {
       s.recvfrom(size);
     } catch (e) {
-      if (e instanceof socket.BlockingIOError) break; // SO_RCVTIMEO: the sender has stopped
-      throw e;
+      if (!(e instanceof socket.BlockingIOError)) throw e;
+      // SO_RCVTIMEO: the sender has stopped (or, before the first datagram, not started yet: wait up to 10 s).
+      if (received === 0 && now() < giveUp) continue;
+      break;
     }
     t1 = now();
     if (received++ === 0) t0 = t1;

@@ -113,11 +113,15 @@ def main():
         print("ready", flush=True)
         received = 0
         t0 = t1 = 0
+        give_up = now() + 10
         while True:
             try:
                 s.recvfrom(size)
             except BlockingIOError:
-                break  # SO_RCVTIMEO: the sender has stopped
+                # SO_RCVTIMEO: the sender has stopped (or, before the first datagram, not started yet: wait up to 10 s).
+                if received == 0 and now() < give_up:
+                    continue
+                break
             t1 = now()
             if received == 0:
                 t0 = t1

@@ -129,13 +129,16 @@ if (mode === "ping") {
   const size = Number(rest[0]);
   const buf = new Uint8Array(size), n = sz(size), sa = new Uint8Array(128), salen = new Uint32Array(1);
   let received = 0, t0 = 0, t1 = 0;
+  const giveUp = now() + 10;
   console.log("ready");
   for (;;) {
     salen[0] = 128;
     if (Number(sym.recvfrom(fd, buf, n, 0, sa, salen)) < 0) {
       const e = errno();
       if (e === EINTR) continue;
-      if (e === EAGAIN) break; // SO_RCVTIMEO: the sender has stopped
+      // SO_RCVTIMEO: the sender has stopped (or, before the first datagram, not started yet: wait up to 10 s).
+      if (e === EAGAIN && received === 0 && now() < giveUp) continue;
+      if (e === EAGAIN) break;
       fail("recvfrom");
     }
     t1 = now();
