@@ -8,7 +8,7 @@
  * @module
  */
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as socket from "../mod.ts";
 import { CONSTANTS } from "../ffi/gen/mod.ts";

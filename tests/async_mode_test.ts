@@ -6,7 +6,7 @@
  * @module
  */
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { test } from "node:test";
 import * as socket from "../mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";

@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import * as socket from "../mod.ts";

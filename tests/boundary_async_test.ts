@@ -11,7 +11,7 @@
  * @module
  */
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import * as socket from "../mod.ts";
 import { tempDir } from "./helpers.ts";

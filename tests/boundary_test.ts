@@ -7,7 +7,7 @@
  * @module
  */
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import * as socket from "../mod.ts";
 import { raises, RUNTIME } from "./helpers.ts";

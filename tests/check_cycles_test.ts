@@ -2,7 +2,7 @@
 // the repository's own import graph.
 
 import { test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { cyclicComponents, type Graph, shortestCycle } from "../tools/check_cycles.ts";
 
 function graph(edges: Record<string, string[]>): Graph {

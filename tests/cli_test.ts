@@ -6,7 +6,7 @@
  * @module
  */
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { existsSync } from "node:fs";
 import process from "node:process";

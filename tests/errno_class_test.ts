@@ -10,7 +10,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as socket from "../mod.ts";
 import { CONSTANTS, SYS, type SysName } from "../ffi/gen/mod.ts";

@@ -6,7 +6,7 @@
  * @module
  */
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { spawn } from "node:child_process";
 import process from "node:process";

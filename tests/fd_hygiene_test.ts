@@ -8,7 +8,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { closeSync, openSync, readdirSync, writeFileSync } from "node:fs";
 import * as socket from "../mod.ts";

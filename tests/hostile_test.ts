@@ -8,7 +8,7 @@
 // lost. A crash-type case runs in a child process (tests/hostile_child.ts).
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";

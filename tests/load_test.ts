@@ -11,7 +11,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import * as socket from "../mod.ts";
 import { libc } from "../ffi/mod.ts";

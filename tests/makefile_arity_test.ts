@@ -7,7 +7,7 @@
 // same calls on the same kinds of file; a few are pinned here as well.
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { hasPython, python } from "./helpers.ts";
 

@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { libc } from "../ffi/mod.ts";

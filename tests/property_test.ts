@@ -9,7 +9,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import fc from "fast-check";
 import * as socket from "../mod.ts";
 import { libc } from "../ffi/mod.ts";

@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { waiting, waitReady } from "../lib/reactor/mod.ts";
 import { closeHooks } from "../lib/descriptor.ts";

@@ -15,7 +15,7 @@
 // synchronous twin's. Nothing is consumed from or sent to the socket.
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { hasPython, python } from "./helpers.ts";
 

@@ -6,7 +6,7 @@
 
 import { closeSync, openSync, promises as fsp, writeFileSync } from "node:fs";
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
 import { libc } from "../ffi/mod.ts";

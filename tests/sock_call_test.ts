@@ -8,7 +8,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as socket from "../mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";

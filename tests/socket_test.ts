@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { closeSync, openSync } from "node:fs";
 import * as socket from "../mod.ts";
 import { inspect } from "node:util";

@@ -6,7 +6,7 @@
 // `sockopt_impl!` have them: level, name, the values set in turn.
 
 import { test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as socket from "../mod.ts";
 import { OS } from "../ffi/platform.ts";

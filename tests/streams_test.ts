@@ -5,7 +5,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { bytes, fnv1a, peer, raises, text } from "./helpers.ts";
 

@@ -9,7 +9,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { setErrno } from "../ffi/mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";

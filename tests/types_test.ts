@@ -8,7 +8,7 @@
 // also runs under both runtimes; the misuses sit in functions never called.
 
 import { test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

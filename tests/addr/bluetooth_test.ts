@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { CONSTANTS } from "../../ffi/gen/mod.ts";
 import { BDADDR_ANY, BDADDR_LOCAL } from "../../lib/constants.ts";
 import { OSError, OverflowError, ValueError } from "../../lib/errors.ts";

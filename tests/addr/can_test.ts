@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { CONSTANTS, SYS } from "../../ffi/gen/mod.ts";
 import { OSError, OverflowError, ValueError } from "../../lib/errors.ts";

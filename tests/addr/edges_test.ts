@@ -7,7 +7,7 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { CONSTANTS, LAYOUT, SYS } from "../../ffi/gen/mod.ts";
 import { OSError, OverflowError, ValueError } from "../../lib/errors.ts";
 import { raises } from "../helpers.ts";

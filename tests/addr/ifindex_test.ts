@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { SYS } from "../../ffi/gen/mod.ts";
 import { OS } from "../../ffi/mod.ts";

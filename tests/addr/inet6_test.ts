@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { CONSTANTS } from "../../ffi/gen/mod.ts";
 import { gaierror, OverflowError } from "../../lib/errors.ts";

@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { CONSTANTS } from "../../ffi/gen/mod.ts";
 import { OverflowError } from "../../lib/errors.ts";
 import { raises } from "../helpers.ts";

@@ -1,5 +1,5 @@
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { OS } from "../../ffi/platform.ts";
 import { OSError, ValueError } from "../../lib/errors.ts";
