@@ -16,7 +16,7 @@ const GROUPS = {
   // lib/addr/host.ts (the IPv4 text parser) is measured with convert_test.ts: group addr_host.
   addr_host: ["lib/addr/host.ts"],
   addr_inet: [
-    "lib/addr/all.ts",
+    "lib/addr/codec.ts",
     "lib/addr/inet.ts",
     "lib/addr/inet6.ts",
     "lib/addr/mod.ts",
