@@ -7,8 +7,9 @@
  * @module
  */
 
-import "../errno_class_test.ts";
 import "../unicode_errors_test.ts";
+import "../errno_class_test.ts";
+import "../syscall_layer_test.ts";
 import "../socket_test.ts";
 import "../netdb_test.ts";
 import "../bad_input_test.ts";
