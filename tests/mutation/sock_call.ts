@@ -7,6 +7,7 @@
  * @module
  */
 
+import "../sock_call_wait_test.ts";
 import "../syscall_layer_test.ts";
 import "../sock_call_test.ts";
 import "../errno_class_test.ts";
