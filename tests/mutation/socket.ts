@@ -11,6 +11,3 @@ import "../socket_test.ts";
 import "../makefile_test.ts";
 import "../sockopt_test.ts";
 import "../bad_input_test.ts";
-import "../property_test.ts";
-import "../sendfile_test.ts";
-import "../errno_class_test.ts";
