@@ -11,3 +11,5 @@ import "../socket_test.ts";
 import "../makefile_test.ts";
 import "../sockopt_test.ts";
 import "../bad_input_test.ts";
+import "../sendfile_test.ts";
+import "../mmsg_test.ts";
