@@ -269,9 +269,6 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     } else if (trusted) {
       fd = fileno as number;
     } else {
-      if (typeof fileno === "number" && !Number.isInteger(fileno)) {
-        throw new TypeError("integer argument expected, got float");
-      }
       fd = toCInt(fileno);
       if (fd < 0) throw new ValueError("negative file descriptor");
       OUTLEN[0] = OUT.bytes.length;

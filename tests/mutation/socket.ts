@@ -7,9 +7,11 @@
  * @module
  */
 
+import "../socket_mutants_test.ts";
 import "../socket_test.ts";
 import "../makefile_test.ts";
 import "../sockopt_test.ts";
 import "../bad_input_test.ts";
 import "../sendfile_test.ts";
 import "../mmsg_test.ts";
+import "../sock_call_test.ts";
