@@ -192,6 +192,9 @@ describe("socket options", () => {
         message: "a bytes-like object is required, not 'int'",
       });
     }
+    // python3 3.11 raises TypeError too, though its message says "takes exactly 3 arguments".
+    raises(TypeError, () => (s.setsockopt as (...a: unknown[]) => void)(socket.SOL_SOCKET, socket.SO_REUSEADDR));
+    raises(TypeError, () => (s.setsockopt as (...a: unknown[]) => void)(1, 2, 3, 4, 5));
     raises(TypeError, () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1.5), {
       message: "a bytes-like object is required, not 'float'",
     });
