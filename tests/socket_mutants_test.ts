@@ -199,6 +199,8 @@ describe("socket options", () => {
     raises(TypeError, () => (s.setsockopt as (...a: unknown[]) => void)(1, 2, 3, 4, 5), {
       message: "setsockopt() takes exactly 3 arguments (5 given)",
     });
+    // A value with an optlen: python3 raises TypeError as well.
+    raises(TypeError, () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1 as never, 4));
     raises(TypeError, () => s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1.5), {
       message: "a bytes-like object is required, not 'float'",
     });

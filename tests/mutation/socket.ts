@@ -15,3 +15,4 @@ import "../bad_input_test.ts";
 import "../sendfile_test.ts";
 import "../mmsg_test.ts";
 import "../sock_call_test.ts";
+import "../vsock_opt_test.ts";
