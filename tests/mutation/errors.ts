@@ -8,6 +8,7 @@
  */
 
 import "../unicode_errors_test.ts";
+import "../syscall_retry_test.ts";
 import "../errno_class_test.ts";
 import "../syscall_layer_test.ts";
 import "../socket_test.ts";
