@@ -217,3 +217,24 @@ describe("listen", () => {
     assert.equal(kernelBacklog(c), 0); // python3: 0
   });
 });
+
+describe("sock_accept's socket", () => {
+  test("has the listener's family, type and protocol, works, and leaves later socket(fileno=) probing", async () => {
+    using l = listener();
+    l.setblocking(false);
+    using c = socket.socket();
+    c.setblocking(false);
+    c.connect_ex(l.getsockname());
+    const [conn, addr] = await socket.sock_accept(l);
+    using _conn = conn;
+    assert.deepEqual([conn.family, conn.type, conn.proto], [socket.AF_INET, socket.SOCK_STREAM, 0]);
+    assert.deepEqual(addr, c.getsockname());
+    c.setblocking(true);
+    c.sendall(new Uint8Array([7]));
+    assert.deepEqual(await socket.sock_recv(conn, 1), new Uint8Array([7]));
+    // A socket adopted afterwards, with no family given, reads its family from the descriptor.
+    const fd = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).detach();
+    using d = socket.socket(undefined, undefined, undefined, fd);
+    assert.deepEqual([d.family, d.type, d.proto], [socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDP]);
+  });
+});
