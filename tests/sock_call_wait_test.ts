@@ -10,7 +10,8 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+// The default export: under Deno the namespace's named exports are the loose (legacy) ones.
+import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { libc, setErrno } from "../ffi/mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";

@@ -7,7 +7,8 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+// The default export: under Deno the namespace's named exports are the loose (legacy) ones.
+import assert from "node:assert/strict";
 import { setErrno } from "../ffi/mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
 import { uninterrupted } from "../lib/errors.ts";

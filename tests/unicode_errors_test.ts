@@ -9,7 +9,8 @@
  */
 
 import { describe, test } from "node:test";
-import * as assert from "node:assert/strict";
+// The default export: under Deno the namespace's named exports are the loose (legacy) ones.
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as socket from "../mod.ts";
 
