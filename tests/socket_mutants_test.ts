@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import * as socket from "../mod.ts";
 import { libc } from "../ffi/mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
-import { raises, tempDir } from "./helpers.ts";
+import { fnv1a, peer, raises, tempDir } from "./helpers.ts";
 
 const { F_GETFL, O_NONBLOCK, EWOULDBLOCK, ENOENT } = SYS;
 
@@ -237,5 +237,28 @@ describe("sock_accept's socket", () => {
     const fd = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM).detach();
     using d = socket.socket(undefined, undefined, undefined, fd);
     assert.deepEqual([d.family, d.type, d.proto], [socket.AF_INET6, socket.SOCK_DGRAM, socket.IPPROTO_UDP]);
+  });
+});
+
+describe("sending in timeout mode", () => {
+  test("sendall of 8 MiB to a peer that reads it all: waits for room to write, under one deadline", async () => {
+    using server = socket.create_server(["127.0.0.1", 0]);
+    const { done } = await peer({ op: "drain", family: socket.AF_INET, address: server.getsockname() });
+    const [conn] = server.accept();
+    const data = new Uint8Array(8 << 20);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 13 + (i >> 11)) & 0xff;
+    conn.settimeout(60);
+    conn.sendall(data);
+    conn.close();
+    const result = await done;
+    assert.equal(result.bytes, data.length);
+    assert.equal(result.hash, fnv1a(data));
+  });
+
+  test("sendto names itself in address errors", () => {
+    using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    raises(TypeError, () => s.sendto(new Uint8Array(1), "x" as never), {
+      message: "sendto(): AF_INET address must be tuple, not str", // python3 3.11
+    });
   });
 });
