@@ -262,3 +262,42 @@ describe("sending in timeout mode", () => {
     });
   });
 });
+
+describe("small calls python3 answers at once", () => {
+  test("recv(0) and recv_into of an empty buffer on a blocking UDP socket with nothing queued return at once", () => {
+    using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    u.bind(["127.0.0.1", 0]);
+    assert.deepEqual(u.recv(0), new Uint8Array(0)); // python3: b''
+    assert.equal(u.recv_into(new Uint8Array(0)), 0); // python3: 0
+  });
+
+  test("sendto with 1 or 4 arguments is CPython's TypeError", () => {
+    using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    const sendto = u.sendto as (...a: unknown[]) => number;
+    raises(TypeError, () => sendto.call(u, new Uint8Array(1)), {
+      message: "sendto() takes 2 or 3 arguments (1 given)",
+    });
+    raises(TypeError, () => sendto.call(u, new Uint8Array(1), 0, ["127.0.0.1", 9], 1), {
+      message: "sendto() takes 2 or 3 arguments (4 given)",
+    });
+  });
+
+  test("repr: an unnamed AF_UNIX socket shows no laddr; a TCP pair shows laddr and raddr; a closed one fd=-1", () => {
+    const [a, b] = socket.socketpair();
+    assert.equal(String(a), `<socket.socket fd=${a.fileno()}, family=1, type=1, proto=0>`);
+    a.close();
+    b.close();
+    assert.equal(String(a), "<socket.socket [closed] fd=-1, family=1, type=1, proto=0>");
+    using l = listener();
+    using c = socket.socket();
+    c.connect(l.getsockname());
+    const [conn] = l.accept();
+    using _conn = conn;
+    const [lh, lp] = c.getsockname() as [string, number];
+    const [rh, rp] = c.getpeername() as [string, number];
+    assert.equal(
+      String(c),
+      `<socket.socket fd=${c.fileno()}, family=2, type=1, proto=0, laddr=('${lh}', ${lp}), raddr=('${rh}', ${rp})>`,
+    );
+  });
+});
