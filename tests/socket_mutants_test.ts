@@ -27,7 +27,7 @@ function nonBlocking(s: socket.SocketType): boolean {
 }
 
 /** A listening TCP socket on loopback with `backlog`, or the default one. */
-function listener(backlog?: number): socket.SocketType {
+function listener(backlog?: number) {
   const l = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
   l.bind(["127.0.0.1", 0]);
   if (backlog === undefined) l.listen();
