@@ -5,18 +5,23 @@
 // under tests/mutation/ that imports the relevant test files into ONE Deno
 // isolate (one runtime start per mutant), run with --fail-fast so a killed
 // mutant stops at its first failing test. Pick the group with MUTATE_GROUP
-// (addr_codecs, addr_inet, errors, sock_call, socket, msg); `npm run mutate` runs them all in
-// turn. Reports: reports/mutation/<group>.{html,json}. See tests/README.md.
+// (addr_codecs, addr_inet, addr_host, errors, sock_call, socket, msg); `npm run mutate`
+// runs them all in turn (MUTATE_GROUPS picks some). MUTATE_FILES narrows a run to files
+// or line ranges (lib/socket.ts:1-650). MUTATE_INCREMENTAL=1 reuses the results in
+// reports/mutation/<group>.incremental.json for mutants whose code did not change
+// (the command runner reports no per-test coverage, so a survivor is reused even
+// when a new test would kill it: re-run its lines with `--force` and MUTATE_FILES).
+// Reports: reports/mutation/<group>.{html,json}. See tests/README.md.
 import process from "node:process";
 
 // group -> the files it mutates; its test set is tests/mutation/<group>.ts.
 const CODECS = ["alg", "bluetooth", "can", "fields", "ifindex", "netlink", "packet", "qipcrtr", "rds", "tipc", "vsock"];
 const GROUPS = {
   addr_codecs: CODECS.map((f) => `lib/addr/${f}.ts`),
-  // lib/addr/host.ts (the IPv4 text parser) is measured with convert_test.ts: group addr_host.
+  // lib/addr/host.ts (host strings: IPv4/IPv6 text, IDNA) is measured with convert_test.ts: group addr_host.
   addr_host: ["lib/addr/host.ts"],
   addr_inet: [
-    "lib/addr/all.ts",
+    "lib/addr/codec.ts",
     "lib/addr/inet.ts",
     "lib/addr/inet6.ts",
     "lib/addr/mod.ts",

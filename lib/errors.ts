@@ -172,12 +172,12 @@ const SUBCLASS = new Map<number, typeof OSError>(
     ["EPERM", PermissionError],
     ["ESRCH", ProcessLookupError],
     ["ETIMEDOUT", TimeoutError],
-  ] as const).flatMap(([name, cls]) => SYS[name] === undefined ? [] : [[SYS[name], cls]]),
+  ] as const).map(([name, cls]) => [SYS[name], cls]),
 );
 
 /** The `OSError` (or subclass) for `errno`, with libc's text for it. */
 export function osErrorFrom(errno: number, filename?: unknown): OSError {
-  return filename === undefined ? new OSError(errno, strerror(errno)) : new OSError(errno, strerror(errno), filename);
+  return new OSError(errno, strerror(errno), filename);
 }
 
 /**
@@ -299,9 +299,12 @@ export abstract class UnicodeCodecError<T extends string | Uint8Array> extends U
   /** What could not be done: `encode character '\\ud800'`, `decode bytes`, … */
   protected abstract what(one: boolean): string;
 
-  /** Python's `str(e)`. */
+  /** How many code points (encoding) or bytes (decoding) `object` holds. */
+  protected abstract size(): number;
+
+  /** Python's `str(e)`: it names the one character or byte only when `start` is inside `object`. */
   override toString(): string {
-    const one = this.end === this.start + 1;
+    const one = this.end === this.start + 1 && this.start < this.size();
     const where = one ? `${this.start}` : `${this.start}-${this.end - 1}`;
     return `'${this.encoding}' codec can't ${this.what(one)} in position ${where}: ${this.reason}`;
   }
@@ -323,7 +326,11 @@ export class UnicodeEncodeError extends UnicodeCodecError<string> {
   /** `encode character '\\ud800'` or `encode characters`. */
   protected what(one: boolean): string {
     if (!one) return "encode characters";
-    return `encode character '${escapeCodePoint([...this.object][this.start]?.codePointAt(0) ?? 0)}'`;
+    return `encode character '${escapeCodePoint([...this.object][this.start].codePointAt(0) as number)}'`;
+  }
+  /** The number of code points. */
+  protected size(): number {
+    return [...this.object].length;
   }
 }
 Object.defineProperty(UnicodeEncodeError.prototype, "name", {
@@ -346,7 +353,11 @@ Object.defineProperty(UnicodeEncodeError.prototype, "name", {
 export class UnicodeDecodeError extends UnicodeCodecError<Uint8Array> {
   /** `decode byte 0xff` or `decode bytes`. */
   protected what(one: boolean): string {
-    return one ? `decode byte 0x${(this.object[this.start] ?? 0).toString(16).padStart(2, "0")}` : "decode bytes";
+    return one ? `decode byte 0x${this.object[this.start].toString(16).padStart(2, "0")}` : "decode bytes";
+  }
+  /** The number of bytes. */
+  protected size(): number {
+    return this.object.length;
   }
 }
 Object.defineProperty(UnicodeDecodeError.prototype, "name", {

@@ -297,9 +297,6 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     } else if (trusted) {
       fd = fileno as number;
     } else {
-      if (typeof fileno === "number" && !Number.isInteger(fileno)) {
-        throw new TypeError("integer argument expected, got float");
-      }
       fd = toCInt(fileno);
       if (fd < 0) throw new ValueError("negative file descriptor");
       OUTLEN[0] = OUT.bytes.length;
@@ -596,9 +593,6 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
   setsockopt(level: number, optname: number, value: null, optlen: number): void;
   setsockopt(level: number, optname: number, value: unknown, optlen?: number): void {
     arity(METHODS.setsockopt, arguments.length);
-    if (arguments.length < 3 || arguments.length > 4) {
-      throw new TypeError(`setsockopt() takes 3 or 4 arguments (${arguments.length} given)`);
-    }
     const lv = toCInt(level), name = toCInt(optname);
     let rc: number;
     if (this.#family === AF_VSOCK_FAMILY) {

@@ -1,11 +1,16 @@
 /**
  * Mutation-testing entry (errors): the test files that cover the mutated code, loaded in one
  * isolate so that each mutant costs one runtime start. See stryker.config.mjs and tests/README.md.
+ * Order matters: Deno runs the files' tests in import order and --fail-fast stops at the first
+ * failure, so the fast files that kill most mutants come first.
  *
  * @module
  */
 
+import "../unicode_errors_test.ts";
+import "../syscall_retry_test.ts";
 import "../errno_class_test.ts";
+import "../syscall_layer_test.ts";
 import "../socket_test.ts";
 import "../netdb_test.ts";
 import "../bad_input_test.ts";
