@@ -7,13 +7,13 @@
  * @module
  */
 
-import "../ancdata_test.ts";
+import "../msg_test.ts";
 import "../boundary_test.ts";
 import "../addr_scratch_test.ts";
-import "../hostile_test.ts";
-import "../released_buffer_test.ts";
-import "../msg_test.ts";
+import "../ancdata_test.ts";
 import "../async_msg_test.ts";
 import "../mmsg_test.ts";
+import "../released_buffer_test.ts";
+import "../hostile_test.ts";
 import "../socket_test.ts";
 import "../bad_input_test.ts";
