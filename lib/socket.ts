@@ -286,30 +286,13 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
       if (family === -1) family = AF_INET;
       if (type === -1) type = SOCK_STREAM;
       if (proto === -1) proto = 0;
-      fd = check(libc.socket(family, type | SOCK_CLOEXEC, proto));
-      try {
-        if (!SOCK_CLOEXEC) setCloexec(fd, true);
-        if (SO_NOSIGPIPE !== undefined) setIntOpt(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
-      } catch (e) {
-        libc.close(fd);
-        throw e;
-      }
+      fd = openDescriptor(family, type, proto);
     } else if (trusted) {
       fd = fileno as number;
     } else {
       fd = toCInt(fileno);
       if (fd < 0) throw new ValueError("negative file descriptor");
-      OUTLEN[0] = OUT.bytes.length;
-      OUT.bytes.fill(0);
-      if (libc.getsockname(fd, OUT.bytes, OUTLEN) === 0) {
-        if (family === -1) family = LAYOUT.HAS_SA_LEN === 1 ? OUT.bytes[1] : OUT.view.getUint16(0, true);
-      } else {
-        const e = errno();
-        if (e === EBADF || e === ENOTSOCK) throw osErrorFrom(e);
-      }
-      if (family === -1 && SO_DOMAIN !== undefined) family = getIntOpt(fd, SOL_SOCKET, SO_DOMAIN);
-      if (type === -1) type = getIntOpt(fd, SOL_SOCKET, SO_TYPE);
-      if (proto === -1) proto = SO_PROTOCOL === undefined ? 0 : getIntOpt(fd, SOL_SOCKET, SO_PROTOCOL);
+      [family, type, proto] = probeDescriptor(fd, family, type, proto);
     }
     this.#family = family;
     this.#type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -1264,6 +1247,39 @@ const SEND: Syscall<Uint8Array, number, number, number> = (fd, b, from, n, f) =>
 /** `sendto` of the `n` bytes of `b` to the `len`-byte address that `sendto()` encoded into `SENDTO_NAME`. */
 const SENDTO: Syscall<Uint8Array, number, number, number> = (fd, b, n, f, len) =>
   libc.sendto(fd, b, held(b, n), f, SENDTO_NAME.bytes, len);
+
+/** A new socket descriptor, close-on-exec, and with `SO_NOSIGPIPE` where the platform has it (`socket(2)`). */
+function openDescriptor(family: number, type: number, proto: number): number {
+  const fd = check(libc.socket(family, type | SOCK_CLOEXEC, proto));
+  try {
+    if (!SOCK_CLOEXEC) setCloexec(fd, true);
+    if (SO_NOSIGPIPE !== undefined) setIntOpt(fd, SOL_SOCKET, SO_NOSIGPIPE, 1);
+  } catch (e) {
+    libc.close(fd);
+    throw e;
+  }
+  return fd;
+}
+
+/**
+ * The family, type and protocol of an adopted descriptor (`socket(fileno=)`),
+ * each as given, or read from the kernel where given as `-1` (CPython's
+ * `socket.__init__` with a `fileno`): `EBADF` or `ENOTSOCK` raise.
+ */
+function probeDescriptor(fd: number, family: number, type: number, proto: number): [number, number, number] {
+  OUTLEN[0] = OUT.bytes.length;
+  OUT.bytes.fill(0);
+  if (libc.getsockname(fd, OUT.bytes, OUTLEN) === 0) {
+    if (family === -1) family = LAYOUT.HAS_SA_LEN === 1 ? OUT.bytes[1] : OUT.view.getUint16(0, true);
+  } else {
+    const e = errno();
+    if (e === EBADF || e === ENOTSOCK) throw osErrorFrom(e);
+  }
+  if (family === -1 && SO_DOMAIN !== undefined) family = getIntOpt(fd, SOL_SOCKET, SO_DOMAIN);
+  if (type === -1) type = getIntOpt(fd, SOL_SOCKET, SO_TYPE);
+  if (proto === -1) proto = SO_PROTOCOL === undefined ? 0 : getIntOpt(fd, SOL_SOCKET, SO_PROTOCOL);
+  return [family, type, proto];
+}
 
 /** The signature of {@linkcode socket}: callable with or without `new`. */
 export interface SocketConstructor {
