@@ -1,0 +1,162 @@
+/**
+ * Socket-object behaviour that the mutation run of `lib/socket.ts` found
+ * unasserted (see tests/README.md, "Mutation testing"), each checked against
+ * what CPython 3.11 does on Linux: `send()` and `sendto()` in timeout mode
+ * wait for room to write (not for data to read) when the first attempt finds
+ * the buffer full, and `recvfrom_into()` names itself in its errors.
+ *
+ * The waiting tests need the peer to drain while this thread is blocked in
+ * `send()`: the peer is python3 in a child process, held back by a control
+ * connection until the buffer here is full, so nothing depends on timing.
+ *
+ * @module
+ */
+
+import { test } from "node:test";
+// The default export: under Deno the namespace's named exports are the loose (legacy) ones.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import * as socket from "../mod.ts";
+import { bytes, hasPython, raises, tempDir } from "./helpers.ts";
+
+/** Generous: the peer drains as soon as it is told to; this only bounds a broken wait. */
+const WAIT = 60;
+
+/**
+ * The peer's script: connect the control connection to argv[1], wait for one
+ * byte on it, then drain (stream: argv[2] is the address to connect; dgram:
+ * argv[2] is the path to bind before connecting), and print what arrived.
+ */
+const DRAIN_PY = `
+import socket, sys
+kind, ctl_path, data_path = sys.argv[1], sys.argv[2], sys.argv[3]
+if kind == "stream":
+    d = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    d.connect(data_path)
+else:
+    d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    d.bind(data_path)
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+c.connect(ctl_path)
+c.recv(1)
+n = 0
+while True:
+    b = d.recv(1 << 16)
+    if kind == "stream" and not b:
+        break
+    if kind == "dgram" and len(b) == 1:
+        break
+    n += len(b)
+print(n)
+`;
+
+/** A listening AF_UNIX stream socket at `path`, whose accept() gives up after WAIT seconds. */
+function unixListener(path: string): socket.SocketType {
+  const l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+  l.bind(path);
+  l.listen();
+  l.settimeout(WAIT);
+  return l;
+}
+
+/** Starts the python3 drain peer; resolves with the byte count it printed once it exits. */
+function drainPeer(kind: "stream" | "dgram", ctlPath: string, dataPath: string): Promise<number> {
+  const child = spawn("python3", ["-c", DRAIN_PY, kind, ctlPath, dataPath], { stdio: ["ignore", "pipe", "inherit"] });
+  let out = "";
+  child.stdout.on("data", (d) => out += d);
+  return new Promise((done, failed) => {
+    child.on("error", failed);
+    child.on("close", (code) => code === 0 ? done(Number(out.trim())) : failed(new Error(`python3 exited ${code}`)));
+  });
+}
+
+/** Calls `send` in non-blocking mode until the buffer is full (BlockingIOError); the bytes it took. */
+function fill(s: socket.SocketType, send: () => number): number {
+  s.setblocking(false);
+  let total = 0;
+  for (;;) {
+    try {
+      total += send();
+    } catch (e) {
+      assert.ok(e instanceof socket.BlockingIOError, `expected BlockingIOError, got ${e}`);
+      return total;
+    }
+  }
+}
+
+test("send() in timeout mode with a full buffer waits until the peer makes room, then sends", async (t) => {
+  if (!hasPython()) {
+    console.log("skipped: python3 not found (the draining peer)");
+    return t.skip("python3 not found");
+  }
+  const dir = tempDir();
+  try {
+    using data = unixListener(dir.join("data"));
+    using ctl = unixListener(dir.join("ctl"));
+    const drained = drainPeer("stream", dir.join("ctl"), dir.join("data"));
+    using d = data.accept()[0];
+    using c = ctl.accept()[0];
+    const chunk = new Uint8Array(1 << 16).fill(7);
+    const before = fill(d, () => d.send(chunk));
+    assert.ok(before > 0);
+    d.settimeout(WAIT);
+    assert.equal(d.gettimeout(), WAIT);
+    // The peer only reads from now on, and never writes: a wait for readability would time out.
+    assert.equal(c.send(bytes("g")), 1);
+    const n = d.send(chunk);
+    assert.ok(n > 0 && n <= chunk.length, `send() returned ${n}`);
+    d.close();
+    assert.equal(await drained, before + n);
+  } finally {
+    dir.remove();
+  }
+});
+
+test("sendto() in timeout mode with the receiver's queue full waits until it has room, then sends", async (t) => {
+  if (!hasPython()) {
+    console.log("skipped: python3 not found (the draining peer)");
+    return t.skip("python3 not found");
+  }
+  const dir = tempDir();
+  try {
+    using ctl = unixListener(dir.join("ctl"));
+    const target = dir.join("data");
+    const drained = drainPeer("dgram", dir.join("ctl"), target);
+    // The peer binds `target` before it connects the control connection.
+    using c = ctl.accept()[0];
+    using d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+    const chunk = new Uint8Array(100).fill(7);
+    const before = fill(d, () => d.sendto(chunk, target));
+    assert.ok(before > 0);
+    d.settimeout(WAIT);
+    assert.equal(c.send(bytes("g")), 1);
+    // The receiver's queue is full: this sendto() must wait for room, not for data to read.
+    assert.equal(d.sendto(chunk, target), chunk.length);
+    // The end marker (one byte), in blocking mode.
+    d.setblocking(true);
+    assert.equal(d.sendto(new Uint8Array(1), target), 1);
+    assert.equal(await drained, before + chunk.length);
+  } finally {
+    dir.remove();
+  }
+});
+
+test("recvfrom_into() with a negative nbytes: ValueError naming recvfrom_into, positional or keyword", () => {
+  const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+  try {
+    // python3: ValueError('negative buffersize in recvfrom_into'), both ways.
+    raises(socket.ValueError, () => a.recvfrom_into(new Uint8Array(4), -1), {
+      message: "negative buffersize in recvfrom_into",
+    });
+    raises(socket.ValueError, () => a.recvfrom_into(new Uint8Array(4), { nbytes: -1 }), {
+      message: "negative buffersize in recvfrom_into",
+    });
+    // python3: ValueError('negative buffersize in recv_into').
+    raises(socket.ValueError, () => a.recv_into(new Uint8Array(4), -1), {
+      message: "negative buffersize in recv_into",
+    });
+  } finally {
+    a.close();
+    b.close();
+  }
+});
