@@ -3,7 +3,9 @@
  * unasserted (see tests/README.md, "Mutation testing"), each checked against
  * what CPython 3.11 does on Linux: `send()` and `sendto()` in timeout mode
  * wait for room to write (not for data to read) when the first attempt finds
- * the buffer full, and `recvfrom_into()` names itself in its errors.
+ * the buffer full; `recvfrom_into()` names itself in its errors; a socket at
+ * descriptor 0 (an inetd-style server's) is a socket like any other; and
+ * `detach()` leaves the object closed.
  *
  * The waiting tests need the peer to drain while this thread is blocked in
  * `send()`: the peer is python3 in a child process, held back by a control
@@ -17,6 +19,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as socket from "../mod.ts";
+import { libc } from "../ffi/mod.ts";
+import { SYS } from "../ffi/gen/mod.ts";
 import { bytes, hasPython, raises, tempDir } from "./helpers.ts";
 
 /** Generous: the peer drains as soon as it is told to; this only bounds a broken wait. */
@@ -158,5 +162,53 @@ test("recvfrom_into() with a negative nbytes: ValueError naming recvfrom_into, p
   } finally {
     a.close();
     b.close();
+  }
+});
+
+/** The repr python3 gives a connected TCP socket on loopback: laddr and raddr from the socket itself. */
+function tcpRepr(s: socket.SocketType): string {
+  const [lh, lp] = s.getsockname() as [string, number];
+  const [rh, rp] = s.getpeername() as [string, number];
+  return `<socket.socket fd=${s.fileno()}, family=2, type=1, proto=0, laddr=('${lh}', ${lp}), raddr=('${rh}', ${rp})>`;
+}
+
+test("a socket at descriptor 0 (inetd-style) connects in timeout mode, has a repr with addresses, and closes", () => {
+  using l = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  l.bind(["127.0.0.1", 0]);
+  l.listen();
+  // Free descriptor 0 (the runner's stdin, saved and put back below): the next socket gets it.
+  const saved = libc.dup(0);
+  assert.ok(saved > 0);
+  assert.equal(libc.close(0), 0);
+  let s: socket.SocketType | undefined;
+  try {
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+    assert.equal(s.fileno(), 0);
+    // python3: connect() in timeout mode waits for the connection, then getpeername() is the listener's.
+    s.settimeout(WAIT);
+    s.connect(l.getsockname());
+    assert.deepEqual(s.getpeername(), l.getsockname());
+    assert.equal(`${s}`, tcpRepr(s));
+    // python3 3.11: connect_ex() on the connected socket gives 0.
+    assert.equal(s.connect_ex(l.getsockname()), 0);
+    s.close();
+    assert.equal(s.fileno(), -1);
+    // Really closed: descriptor 0 is free again.
+    assert.equal(libc.fcntl(0, SYS.F_GETFD, 0), -1);
+  } finally {
+    if (s !== undefined && s.fileno() === 0) s.close();
+    assert.equal(libc.dup(saved), 0);
+    libc.close(saved);
+  }
+});
+
+test("detach() leaves the object closed: repr says [closed] with fd=-1, as python3's", () => {
+  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  const fd = s.detach();
+  try {
+    // python3: <socket.socket [closed] fd=-1, family=2, type=1, proto=0>
+    assert.equal(`${s}`, "<socket.socket [closed] fd=-1, family=2, type=1, proto=0>");
+  } finally {
+    libc.close(fd);
   }
 });
