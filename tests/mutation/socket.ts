@@ -16,3 +16,4 @@ import "../sendfile_test.ts";
 import "../mmsg_test.ts";
 import "../sock_call_test.ts";
 import "../vsock_opt_test.ts";
+import "../socket_survivors_test.ts";
