@@ -796,9 +796,6 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
   sendto(data: BytesLike, flags: number, address: AddressFor<F>): number;
   sendto(data: BytesLike, ...rest: unknown[]): number {
     arity(METHODS.sendto, arguments.length);
-    if (rest.length < 1 || rest.length > 2) {
-      throw new TypeError(`sendto() takes 2 or 3 arguments (${rest.length + 1} given)`);
-    }
     const b = toBytes(data);
     const f = (rest.length === 2 ? toCInt(rest[0]) : 0) | MSG_NOSIGNAL;
     const n = lengthOf(b);
@@ -1006,7 +1003,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
   /** Python's `repr()`: `<socket.socket fd=3, family=2, type=1, proto=0, laddr=('127.0.0.1', 8080)>`. */
   toString(): string {
     arity(METHODS.toString, arguments.length);
-    const closed = this.#closed && this.#fd < 0;
+    // As CPython: closed by close() is "[closed]" even while a makefile() object keeps the descriptor open.
+    const closed = this.#closed;
     let s = `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
       `type=${this.#type}, proto=${this.#proto}`;
     if (!closed && this.#fd >= 0) {

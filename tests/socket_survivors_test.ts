@@ -198,3 +198,15 @@ test("detach() leaves the object closed: repr says [closed] with fd=-1, as pytho
     libc.close(fd);
   }
 });
+
+test("repr() of a socket closed while a makefile() object keeps its descriptor: [closed], no addresses, as python3", () => {
+  const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+  s.bind(["127.0.0.1", 0]);
+  const fd = s.fileno();
+  const f = s.makefile("rb");
+  s.close();
+  // python3 3.11: <socket.socket [closed] fd=3, family=2, type=1, proto=0>
+  assert.equal(String(s), `<socket.socket [closed] fd=${fd}, family=2, type=1, proto=0>`);
+  f.close();
+  assert.equal(String(s), "<socket.socket [closed] fd=-1, family=2, type=1, proto=0>");
+});
