@@ -177,9 +177,17 @@ print(json.dumps(out))`;
   });
 
   test("the classes' names are writable and configurable, as a Python class attribute", () => {
-    for (const cls of [socket.OSError, socket.ConnectionResetError, socket.ValueError, socket.OverflowError]) {
+    const classes = [
+      socket.OSError,
+      socket.ConnectionResetError,
+      socket.ValueError,
+      socket.OverflowError,
+      socket.MemoryError,
+    ];
+    for (const cls of classes) {
       const d = Object.getOwnPropertyDescriptor(cls.prototype, "name")!;
-      assert.deepEqual([d.writable, d.configurable, d.enumerable], [true, true, false], cls.prototype.name);
+      assert.deepEqual([d.value, d.writable, d.configurable, d.enumerable], [cls.name, true, true, false], cls.name);
+      assert.equal(new cls("x").name, cls.name);
     }
   });
 
