@@ -766,6 +766,8 @@ export function sendmsg_afalg(sock: SocketObject, args: readonly unknown[]): num
   const msg = positional === 1 ? args[0] : undefined;
   intKeyword(kw.op, 2);
   const iv = kw.iv === undefined ? null : toBytes(kw.iv);
+  // Its length as converted: the getters read below may detach or resize it.
+  const ivLen = iv === null ? 0 : lengthOf(iv);
   intKeyword(kw.assoclen, 4);
   const flags = kw.flags === undefined ? 0 : toCInt(kw.flags);
   const op = kw.op === undefined ? undefined : asCInt(kw.op);
@@ -777,7 +779,6 @@ export function sendmsg_afalg(sock: SocketObject, args: readonly unknown[]): num
     if (a < 0) throw new TypeError("assoclen must be positive");
     assoclen = a;
   }
-  const ivLen = iv === null ? 0 : lengthOf(iv);
   const bufs = msg === undefined
     ? { views: [], lens: [] }
     : collectBuffers(msg, toBytes, "sendmsg() argument 1 must be an iterable");
