@@ -18,12 +18,14 @@
 import { test } from "node:test";
 // The default export: under Deno the namespace's named exports are the loose (legacy) ones.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readlinkSync } from "node:fs";
 import process from "node:process";
 import * as socket from "../mod.ts";
 import { LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { libc } from "../ffi/mod.ts";
 import { msgHooks, receiveAncillary } from "../lib/msg.ts";
-import { bytes, raises, text } from "./helpers.ts";
+import { bytes, hasPython, raises, tempDir, text } from "./helpers.ts";
 
 const { SOL_SOCKET, SCM_RIGHTS, AF_UNIX, SOCK_DGRAM } = socket;
 const HDR = LAYOUT.CMSG_DATA_OFFSET;
@@ -333,4 +335,134 @@ test("sendmsg_afalg: the IV is taken as converted; detached later, it is ValueEr
     alg.close();
     peer.close();
   }
+});
+
+// ---------------------------------------------------------------------------
+// Which way a timeout-mode call waits. The peer is python3 in a child process: told over a control connection
+// when the call is about to be made, it also waits until this thread sits in poll (read from
+// /proc/PID/task/TID/syscall), and only then drains or sends, so nothing depends on timing.
+
+/** Generous: the peer acts as soon as this thread waits; this only bounds a wait in the wrong direction. */
+const WAIT = 30;
+
+const PEER_PY = `
+import platform, socket, sys, time
+role, data_path, ctl_path, thread = sys.argv[1:5]
+conns = []
+for path in (data_path, ctl_path):
+    conns.append(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+    conns[-1].connect(path)
+data, ctl = conns
+ctl.recv(1)
+waits = {"x86_64": ("7", "271"), "aarch64": ("73",)}.get(platform.machine(), ())
+while waits:
+    try:
+        with open("/proc/%s/syscall" % thread) as f:
+            if f.read().split(" ")[0] in waits:
+                break
+    except OSError:
+        break
+    time.sleep(0.001)
+if role == "drain":
+    total = 0
+    while chunk := data.recv(1 << 16):
+        total += len(chunk)
+    print(total)
+else:
+    data.sendall(b"late")
+    ctl.recv(1)
+    print(0)
+`;
+
+/** The python3 peer in `role`, connected: our ends of its data and control connections, and its printed number. */
+function pythonPeer(role: "drain" | "send"): {
+  data: socket.SocketType;
+  ctl: socket.SocketType;
+  done: Promise<number>;
+  [Symbol.dispose](): void;
+} {
+  const dir = tempDir();
+  const paths = [dir.join("data"), dir.join("ctl")];
+  const [ends, listeners] = [[] as socket.SocketType[], [] as socket.SocketType[]];
+  try {
+    for (const path of paths) {
+      const l = socket.socket(AF_UNIX, socket.SOCK_STREAM);
+      listeners.push(l);
+      l.bind(path);
+      l.listen();
+      l.settimeout(WAIT);
+    }
+    const thread = readlinkSync("/proc/thread-self");
+    const child = spawn("python3", ["-c", PEER_PY, role, ...paths, thread], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => out += d);
+    const done = new Promise<number>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code) => code === 0 ? resolve(Number(out)) : reject(new Error(`python3 exited ${code}`)));
+    });
+    for (const l of listeners) ends.push(l.accept()[0]);
+    const [data, ctl] = ends;
+    return { data, ctl, done, [Symbol.dispose]: () => ends.forEach((s) => s.close()) };
+  } finally {
+    listeners.forEach((l) => l.close());
+    dir.remove();
+  }
+}
+
+/** Sends in non-blocking mode until the buffer is full; the bytes it took. */
+function fillUp(s: socket.SocketType): number {
+  const chunk = new Uint8Array(1 << 16);
+  s.setblocking(false);
+  for (let total = 0;;) {
+    try {
+      total += s.send(chunk);
+    } catch (e) {
+      assert.ok(e instanceof socket.BlockingIOError, `expected BlockingIOError, got ${e}`);
+      return total;
+    }
+  }
+}
+
+for (const via of ["sendmsg", "sendmsg_afalg"] as const) {
+  test(`${via}() in timeout mode with a full buffer waits for room, not for data, then sends`, async (t) => {
+    if (!hasPython()) {
+      console.log("skipped: python3 not found (the draining peer)");
+      return t.skip("python3 not found");
+    }
+    using peer = pythonPeer("drain");
+    const before = fillUp(peer.data);
+    const chunk = new Uint8Array(1 << 16).fill(7);
+    // sendmsg_afalg() over a socket object that says AF_ALG (see fakeAlg): the same wait.
+    const s = via === "sendmsg"
+      ? peer.data
+      : socket.socket(socket.AF_ALG, socket.SOCK_SEQPACKET, 0, libc.dup(peer.data.fileno()));
+    try {
+      s.settimeout(WAIT);
+      // The peer never writes: a wait for readability would time out.
+      assert.equal(peer.ctl.send(bytes("g")), 1);
+      const n = via === "sendmsg" ? s.sendmsg([chunk]) : s.sendmsg_afalg([chunk], { op: 1 });
+      assert.ok(n > 0 && n <= chunk.length, `${via}() returned ${n}`);
+      s.close();
+      peer.data.close();
+      assert.equal(await peer.done, before + n);
+    } finally {
+      s.close();
+    }
+  });
+}
+
+test("recvmsg() in timeout mode on a socket with no room to write waits for data, not for room", async (t) => {
+  if (!hasPython()) {
+    console.log("skipped: python3 not found (the sending peer)");
+    return t.skip("python3 not found");
+  }
+  using peer = pythonPeer("send");
+  // The peer never reads: this end stays unwritable, so a wait for writability would time out.
+  assert.ok(fillUp(peer.data) > 0);
+  peer.data.settimeout(WAIT);
+  assert.equal(peer.ctl.send(bytes("g")), 1);
+  const [data, anc, flags, addr] = peer.data.recvmsg(10);
+  assert.deepEqual([text(data), anc, flags, addr], ["late", [], 0, null]);
+  peer.ctl.close();
+  assert.equal(await peer.done, 0);
 });
