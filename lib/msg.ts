@@ -211,18 +211,17 @@ function align(n: number): number {
   return Math.ceil(n / CMSG_ALIGN_UNIT) * CMSG_ALIGN_UNIT;
 }
 
-/** `CMSG_LEN(n)`, or `-1` where CPython's `get_CMSG_LEN` refuses. */
+/**
+ * `CMSG_LEN(n)`, or `-1` where CPython's `get_CMSG_LEN` refuses. Its second
+ * check (the sum overflowing) cannot fail in doubles once this one passed.
+ */
 function cmsgLen(n: number): number {
-  if (n > SOCKLEN_T_LIMIT - CMSG_DATA_OFFSET) return -1;
-  const r = CMSG_DATA_OFFSET + n;
-  return r > SOCKLEN_T_LIMIT ? -1 : r;
+  return n > SOCKLEN_T_LIMIT - CMSG_DATA_OFFSET ? -1 : CMSG_DATA_OFFSET + n;
 }
 
-/** `CMSG_SPACE(n)`, or `-1` where CPython's `get_CMSG_SPACE` refuses. */
+/** `CMSG_SPACE(n)`, or `-1` where CPython's `get_CMSG_SPACE` refuses (the same single check). */
 function cmsgSpace(n: number): number {
-  if (n > SOCKLEN_T_LIMIT - (CMSG_DATA_OFFSET + align(1))) return -1;
-  const r = CMSG_DATA_OFFSET + align(n);
-  return r > SOCKLEN_T_LIMIT ? -1 : r;
+  return n > SOCKLEN_T_LIMIT - (CMSG_DATA_OFFSET + align(1)) ? -1 : CMSG_DATA_OFFSET + align(n);
 }
 
 /** A `Py_ssize_t` argument, with CPython's `OverflowError`. Internal. */
@@ -298,8 +297,8 @@ const MALFORMED = "received malformed or improperly-truncated ancillary data";
  * `-1` (no valid header).
  */
 function dataLen(buf: DataView, controllen: number, off: number): [number, number] {
-  const lenEnd = OFF_CMSGHDR_CMSG_LEN + SIZEOF_CMSGHDR_CMSG_LEN;
-  if (off + Math.max(CMSG_DATA_OFFSET, lenEnd) > controllen) return [-1, 0];
+  // CPython's cmsg_min_space(CMSG_LEN(0)): cmsg_len ends within the header, which CMSG_LEN(0) covers.
+  if (off + CMSG_DATA_OFFSET > controllen) return [-1, 0];
   const len = getField(buf, off + OFF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN);
   if (len < CMSG_DATA_OFFSET) return [-1, 0];
   const want = len - CMSG_DATA_OFFSET;
@@ -307,10 +306,13 @@ function dataLen(buf: DataView, controllen: number, off: number): [number, numbe
   return space >= want ? [0, want] : [1, space];
 }
 
-/** `CMSG_NXTHDR`: the offset of the header after the one at `off`, or `-1`. */
+/**
+ * `CMSG_NXTHDR`: the offset of the header after the one at `off`, or `-1`.
+ * Only called after {@linkcode dataLen} found the item whole, so its
+ * `cmsg_len` is at least `CMSG_LEN(0)`, never shorter than a header.
+ */
 function nextHeader(buf: DataView, controllen: number, off: number): number {
   const len = getField(buf, off + OFF_CMSGHDR_CMSG_LEN, SIZEOF_CMSGHDR_CMSG_LEN);
-  if (len < SIZEOF_CMSGHDR) return -1;
   const next = off + align(len);
   return next + SIZEOF_CMSGHDR > controllen ? -1 : next;
 }
@@ -437,7 +439,6 @@ export function controlSpace(items: readonly Item[]): number {
 /** Phase 2: writes the items into the control buffer; returns `msg_controllen`. */
 function writeControl(items: readonly Item[]): number {
   const total = controlSpace(items);
-  if (total === 0) return 0;
   ensureCtrl(total);
   writeControlAt(ctrl, ctrlV, 0, items);
   return total;
@@ -557,7 +558,8 @@ function recvGuts<A, B>(
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) throw new ValueError("invalid ancillary data buffer length");
   const cloexec = MSG_CMSG_CLOEXEC & ~flags;
   const got = sockCall(liveFd(sock), timeoutOf(sock), false, call, a, b, ancbufsize, flags | cloexec);
-  const controllen = ancbufsize > 0 ? getField(MSGV, OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN) : 0;
+  // Without a control buffer the kernel reports a msg_controllen of 0.
+  const controllen = getField(MSGV, OFF_MSGHDR_MSG_CONTROLLEN, SIZEOF_MSGHDR_MSG_CONTROLLEN);
   const msgFlags = MSGV.getInt32(OFF_MSGHDR_MSG_FLAGS, true) & ~cloexec;
   const namelen = Math.min(MSGV.getUint32(OFF_MSGHDR_MSG_NAMELEN, true), NAME.bytes.length);
   // MSG_TRUNC: the kernel reports the datagram's full length; recvmsg returns what it wrote (CPython).
@@ -703,13 +705,13 @@ export function recv_fds(sock: SocketObject, bufsize: number, maxfds: number, fl
 // sendmsg_afalg
 
 function intKeyword(v: unknown, position: number): void {
-  if (v === undefined || typeof v === "boolean" || (typeof v === "number" && Number.isInteger(v))) return;
+  if (v === undefined || typeof v === "boolean" || Number.isInteger(v)) return;
   throw new TypeError(`sendmsg_afalg() argument ${position} must be int, not ${pyType(v)}`);
 }
 
-/** C `int` as `_PyLong_AsInt` reads it, or `undefined` when out of range. */
+/** C `int` as `_PyLong_AsInt` reads it (`v` an integer or a boolean), or `undefined` when out of range. */
 function asCInt(v: unknown): number | undefined {
-  const n = typeof v === "boolean" ? (v ? 1 : 0) : v as number;
+  const n = Number(v);
   return n > 0x7fffffff || n < -0x80000000 ? undefined : n;
 }
 
@@ -764,6 +766,8 @@ export function sendmsg_afalg(sock: SocketObject, args: readonly unknown[]): num
   const msg = positional === 1 ? args[0] : undefined;
   intKeyword(kw.op, 2);
   const iv = kw.iv === undefined ? null : toBytes(kw.iv);
+  // Its length as converted: the getters read below may detach or resize it.
+  const ivLen = iv === null ? 0 : lengthOf(iv);
   intKeyword(kw.assoclen, 4);
   const flags = kw.flags === undefined ? 0 : toCInt(kw.flags);
   const op = kw.op === undefined ? undefined : asCInt(kw.op);
@@ -775,7 +779,6 @@ export function sendmsg_afalg(sock: SocketObject, args: readonly unknown[]): num
     if (a < 0) throw new TypeError("assoclen must be positive");
     assoclen = a;
   }
-  const ivLen = iv === null ? 0 : lengthOf(iv);
   const bufs = msg === undefined
     ? { views: [], lens: [] }
     : collectBuffers(msg, toBytes, "sendmsg() argument 1 must be an iterable");

@@ -7,6 +7,7 @@
  * @module
  */
 
+import "../msg_survivors_test.ts";
 import "../msg_test.ts";
 import "../boundary_test.ts";
 import "../addr_scratch_test.ts";
