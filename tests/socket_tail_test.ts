@@ -12,7 +12,9 @@
 import { describe, test } from "node:test";
 // The default export: under Deno the namespace's named exports are the loose (legacy) ones.
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as socket from "../mod.ts";
+import { bytes, hasPython, raises, tempDir } from "./helpers.ts";
 
 /** Why AF_VSOCK sockets cannot be made here, or null when they can. */
 function vsockSkip(): string | null {
@@ -54,5 +56,79 @@ describe("AF_VSOCK options are 64-bit", { skip: NO_VSOCK ?? false }, () => {
     assert.equal(s.getsockopt(socket.AF_VSOCK, MAX), 1);
     s.setsockopt(socket.AF_VSOCK, MAX, false as unknown as number);
     assert.equal(s.getsockopt(socket.AF_VSOCK, MAX), 0);
+  });
+});
+
+describe("the message methods of the socket object", () => {
+  test("sendmsg gathers, recvmsg and recvmsg_into scatter, as python3's (3, [], 0, None)", () => {
+    const [a, b] = socket.socketpair();
+    using _a = a, _b = b;
+    assert.equal(a.sendmsg([bytes("ab"), bytes("c")]), 3);
+    assert.deepEqual(b.recvmsg(10), [bytes("abc"), [], 0, null]);
+    a.send(bytes("xyz"));
+    const [buf, buf2] = [new Uint8Array(2), new Uint8Array(5)];
+    assert.deepEqual(b.recvmsg_into([buf, buf2]), [3, [], 0, null]);
+    assert.deepEqual([buf, buf2], [bytes("xy"), new Uint8Array([0x7a, 0, 0, 0, 0])]);
+  });
+
+  test("sendmsg_afalg on a socket that is not AF_ALG: OSError('algset is only supported for AF_ALG')", () => {
+    const [a, b] = socket.socketpair();
+    using _a = a, _b = b;
+    raises(socket.OSError, () => a.sendmsg_afalg([bytes("x")], { op: 0 }), {
+      message: "algset is only supported for AF_ALG", // python3 3.11
+    });
+  });
+});
+
+/**
+ * python3 peer for the sendall deadline test: connects to argv[1], then,
+ * once a second, reads everything queued; prints the byte count at the end.
+ */
+const SLOW_READER_PY = `
+import socket, sys, time
+c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+c.connect(sys.argv[1])
+c.setblocking(False)
+n = 0
+while True:
+    time.sleep(1)
+    try:
+        while True:
+            b = c.recv(1 << 16)
+            if not b:
+                print(n)
+                sys.exit(0)
+            n += len(b)
+    except BlockingIOError:
+        pass
+`;
+
+describe("sendall in timeout mode", { skip: hasPython() ? false : "python3 is absent" }, () => {
+  test("the timeout bounds the whole call: a peer that makes room once a second never lets 2 MiB through in 3 s", async () => {
+    // CPython 3.5+: "The socket timeout is now the maximum total duration to send all data." Each wait for room
+    // here lasts about a second, well under the timeout; only the whole call exceeds it.
+    const dir = tempDir();
+    try {
+      using l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+      l.bind(dir.join("s"));
+      l.listen();
+      l.settimeout(60);
+      const child = spawn("python3", ["-c", SLOW_READER_PY, dir.join("s")], { stdio: ["ignore", "pipe", "inherit"] });
+      let out = "";
+      child.stdout.on("data", (d) => out += d);
+      const exited = new Promise((resolve) => child.on("exit", resolve));
+      const [conn] = l.accept();
+      const data = new Uint8Array(2 << 20).fill(0x5a);
+      conn.settimeout(3);
+      const t0 = performance.now();
+      raises(socket.TimeoutError, () => conn.sendall(data), { message: "timed out" });
+      // A lower bound only: the timeout never fires early.
+      assert.ok(performance.now() - t0 >= 2900, `timed out after ${performance.now() - t0} ms`);
+      conn.close();
+      assert.equal(await exited, 0);
+      assert.ok(Number(out) < data.length, `the peer read ${out.trim()} bytes`);
+    } finally {
+      dir.remove();
+    }
   });
 });
