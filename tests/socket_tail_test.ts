@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as socket from "../mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
+import { libc } from "../ffi/mod.ts";
 import { bytes, hasPython, raises, tempDir } from "./helpers.ts";
 
 /** Why AF_VSOCK sockets cannot be made here, or null when they can. */
@@ -198,5 +199,31 @@ describe("close(fd)", () => {
     }
     // Still open: the socket works.
     assert.equal(s.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE), socket.SOCK_STREAM);
+  });
+});
+
+describe("fromfd()", () => {
+  test("descriptor 0 is a descriptor like any other: fromfd(0) of an inetd-style socket duplicates it", () => {
+    using l = socket.socket(socket.AF_INET, socket.SOCK_STREAM);
+    l.bind(["127.0.0.1", 0]);
+    // Put a socket at descriptor 0 (the runner's stdin, saved and put back below).
+    const saved = libc.dup(0);
+    assert.ok(saved > 0);
+    assert.equal(libc.close(0), 0);
+    try {
+      assert.equal(libc.dup(l.fileno()), 0);
+      // python3 with a socket at fd 0: socket.fromfd(0, AF_INET, SOCK_STREAM) is a new descriptor, same socket.
+      using s = socket.fromfd(0, socket.AF_INET, socket.SOCK_STREAM);
+      assert.ok(s.fileno() > 0);
+      assert.deepEqual(s.getsockname(), l.getsockname());
+    } finally {
+      libc.close(0);
+      assert.equal(libc.dup(saved), 0);
+      libc.close(saved);
+    }
+  });
+
+  test("a negative descriptor is OSError(EBADF), as python3's", () => {
+    raises(socket.OSError, () => socket.fromfd(-1, socket.AF_INET, socket.SOCK_STREAM), { errno: socket.EBADF });
   });
 });
