@@ -13,6 +13,8 @@ import { describe, test } from "node:test";
 // The default export: under Deno the namespace's named exports are the loose (legacy) ones.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { closeSync, openSync, readdirSync } from "node:fs";
+import process from "node:process";
 import * as socket from "../mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
 import { libc } from "../ffi/mod.ts";
@@ -243,6 +245,87 @@ describe("recv's size cap", () => {
     for (const fn of ["recv", "recvfrom"] as const) {
       raises(socket.OverflowError, () => b[fn](2 ** 31), {
         message: `${fn}() bufsize is too large: at most 2**31-1 bytes`,
+      });
+    }
+  });
+});
+
+describe("repr and adopted descriptors", () => {
+  test("repr of an AF_UNIX socket bound to an abstract name shows it as bytes (python3: laddr=b'\\x00...')", () => {
+    using s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM);
+    const name = `\0tail-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    s.bind(bytes(name));
+    const shown = [...name.slice(1)].join("");
+    assert.equal(String(s), `<socket.socket fd=${s.fileno()}, family=1, type=1, proto=0, laddr=b'\\x00${shown}'>`);
+  });
+
+  test("socket(family, type, proto, fileno) with every argument given still checks the descriptor (python3: the same errors)", () => {
+    const dir = tempDir();
+    const fd = openSync(dir.join("plain"), "w");
+    try {
+      const make = (f: number) => () => socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, f);
+      raises(socket.OSError, make(fd), { errno: SYS.ENOTSOCK });
+      raises(socket.OSError, make(100000), { errno: socket.EBADF });
+    } finally {
+      closeSync(fd);
+      dir.remove();
+    }
+  });
+
+  test("socket(AF_UNIX, fileno=) of a TCP descriptor keeps the family given and reads type and protocol (python3: 1 1 6)", () => {
+    const fd = socket.socket(socket.AF_INET, socket.SOCK_STREAM).detach();
+    try {
+      const s = socket.socket(socket.AF_UNIX, undefined, undefined, fd);
+      assert.deepEqual([s.family, s.type, s.proto], [socket.AF_UNIX, socket.SOCK_STREAM, socket.IPPROTO_TCP]);
+      s.detach();
+      const t = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 0, fd);
+      assert.deepEqual([t.family, t.type, t.proto], [socket.AF_UNIX, socket.SOCK_STREAM, 0]);
+      t.detach();
+    } finally {
+      libc.close(fd);
+    }
+  });
+
+  test("fromfd() of a descriptor that is not a socket is ENOTSOCK and leaves no descriptor behind (python3 leaks its dup)", () => {
+    const dir = tempDir();
+    const fd = openSync(dir.join("plain"), "w");
+    try {
+      const before = readdirSync("/proc/self/fd").length;
+      raises(socket.OSError, () => socket.fromfd(fd, socket.AF_INET, socket.SOCK_STREAM), { errno: SYS.ENOTSOCK });
+      assert.equal(readdirSync("/proc/self/fd").length, before);
+    } finally {
+      closeSync(fd);
+      dir.remove();
+    }
+  });
+});
+
+describe("keyword arguments", () => {
+  test("recv_into and recvfrom_into take nbytes and flags by keyword (python3: recv_into(buf, nbytes=2, flags=MSG_PEEK))", () => {
+    const [a, b] = socket.socketpair();
+    using _a = a, _b = b;
+    a.send(bytes("abc"));
+    const buf = new Uint8Array(4);
+    assert.equal(b.recv_into(buf, { nbytes: 2, flags: socket.MSG_PEEK }), 2);
+    assert.deepEqual(buf, new Uint8Array([0x61, 0x62, 0, 0]));
+    assert.deepEqual(b.recvfrom_into(buf, { nbytes: 3 }), [3, null]);
+    assert.deepEqual(buf, new Uint8Array([0x61, 0x62, 0x63, 0]));
+  });
+
+  test("socketpair takes the family by keyword too", () => {
+    const [a, b] = socket.socketpair({ family: socket.AF_UNIX, type: socket.SOCK_SEQPACKET });
+    assert.deepEqual([a.family, a.type, b.type], [socket.AF_UNIX, socket.SOCK_SEQPACKET, socket.SOCK_SEQPACKET]);
+    a.close();
+    b.close();
+  });
+});
+
+describe("the module's async functions", () => {
+  test("reject a value that is not a socket object with TypeError", async () => {
+    for (const [v, type] of [[5, "int"], [null, "NoneType"], ["x", "str"]] as const) {
+      await assert.rejects(socket.sock_recv(v as never, 1), {
+        name: "TypeError",
+        message: `a socket object is required, not ${type}`,
       });
     }
   });
