@@ -1007,7 +1007,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     const closed = this.#closed;
     let s = `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
       `type=${this.#type}, proto=${this.#proto}`;
-    if (!closed && this.#fd >= 0) {
+    // An open socket has its descriptor (the constructor sets it or throws).
+    if (!closed) {
       for (const [label, get] of [["laddr", () => this.getsockname()], ["raddr", () => this.getpeername()]] as const) {
         try {
           const a = get();
