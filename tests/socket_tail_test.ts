@@ -19,6 +19,7 @@ import * as socket from "../mod.ts";
 import { SYS } from "../ffi/gen/mod.ts";
 import { libc } from "../ffi/mod.ts";
 import { bytes, hasPython, raises, tempDir } from "./helpers.ts";
+import { drainPeer, fill, unixListener, WAIT } from "./drain_peer.ts";
 
 /** Why AF_VSOCK sockets cannot be made here, or null when they can. */
 function vsockSkip(): string | null {
@@ -327,6 +328,32 @@ describe("the module's async functions", () => {
         name: "TypeError",
         message: `a socket object is required, not ${type}`,
       });
+    }
+  });
+});
+
+describe("sendto in timeout mode", { skip: hasPython() ? false : "python3 is absent" }, () => {
+  test("with the receiver's queue full, sendto waits until the peer makes room (not for data to read), then sends", async () => {
+    const dir = tempDir();
+    try {
+      using ctl = unixListener(dir.join("ctl"));
+      const drained = drainPeer("dgram", dir.join("ctl"), dir.join("data"));
+      // The peer binds the data path before it connects the control connection.
+      using c = ctl.accept()[0];
+      using d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM);
+      d.connect(dir.join("data"));
+      const chunk = new Uint8Array(1024).fill(7);
+      const before = fill(d, () => d.sendto(chunk, dir.join("data")));
+      assert.ok(before > 0);
+      d.settimeout(WAIT);
+      // The peer only reads from now on, and never writes: a wait for readability would time out.
+      assert.equal(c.send(bytes("g")), 1);
+      assert.equal(d.sendto(chunk, dir.join("data")), chunk.length);
+      // The peer stops at a 1-byte datagram.
+      d.sendto(new Uint8Array(1), dir.join("data"));
+      assert.equal(await drained, before + chunk.length);
+    } finally {
+      dir.remove();
     }
   });
 });
