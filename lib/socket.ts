@@ -1402,9 +1402,7 @@ export function socketpair(
 export function socketpair(...args: SocketpairArgs): [SocketType, SocketType];
 export function socketpair(...args: unknown[]): [SocketType, SocketType] {
   arityKw(FUNCTIONS.socketpair, args);
-  const [family, type, proto] = args.length > 0 && isOptions(args[args.length - 1])
-    ? params(FUNCTIONS.socketpair, ["family", "type", "proto"], args)
-    : args;
+  const [family, type, proto] = params(FUNCTIONS.socketpair, ["family", "type", "proto"], args);
   // As Lib/socket.py: a family of None is AF_UNIX.
   const f = family === undefined || family === null ? AF_UNIX : toCInt(family);
   const t = type === undefined ? SOCK_STREAM : toCInt(type), p = proto === undefined ? 0 : toCInt(proto);

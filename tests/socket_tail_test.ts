@@ -313,6 +313,14 @@ describe("keyword arguments", () => {
     assert.deepEqual(buf, new Uint8Array([0x61, 0x62, 0x63, 0]));
   });
 
+  test("recv_into and recvfrom_into with one argument: an options-like object is a bad buffer, not keywords (python3: the same)", () => {
+    using s = socket.socket();
+    // python3: TypeError('recv_into() argument 1 must be read-write bytes-like object, not dict').
+    for (const fn of ["recv_into", "recvfrom_into"] as const) {
+      raises(TypeError, () => s[fn]({ x: 1 } as never), { message: /read-write bytes-like object/ });
+    }
+  });
+
   test("socketpair takes the family by keyword too", () => {
     const [a, b] = socket.socketpair({ family: socket.AF_UNIX, type: socket.SOCK_SEQPACKET });
     assert.deepEqual([a.family, a.type, b.type], [socket.AF_UNIX, socket.SOCK_SEQPACKET, socket.SOCK_SEQPACKET]);
