@@ -1007,7 +1007,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     const closed = this.#closed;
     let s = `<socket.socket${closed ? " [closed]" : ""} fd=${this.#fd}, family=${this.#family}, ` +
       `type=${this.#type}, proto=${this.#proto}`;
-    if (!closed && this.#fd >= 0) {
+    // An open socket has its descriptor (the constructor sets it or throws).
+    if (!closed) {
       for (const [label, get] of [["laddr", () => this.getsockname()], ["raddr", () => this.getpeername()]] as const) {
         try {
           const a = get();
@@ -1401,9 +1402,7 @@ export function socketpair(
 export function socketpair(...args: SocketpairArgs): [SocketType, SocketType];
 export function socketpair(...args: unknown[]): [SocketType, SocketType] {
   arityKw(FUNCTIONS.socketpair, args);
-  const [family, type, proto] = args.length > 0 && isOptions(args[args.length - 1])
-    ? params(FUNCTIONS.socketpair, ["family", "type", "proto"], args)
-    : args;
+  const [family, type, proto] = params(FUNCTIONS.socketpair, ["family", "type", "proto"], args);
   // As Lib/socket.py: a family of None is AF_UNIX.
   const f = family === undefined || family === null ? AF_UNIX : toCInt(family);
   const t = type === undefined ? SOCK_STREAM : toCInt(type), p = proto === undefined ? 0 : toCInt(proto);

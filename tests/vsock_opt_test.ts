@@ -81,4 +81,32 @@ describe("getsockopt()/setsockopt() on AF_VSOCK", { skip: SKIP ?? false }, () =>
       message: "setsockopt() takes exactly 3 arguments (4 given)",
     });
   });
+
+  it("a value up to 2**53-1 reads back as a number, a larger one as an exact bigint (python3: the same ints)", () => {
+    using s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM);
+    const MAX = socket.SO_VM_SOCKETS_BUFFER_MAX_SIZE!;
+    // python3: setsockopt(AF_VSOCK, SO_VM_SOCKETS_BUFFER_MAX_SIZE, x) then getsockopt gives x back for each of these.
+    const rows: [number | bigint, number | bigint][] = [
+      [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+      [2n ** 53n, 2n ** 53n],
+      [2n ** 60n + 1n, 2n ** 60n + 1n],
+      [2n ** 64n - 1n, 2n ** 64n - 1n],
+      // "K" takes the int modulo 2**64.
+      [-1, 2n ** 64n - 1n],
+      [2n ** 64n + 7n, 7],
+    ];
+    for (const [value, read] of rows) {
+      s.setsockopt(socket.AF_VSOCK, MAX, value as number);
+      assert.equal(s.getsockopt(socket.AF_VSOCK, MAX), read, `${value}`);
+    }
+  });
+
+  it("a bool is an int: True sets 1, False 0 (python3: the same)", () => {
+    using s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM);
+    const MAX = socket.SO_VM_SOCKETS_BUFFER_MAX_SIZE!;
+    s.setsockopt(socket.AF_VSOCK, MAX, true as unknown as number);
+    assert.equal(s.getsockopt(socket.AF_VSOCK, MAX), 1);
+    s.setsockopt(socket.AF_VSOCK, MAX, false as unknown as number);
+    assert.equal(s.getsockopt(socket.AF_VSOCK, MAX), 0);
+  });
 });

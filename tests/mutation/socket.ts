@@ -7,6 +7,7 @@
  * @module
  */
 
+import "../socket_tail_test.ts";
 import "../socket_mutants_test.ts";
 import "../socket_test.ts";
 import "../makefile_test.ts";
