@@ -7,6 +7,7 @@
  * @module
  */
 
+import "../socket_head_test.ts";
 import "../socket_mutants_test.ts";
 import "../socket_test.ts";
 import "../makefile_test.ts";
@@ -17,3 +18,4 @@ import "../mmsg_test.ts";
 import "../sock_call_test.ts";
 import "../vsock_opt_test.ts";
 import "../socket_survivors_test.ts";
+import "../async_mode_test.ts";
