@@ -91,7 +91,7 @@ export function parseTimeout(v: unknown): number | null {
   if (Number.isInteger(v)) {
     if (Math.abs(v) > MAX_INT_SECONDS) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
   } else {
-    const ns = v < 0 ? Math.floor(v * 1e9) : Math.ceil(v * 1e9);
+    const ns = Math.sign(v) * Math.ceil(Math.abs(v) * 1e9);
     if (!(ns >= -TWO_63 && ns < TWO_63)) throw new OverflowError("timestamp out of range for platform time_t");
     t = ns / 1e9;
   }
