@@ -159,7 +159,7 @@ const LISTENING = new Set<SocketType>();
 
 const SO_ACCEPTCONN = CONSTANTS.SO_ACCEPTCONN;
 
-/** Adds `sock` to {@linkcode LISTENING} when its descriptor listens (one adopted with `fileno` or `fromfd`). */
+/** Adds `sock` to {@linkcode LISTENING} when its descriptor listens (one adopted with `fileno`, `dup()` or `fromfd()`). */
 function keepIfListening(sock: SocketType, fd: number): void {
   if (SO_ACCEPTCONN === undefined) return;
   OPT[0] = 0;
@@ -300,9 +300,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
   constructor(...args: SocketArgs);
   constructor(...args: unknown[]) {
     arityKw(FUNCTIONS.socket, args);
-    const [f, t, p, fileno] = args.length > 0 && isOptions(args[args.length - 1])
-      ? params(FUNCTIONS.socket, ["family", "type", "proto", "fileno"], args)
-      : args;
+    const [f, t, p, fileno] = params(FUNCTIONS.socket, ["family", "type", "proto", "fileno"], args);
     let family = f === undefined || f === null ? -1 : toCInt(f);
     let type = t === undefined || t === null ? -1 : toCInt(t);
     let proto = p === undefined || p === null ? -1 : toCInt(p);
@@ -453,8 +451,9 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     const err = fd < 0 ? EBADF : libc.connect(fd, CONNECT_NAME.bytes, len) === 0 ? 0 : errno();
     if (err === 0) return 0;
     const timeout = this.#timeout;
-    // Interrupted or in progress: the connection goes on; wait for it (CPython's internal_connect).
-    const wait = fd >= 0 && (err === EINTR ? timeout !== 0 : timeout !== null && timeout > 0 && err === EINPROGRESS);
+    // Interrupted, or in progress in timeout mode: the connection goes on; wait for it (CPython's internal_connect).
+    // A closed socket's EBADF is neither.
+    const wait = err === EINTR ? timeout !== 0 : !!timeout && err === EINPROGRESS;
     if (!wait) {
       if (raise) throw osErrorFrom(err);
       return err;
