@@ -10,7 +10,17 @@ import { CONSTANTS, LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { errno, libc, OS, setErrno } from "../ffi/mod.ts";
 import { type Address, type Ctx, encodeAddress, fromSockaddr, newSockaddr } from "./addr/mod.ts";
 import type { AddressFor, AddressOf, Family, OfFamily, SocketFamily } from "./addr/types.ts";
-import { type BytesLike, isOptions, params, pyType, toBytes, toCInt, toInt, toWritableBytes } from "./args.ts";
+import {
+  type BytesLike,
+  intValue,
+  isOptions,
+  params,
+  pyType,
+  toBytes,
+  toCInt,
+  toInt,
+  toWritableBytes,
+} from "./args.ts";
 import { closeHooks, installState } from "./descriptor.ts";
 import { held, heldInto, lengthOf, span } from "./marshal.ts";
 import { arity, arityError, arityKw, FUNCTIONS, METHODS } from "./signatures.ts";
@@ -61,7 +71,15 @@ const OPTLEN = new Uint32Array(1);
 
 let defaultTimeout: number | null = null;
 
-/** Timeouts as CPython parses them: `null`, or a finite number of seconds ≥ 0. Internal to the module. */
+/** The most whole seconds whose nanoseconds fit in CPython's `_PyTime_t` (an int64). */
+const MAX_INT_SECONDS = 9223372036;
+const TWO_63 = 2 ** 63;
+
+/**
+ * Timeouts as CPython parses them into its `_PyTime_t` of nanoseconds:
+ * `null`, or seconds ≥ 0; an int exactly, a float rounded away from zero to
+ * a whole nanosecond (so `1e-10` is `1e-9`). Internal to the module.
+ */
 export function parseTimeout(v: unknown): number | null {
   if (v === null || v === undefined) return null;
   if (typeof v !== "number") {
@@ -69,9 +87,16 @@ export function parseTimeout(v: unknown): number | null {
     throw new TypeError("Timeout value must be int, float or None");
   }
   if (Number.isNaN(v)) throw new ValueError("Invalid value NaN (not a number)");
-  if (v < 0) throw new ValueError("Timeout value out of range");
-  if (!Number.isFinite(v) || v > 9.2e9) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
-  return v + 0; // -0 is 0
+  let t = v + 0; // -0 is 0
+  if (Number.isInteger(v)) {
+    if (Math.abs(v) > MAX_INT_SECONDS) throw new OverflowError("timestamp too large to convert to C _PyTime_t");
+  } else {
+    const ns = Math.sign(v) * Math.ceil(Math.abs(v) * 1e9);
+    if (!(ns >= -TWO_63 && ns < TWO_63)) throw new OverflowError("timestamp out of range for platform time_t");
+    t = ns / 1e9;
+  }
+  if (t < 0) throw new ValueError("Timeout value out of range");
+  return t;
 }
 
 /**
@@ -134,7 +159,7 @@ const LISTENING = new Set<SocketType>();
 
 const SO_ACCEPTCONN = CONSTANTS.SO_ACCEPTCONN;
 
-/** Adds `sock` to {@linkcode LISTENING} when its descriptor listens (one adopted with `fileno` or `fromfd`). */
+/** Adds `sock` to {@linkcode LISTENING} when its descriptor listens (one adopted with `fileno`, `dup()` or `fromfd()`). */
 function keepIfListening(sock: SocketType, fd: number): void {
   if (SO_ACCEPTCONN === undefined) return;
   OPT[0] = 0;
@@ -236,7 +261,7 @@ export type SocketOptionsInet = SocketOptions & { family?: null; fileno?: null }
 export class SocketType<F extends SocketFamily = SocketFamily> implements Disposable, OfFamily<F> {
   /** The socket's family, as a type only (see `OfFamily`): no socket has this property at run time. */
   declare readonly __family?: F;
-  #fd = -1;
+  #fd: number;
   #family: number;
   #type: number;
   #proto: number;
@@ -275,9 +300,7 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
   constructor(...args: SocketArgs);
   constructor(...args: unknown[]) {
     arityKw(FUNCTIONS.socket, args);
-    const [f, t, p, fileno] = args.length > 0 && isOptions(args[args.length - 1])
-      ? params(FUNCTIONS.socket, ["family", "type", "proto", "fileno"], args)
-      : args;
+    const [f, t, p, fileno] = params(FUNCTIONS.socket, ["family", "type", "proto", "fileno"], args);
     let family = f === undefined || f === null ? -1 : toCInt(f);
     let type = t === undefined || t === null ? -1 : toCInt(t);
     let proto = p === undefined || p === null ? -1 : toCInt(p);
@@ -293,6 +316,8 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
       fd = toCInt(fileno);
       if (fd < 0) throw new ValueError("negative file descriptor");
       [family, type, proto] = probeDescriptor(fd, family, type, proto);
+      // An adopted descriptor may be a listener already (socket activation, a parent's socket, a dup()).
+      keepIfListening(this, fd);
     }
     this.#family = family;
     this.#type = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -300,8 +325,6 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     this.#ctx = Object.freeze({ family, type: this.#type, proto });
     this.#fd = fd;
     REGISTRY.register(this, fd, this);
-    // An adopted descriptor may be a listener already (socket activation, a parent's socket).
-    if (fileno !== undefined && fileno !== null && (t === undefined || t === null)) keepIfListening(this, fd);
     if (SOCK_NONBLOCK && type & SOCK_NONBLOCK) {
       this.#timeout = 0;
     } else {
@@ -428,8 +451,9 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     const err = fd < 0 ? EBADF : libc.connect(fd, CONNECT_NAME.bytes, len) === 0 ? 0 : errno();
     if (err === 0) return 0;
     const timeout = this.#timeout;
-    // Interrupted or in progress: the connection goes on; wait for it (CPython's internal_connect).
-    const wait = fd >= 0 && (err === EINTR ? timeout !== 0 : timeout !== null && timeout > 0 && err === EINPROGRESS);
+    // Interrupted, or in progress in timeout mode: the connection goes on; wait for it (CPython's internal_connect).
+    // A closed socket's EBADF is neither.
+    const wait = err === EINTR ? timeout !== 0 : !!timeout && err === EINPROGRESS;
     if (!wait) {
       if (raise) throw osErrorFrom(err);
       return err;
@@ -455,10 +479,10 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     const fd = this.#fd;
     this.#fd = -1;
     this.#closed = true;
-    if (fd >= 0) REGISTRY.unregister(this);
+    REGISTRY.unregister(this);
     LISTENING.delete(this);
     // The object is closed: whatever waits on it (a sock_* call) fails with EBADF, as after close().
-    if (fd >= 0) { for (const hook of closeHooks) hook(fd); }
+    for (const hook of closeHooks) hook(fd);
     return fd;
   }
 
@@ -476,7 +500,6 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     try {
       const sock = new SocketType(this.#family, this.#type, this.#proto, nfd);
       sock.settimeout(this.#timeout);
-      if (LISTENING.has(this)) LISTENING.add(sock);
       return sock;
     } catch (e) {
       libc.close(nfd);
@@ -581,10 +604,11 @@ export class SocketType<F extends SocketFamily = SocketFamily> implements Dispos
     if (this.#family === AF_VSOCK_FAMILY) {
       rc = setVsockOpt(this.#live(), lv, name, arguments.length, value);
     } else if (arguments.length === 4) {
-      if (value !== null) throw new TypeError("setsockopt() argument 3 must be None when optlen is given");
-      const len = toInt(optlen);
-      if (len < 0 || len > 0xffffffff) throw new OverflowError("optlen is out of range");
-      rc = libc.setsockopt(this.#live(), lv, name, null, len);
+      // CPython's "iiO!I": None and an int, wrapped to 32 bits (the kernel judges the length); anything else
+      // falls through to "iiy*", which takes 3 arguments.
+      const len = intValue(optlen);
+      if (value !== null || len === null) throw new TypeError("setsockopt() takes exactly 3 arguments (4 given)");
+      rc = libc.setsockopt(this.#live(), lv, name, null, Number(BigInt.asUintN(32, BigInt(len))));
     } else if (typeof value === "number" || typeof value === "boolean") {
       // CPython tries "iii", then "iiy*": a value that is no C int is then refused as not bytes-like.
       if (typeof value === "number" && !(Number.isInteger(value) && value >= -0x80000000 && value <= 0x7fffffff)) {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import "../socket_head_test.ts";
 import "../socket_tail_test.ts";
 import "../socket_mutants_test.ts";
 import "../socket_test.ts";
@@ -18,3 +19,4 @@ import "../mmsg_test.ts";
 import "../sock_call_test.ts";
 import "../vsock_opt_test.ts";
 import "../socket_survivors_test.ts";
+import "../async_mode_test.ts";
