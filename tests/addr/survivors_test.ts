@@ -1,0 +1,146 @@
+/**
+ * Address behaviour that the mutation runs of lib/addr/ showed untested:
+ * each test asserts what CPython's `getsockaddrarg`/`setipaddr` do (checked
+ * against python3 where this machine can run the family), never an
+ * implementation detail. See tests/README.md, "Surviving mutants".
+ *
+ * @module
+ */
+
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
+import { OSError, ValueError } from "../../lib/errors.ts";
+import { raises, RUNTIME } from "../helpers.ts";
+import { ctx, decode, encode, skip } from "./util.ts";
+
+const C = CONSTANTS;
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+describe(
+  "AF_ALG: type and name are measured in UTF-8 bytes, as CPython's strlen",
+  { skip: C.AF_ALG === undefined },
+  () => {
+    const ALG = ctx(C.AF_ALG, C.SOCK_SEQPACKET, 0);
+    const TYPE_SIZE = LAYOUT.SIZEOF_SOCKADDR_ALG_SALG_TYPE;
+    const NAME_SIZE = LAYOUT.SIZEOF_SOCKADDR_ALG_SALG_NAME;
+
+    test("a last character that does not fit the field is 'too long', not dropped", () => {
+      // 13 ASCII bytes and a 2-byte "é": 15 bytes, one more than salg_type holds with its NUL.
+      raises(ValueError, () => encode(ALG, ["a".repeat(TYPE_SIZE - 1) + "é", "x"]), {
+        message: "AF_ALG type too long.",
+      });
+      raises(ValueError, () => encode(ALG, ["a".repeat(TYPE_SIZE - 2) + "€", "x"]), {
+        message: "AF_ALG type too long.",
+      });
+      raises(ValueError, () => encode(ALG, ["hash", "n".repeat(NAME_SIZE - 1) + "é"]), {
+        message: "AF_ALG name too long.",
+      });
+      // What fits, fits: 11 ASCII bytes and "é" are 13 bytes.
+      const type = "a".repeat(TYPE_SIZE - 3) + "é";
+      assert.deepEqual(decode(ALG, encode(ALG, [type, "x"])), [type, "x", 0, 0]);
+    });
+  },
+);
+
+describe("AF_BLUETOOTH: a non-tuple address is CPython's OSError 'wrong format'", {
+  skip: C.AF_BLUETOOTH === undefined,
+}, () => {
+  const L2 = ctx(C.AF_BLUETOOTH, C.SOCK_SEQPACKET, C.BTPROTO_L2CAP);
+  const HCI = ctx(C.AF_BLUETOOTH, C.SOCK_RAW, C.BTPROTO_HCI);
+  const SCO = ctx(C.AF_BLUETOOTH, C.SOCK_SEQPACKET, C.BTPROTO_SCO);
+  const wrong = { message: "bind(): wrong format" };
+
+  test("L2CAP and HCI: None, a number or a dict fail PyArg_ParseTuple: wrong format", () => {
+    for (const addr of [null, undefined, { 0: "01:23:45:67:89:AB", 1: 1, length: 2 }]) {
+      raises(OSError, () => encode(L2, addr), wrong);
+      raises(OSError, () => encode(HCI, addr), wrong);
+    }
+    raises(OSError, () => encode(L2, 5), wrong);
+  });
+
+  test("SCO takes the bdaddr as bytes (an ArrayBuffer is bytes-like too)", () => {
+    const text = "01:23:45:67:89:AB";
+    assert.deepEqual(encode(SCO, utf8(text).buffer), encode(SCO, text));
+    assert.deepEqual(decode(SCO, encode(SCO, utf8(text).buffer)), text);
+  });
+});
+
+describe(
+  "AF_CAN J1939: the address must be a tuple",
+  { skip: C.AF_CAN === undefined || C.CAN_J1939 === undefined },
+  () => {
+    test("a string (even of four characters) is a TypeError naming its type, as for CAN_RAW", () => {
+      // CPython 3.11 reports a non-tuple for J1939 as PyArg_ParseTuple's SystemError; this module gives
+      // the TypeError its CAN_RAW/CAN_BCM branch gives (lib/addr/can.ts).
+      const J1939 = ctx(C.AF_CAN, C.SOCK_DGRAM, C.CAN_J1939);
+      for (const addr of ["abcd", "x"]) {
+        raises(TypeError, () => encode(J1939, addr), { message: "bind(): AF_CAN address must be tuple, not str" });
+      }
+    });
+  },
+);
+
+describe("AF_PACKET: interface names of IFNAMSIZ bytes or more, in a private network namespace", () => {
+  // CPython copies the name with strncpy into ifr_name and forces the last byte to NUL: a name of 16
+  // bytes or more is cut to its first 15. Only a namespace of our own can hold an interface with a name
+  // that long: the child renames its loopback there; this host's network is never touched.
+  const LONG = "loabcdefghijklm"; // 15 bytes, the longest name Linux allows
+  const names = [LONG, LONG + "n", LONG + "XYZ", "loabcdefghijklx", "lo", "loabcdefghijk"];
+
+  test("bind() and getsockname() give python3's results", (t) => {
+    if (C.AF_PACKET === undefined) return skip(t, "no AF_PACKET here");
+    const root = typeof process.getuid === "function" && process.getuid() === 0;
+    const probe = root ? spawnSync("unshare", ["--net", "ip", "link", "set", "lo", "name", LONG]) : null;
+    if (!root || probe?.error || probe?.status !== 0) {
+      return skip(t, !root ? "not root" : "unshare --net with ip(8) is not available here");
+    }
+    const py = spawnSync("python3", ["--version"]);
+    if (py.error || py.status !== 0) return skip(t, "python3 is not available");
+    const pyScript = `
+import json, socket, sys
+out = []
+for name in json.loads(sys.argv[1]):
+    s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+    try:
+        s.bind((name, 0))
+        out.append(s.getsockname()[0])
+    except OSError as e:
+        out.append(e.errno)
+    finally:
+        s.close()
+print(json.dumps(out))`;
+    const mod = fileURLToPath(new URL("../../mod.ts", import.meta.url));
+    const ourScript = `
+      import * as socket from ${JSON.stringify(mod)};
+      const out = [];
+      for (const name of ${JSON.stringify(names)}) {
+        const s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW);
+        try {
+          s.bind([name, 0]);
+          out.push(s.getsockname()[0]);
+        } catch (e) {
+          out.push(e.errno);
+        } finally {
+          s.close();
+        }
+      }
+      console.log(JSON.stringify(out));`;
+    const runner = RUNTIME === "deno" ? `"${process.execPath}" eval "$2"` : `"${process.execPath}" -e "$2"`;
+    const r = spawnSync("unshare", [
+      "--net",
+      "sh",
+      "-c",
+      `ip link set lo name ${LONG} && python3 -c "$1" '${JSON.stringify(names)}' && ${runner}`,
+      "sh",
+      pyScript,
+      ourScript,
+    ], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const [python, ours] = r.stdout.trim().split("\n").slice(-2).map((l) => JSON.parse(l));
+    assert.deepEqual(python, [LONG, LONG, LONG, 19, 19, 19]);
+    assert.deepEqual(ours, python);
+  });
+});
