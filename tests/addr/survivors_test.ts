@@ -11,6 +11,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import * as socket from "../../mod.ts";
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { OSError, ValueError } from "../../lib/errors.ts";
 import { raises, RUNTIME } from "../helpers.ts";
@@ -18,6 +19,107 @@ import { ctx, decode, encode, skip } from "./util.ts";
 
 const C = CONSTANTS;
 const utf8 = (s: string) => new TextEncoder().encode(s);
+
+type Host = string | { bytes: string };
+
+/** What python3 and this module do with `connect((host, 9, ...))` on a UDP socket: the peer, or the error. */
+const CONNECT_SCRIPT = `
+import json, socket, sys
+out = []
+for family, host, extra in json.loads(sys.argv[1]):
+    if isinstance(host, dict): host = host["bytes"].encode("latin-1")
+    s = socket.socket(family, socket.SOCK_DGRAM)
+    try:
+        s.connect((host, 9, *extra))
+        out.append(list(s.getpeername()))
+    except Exception as e:
+        out.append([type(e).__name__, str(e), getattr(e, "errno", None)])
+    finally:
+        s.close()
+print(json.dumps(out))`;
+
+describe("host strings in address tuples (CPython's setipaddr), against python3", () => {
+  const { AF_INET, AF_INET6 } = C;
+  const V4: Host[] = [
+    "",
+    "<broadcast>",
+    "255.255.255.255",
+    "127.1.2.3",
+    "127.0.0.255",
+    "127.255.0.0",
+    // Not inet_pton's form: the resolver's inet_aton takes them (octal, short forms, hex).
+    "127.1.2.03",
+    "127.1.2.010",
+    "127.00.0.1",
+    "127.1",
+    "0x7f.1",
+    "127.1.2.256",
+    "127.1.2.3.4",
+    "127.1.2.",
+    "127..1",
+    ".127.1.2",
+    "1.2.3.4.",
+    " 127.0.0.1",
+    "127.0.0.1 ",
+    "127.0.0.1%lo",
+    "localhost",
+    "LOCALHOST",
+    "::1",
+    "::ffff:127.0.0.1",
+    "a".repeat(1100),
+    "b".repeat(1025),
+    "b".repeat(1026),
+    { bytes: "127.0.0.2" },
+    { bytes: "127.0.0.\xff" },
+  ];
+  const V6: Host[] = [
+    "",
+    "::",
+    "::1",
+    "0::1",
+    "::ffff:127.0.0.1",
+    "::127.0.0.1",
+    "::1%1",
+    "::1%lo",
+    "1::2::3",
+    "::1 ",
+    "127.0.0.1",
+    "<broadcast>",
+    "255.255.255.255",
+    "localhost",
+    "a".repeat(1100),
+    { bytes: "::1" },
+  ];
+  const cases: [number, Host, number[]][] = [
+    ...V4.map((h): [number, Host, number[]] => [AF_INET, h, []]),
+    ...V6.map((h): [number, Host, number[]] => [AF_INET6, h, []]),
+    // The scope id comes from the tuple, never from a %zone in the name.
+    [AF_INET6, "fe80::1%lo", []],
+    [AF_INET6, "fe80::1%lo", [0, 1]],
+    [AF_INET6, "fe80::1", [0, 1]],
+  ];
+
+  test("connect() on a UDP socket reaches the peer python3 reaches, or fails as it does", (t) => {
+    const py = spawnSync("python3", ["-c", CONNECT_SCRIPT, JSON.stringify(cases)], { encoding: "utf8" });
+    if (py.error) return skip(t, `python3 is not available (${py.error.message})`);
+    assert.equal(py.status, 0, py.stderr);
+    const want = JSON.parse(py.stdout) as unknown[];
+    const got = cases.map(([family, host, extra]) => {
+      const s = socket.socket(family, socket.SOCK_DGRAM);
+      try {
+        const h = typeof host === "string" ? host : Uint8Array.from(host.bytes, (c) => c.charCodeAt(0));
+        s.connect([h, 9, ...extra]);
+        return s.getpeername();
+      } catch (e) {
+        const err = e as Error & { errno?: number | null };
+        return [err.name, err.message, err.errno ?? null];
+      } finally {
+        s.close();
+      }
+    });
+    cases.forEach((c, i) => assert.deepEqual(got[i], want[i], JSON.stringify(c).slice(0, 80)));
+  });
+});
 
 describe(
   "AF_ALG: type and name are measured in UTF-8 bytes, as CPython's strlen",
