@@ -9,7 +9,7 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { errno, isNull, libc, ptrAt, readPtr, struct, view } from "../../ffi/mod.ts";
 import { pyType } from "../args.ts";
-import { gaiErrorFrom, OSError, UnicodeError } from "../errors.ts";
+import { gaiErrorFrom, OSError } from "../errors.ts";
 import { idnaEncode, isAscii } from "../idna.ts";
 import { lengthOf } from "../marshal.ts";
 
@@ -44,9 +44,9 @@ export function hostArg(v: unknown): string {
     if (!isAscii(v)) {
       try {
         host = idnaEncode(v);
-      } catch (e) {
-        if (e instanceof UnicodeError) throw new TypeError("encoding of hostname failed");
-        throw e;
+      } catch {
+        // CPython's idna_converter replaces whatever the codec raised.
+        throw new TypeError("encoding of hostname failed");
       }
     }
   } else if (v instanceof Uint8Array) {

@@ -62,6 +62,8 @@ describe("host strings in address tuples (CPython's setipaddr), against python3"
     " 127.0.0.1",
     "127.0.0.1 ",
     "127.0.0.1%lo",
+    "127-0-0-1",
+    "127x0x0x1",
     "localhost",
     "LOCALHOST",
     "::1",
@@ -69,6 +71,11 @@ describe("host strings in address tuples (CPython's setipaddr), against python3"
     "a".repeat(1100),
     "b".repeat(1025),
     "b".repeat(1026),
+    // Longer than the reused name buffer, and still an address: 0177 is octal for 127.
+    "0".repeat(1100) + "177.0.0.1",
+    "0".repeat(1016) + "177.0.0.1",
+    "0".repeat(1017) + "177.0.0.1",
+    "0".repeat(1018) + "177.0.0.1",
     { bytes: "127.0.0.2" },
     { bytes: "127.0.0.\xff" },
   ];
@@ -81,6 +88,7 @@ describe("host strings in address tuples (CPython's setipaddr), against python3"
     "::127.0.0.1",
     "::1%1",
     "::1%lo",
+    "::ffff:127.0.0.1%1",
     "1::2::3",
     "::1 ",
     "127.0.0.1",
