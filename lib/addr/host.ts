@@ -72,7 +72,8 @@ export function parseIPv4(s: string, out: Uint8Array, at: number): boolean {
       part = part * 10 + ch - 48;
       if (part > 255) return false;
       if (!sawDigit) {
-        if (++octets > 4) return false;
+        // A fifth part never starts: the dot before it fails below.
+        octets++;
         sawDigit = true;
       }
       out[at + octets - 1] = part;
