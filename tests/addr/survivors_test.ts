@@ -260,3 +260,25 @@ print(json.dumps(out))`;
     assert.deepEqual(ours, python);
   });
 });
+
+describe("address snapshots (lib/addr/mod.ts)", () => {
+  test("a self-containing array is refused with the codec's TypeError, not a stack overflow", () => {
+    using s = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    raises(TypeError, () => s.connect([cyclic, 9]), { message: "str, bytes or bytearray expected, not tuple" });
+    raises(TypeError, () => s.connect(cyclic as never), { message: "AF_INET address must be a pair (host, port)" });
+  });
+
+  test("a host given as a memoryview (DataView, ArrayBuffer) is refused as CPython's idna_converter does", () => {
+    using s = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    const text = utf8("127.0.0.1");
+    for (const host of [new DataView(text.buffer), text.buffer]) {
+      raises(TypeError, () => s.connect([host as never, 9]), {
+        message: "str, bytes or bytearray expected, not memoryview",
+      });
+    }
+    s.connect([text, 9]);
+    assert.deepEqual(s.getpeername(), ["127.0.0.1", 9]);
+  });
+});
