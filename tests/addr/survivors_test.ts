@@ -282,3 +282,23 @@ describe("address snapshots (lib/addr/mod.ts)", () => {
     assert.deepEqual(s.getpeername(), ["127.0.0.1", 9]);
   });
 });
+
+describe("a sockaddr of a family without a codec (CPython's makesockaddr)", () => {
+  test("decodes to [family, the 14 bytes of sa_data], whatever the length", () => {
+    const UNKNOWN = 0x7ff0;
+    const sa = new Uint8Array(16);
+    new DataView(sa.buffer).setUint16(0, UNKNOWN, true);
+    for (let i = 2; i < 16; i++) sa[i] = i;
+    const data = sa.slice(2, 16);
+    assert.deepEqual(decode(ctx(C.AF_INET, C.SOCK_DGRAM), sa), [UNKNOWN, data]);
+    const short = sa.slice(0, 4);
+    assert.deepEqual(decode(ctx(C.AF_INET, C.SOCK_DGRAM), short), [
+      UNKNOWN,
+      new Uint8Array([2, 3, ...new Uint8Array(12)]),
+    ]);
+    const long = new Uint8Array(40);
+    long.set(sa);
+    long.fill(0xee, 16);
+    assert.deepEqual(decode(ctx(C.AF_INET, C.SOCK_DGRAM), long), [UNKNOWN, data]);
+  });
+});
