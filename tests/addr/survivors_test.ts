@@ -302,3 +302,51 @@ describe("a sockaddr of a family without a codec (CPython's makesockaddr)", () =
     assert.deepEqual(decode(ctx(C.AF_INET, C.SOCK_DGRAM), long), [UNKNOWN, data]);
   });
 });
+
+describe("an address converted before other arguments (sendmsg)", () => {
+  const text = (s: string) => utf8(s);
+  function pair(): [socket.SocketType, socket.SocketType, number, number] {
+    const a = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    const b = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    a.bind(["127.0.0.1", 0]);
+    b.bind(["127.0.0.1", 0]);
+    a.setblocking(false);
+    b.setblocking(false);
+    return [a, b, (a.getsockname() as [string, number])[1], (b.getsockname() as [string, number])[1]];
+  }
+  const drain = (s: socket.SocketType) => {
+    const got: string[] = [];
+    for (;;) {
+      try {
+        got.push(new TextDecoder().decode(s.recv(64)));
+      } catch {
+        return got;
+      }
+    }
+  };
+
+  test("a nested sendmsg() run by the ancdata iterable does not redirect the outer one", () => {
+    const [a, b, pa, pb] = pair();
+    using _a = a, _b = b, tx = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    function* ancdata() {
+      tx.sendmsg([text("inner")], [], 0, ["127.0.0.1", pb]);
+    }
+    assert.equal(tx.sendmsg([text("outer")], ancdata(), 0, ["127.0.0.1", pa]), 5);
+    assert.deepEqual([drain(a), drain(b)], [["outer"], ["inner"]]);
+  });
+
+  test("each element of the address is read once, as from a Python tuple", () => {
+    const [a, b, pa, pb] = pair();
+    using _a = a, _b = b, tx = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    let reads = 0;
+    const address: unknown[] = ["127.0.0.1", 0];
+    Object.defineProperty(address, 1, { get: () => reads++ === 0 ? pa : pb });
+    tx.sendmsg([text("once")], [], 0, address as never);
+    assert.deepEqual([drain(a), drain(b), reads], [["once"], [], 1]);
+  });
+});
+
+test("an address for a socket of a family without a codec: CPython's OSError '<caller>(): bad family'", () => {
+  raises(OSError, () => encode(ctx(0x7ff0, C.SOCK_DGRAM), ["127.0.0.1", 9]), { message: "bind(): bad family" });
+  raises(OSError, () => encode(ctx(0x7ff0, C.SOCK_DGRAM), "/tmp/x", "connect"), { message: "connect(): bad family" });
+});
