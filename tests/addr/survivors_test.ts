@@ -330,6 +330,7 @@ describe("an address converted before other arguments (sendmsg)", () => {
     using _a = a, _b = b, tx = socket.socket(C.AF_INET, C.SOCK_DGRAM);
     function* ancdata() {
       tx.sendmsg([text("inner")], [], 0, ["127.0.0.1", pb]);
+      yield* [];
     }
     assert.equal(tx.sendmsg([text("outer")], ancdata(), 0, ["127.0.0.1", pa]), 5);
     assert.deepEqual([drain(a), drain(b)], [["outer"], ["inner"]]);
