@@ -94,6 +94,7 @@ describe("host strings in address tuples (CPython's setipaddr), against python3"
     "::1%1",
     "::1%lo",
     "::ffff:127.0.0.1%1",
+    "::ffff:127.1.2.3%1",
     "：：１",
     "1::2::3",
     "::1 ",
