@@ -269,6 +269,7 @@ describe("address snapshots (lib/addr/mod.ts)", () => {
     cyclic.push(cyclic);
     raises(TypeError, () => s.connect([cyclic, 9]), { message: "str, bytes or bytearray expected, not tuple" });
     raises(TypeError, () => s.connect(cyclic as never), { message: "AF_INET address must be a pair (host, port)" });
+    raises(TypeError, () => s.connect([{} as never, 9]), { message: /^str, bytes or bytearray expected, not / });
   });
 
   test("a host given as a memoryview (DataView, ArrayBuffer) is refused as CPython's idna_converter does", () => {
@@ -335,6 +336,23 @@ describe("an address converted before other arguments (sendmsg)", () => {
     }
     assert.equal(tx.sendmsg([text("outer")], ancdata(), 0, ["127.0.0.1", pa]), 5);
     assert.deepEqual([drain(a), drain(b)], [["outer"], ["inner"]]);
+  });
+
+  test("a bytes host changed by the ancdata iterable does not redirect the message (its bytes are copied)", () => {
+    using a = socket.socket(C.AF_INET, C.SOCK_DGRAM), b = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    a.bind(["127.0.0.1", 0]);
+    const port = (a.getsockname() as [string, number])[1];
+    b.bind(["127.0.0.2", port]);
+    a.setblocking(false);
+    b.setblocking(false);
+    using tx = socket.socket(C.AF_INET, C.SOCK_DGRAM);
+    const host = text("127.0.0.1");
+    function* ancdata() {
+      host[8] = 0x32; // "127.0.0.2"
+      yield* [];
+    }
+    tx.sendmsg([text("copied")], ancdata(), 0, [host, port]);
+    assert.deepEqual([drain(a), drain(b)], [["copied"], []]);
   });
 
   test("each element of the address is read once, as from a Python tuple", () => {
