@@ -62,14 +62,9 @@ export const alg: Codec = {
     // CPython's "H" format: an unsigned short each, stored in the 32-bit fields.
     const feat = addr.length > 2 ? uintField(addr[2], 0xffff, caller, "feat") : 0;
     const mask = addr.length > 3 ? uintField(addr[3], 0xffff, caller, "mask") : 0;
-    if (writeText(sa, type, TYPE, TYPE_SIZE) >= TYPE_SIZE) {
-      sa.bytes.fill(0, TYPE, TYPE + TYPE_SIZE);
-      throw new ValueError("AF_ALG type too long.");
-    }
-    if (writeText(sa, name, NAME, NAME_SIZE) >= NAME_SIZE) {
-      sa.bytes.fill(0, TYPE, NAME + NAME_SIZE);
-      throw new ValueError("AF_ALG name too long.");
-    }
+    // A failed encode may leave text in `sa`: every encode starts from a zeroed sockaddr (toSockaddr).
+    if (writeText(sa, type, TYPE, TYPE_SIZE) >= TYPE_SIZE) throw new ValueError("AF_ALG type too long.");
+    if (writeText(sa, name, NAME, NAME_SIZE) >= NAME_SIZE) throw new ValueError("AF_ALG name too long.");
     writeFamily(sa, AF_ALG, SIZE);
     sa.view.setUint32(FEAT, feat, HOST_LE);
     sa.view.setUint32(MASK, mask, HOST_LE);

@@ -71,9 +71,8 @@ function wrongFormat(caller: string): OSError {
  * `setbdaddr`): six hexadecimal numbers below 256, nothing after them.
  */
 function setBdaddr(text: string, sa: Sockaddr, at: number): void {
-  // CPython hands sscanf a C string: it ends at the first NUL.
-  const nul = text.indexOf("\0");
-  const m = BDADDR_TEXT.exec(nul < 0 ? text : text.slice(0, nul));
+  // `text` has no NUL: the callers refuse one in text, and cut bytes at the first (a C string).
+  const m = BDADDR_TEXT.exec(text);
   if (m === null) throw new OSError("bad bluetooth address");
   for (let i = 0; i < BDADDR_SIZE; i++) {
     const digits = m[2 * i + 2];
@@ -157,7 +156,8 @@ function encodeSco(addr: unknown, sa: Sockaddr, caller: string): number {
   if (typeof addr === "string") {
     if (addr.includes("\0")) throw new ValueError("embedded null character");
     text = addr;
-  } else if (addr instanceof Uint8Array || ArrayBuffer.isView(addr) || addr instanceof ArrayBuffer) {
+  } else if (addr instanceof Uint8Array || addr instanceof ArrayBuffer) {
+    // Bytes-like (snapshotAddress leaves a Uint8Array, or an ArrayBuffer for any other view).
     // CPython 3.11 reads the bytes as a C string: up to the first NUL.
     const b = toBytes(addr);
     const nul = b.indexOf(0);

@@ -45,11 +45,12 @@ export function uintField(v: unknown, max: number, caller: string, what: string)
  * `getsockaddrarg() takes exactly 2 arguments (1 given)`.
  *
  * @param fn The name `PyArg_ParseTuple` was given, or `""` for none.
- * @param want The number of elements wanted.
+ * @param want The number of elements wanted (2 or more).
  * @param given The number of elements given.
  * @returns The error, to throw.
  */
 export function arityError(fn: string, want: number, given: number): TypeError {
   const who = fn === "" ? "function" : `${fn}()`;
-  return new TypeError(`${who} takes exactly ${want} argument${want === 1 ? "" : "s"} (${given} given)`);
+  // Every tuple this checks has two or more elements: "arguments", plural.
+  return new TypeError(`${who} takes exactly ${want} arguments (${given} given)`);
 }

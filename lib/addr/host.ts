@@ -9,7 +9,7 @@
 import { CONSTANTS, LAYOUT } from "../../ffi/gen/mod.ts";
 import { errno, isNull, libc, ptrAt, readPtr, struct, view } from "../../ffi/mod.ts";
 import { pyType } from "../args.ts";
-import { gaiErrorFrom, OSError, UnicodeError } from "../errors.ts";
+import { gaiErrorFrom, OSError } from "../errors.ts";
 import { idnaEncode, isAscii } from "../idna.ts";
 import { lengthOf } from "../marshal.ts";
 
@@ -44,9 +44,9 @@ export function hostArg(v: unknown): string {
     if (!isAscii(v)) {
       try {
         host = idnaEncode(v);
-      } catch (e) {
-        if (e instanceof UnicodeError) throw new TypeError("encoding of hostname failed");
-        throw e;
+      } catch {
+        // CPython's idna_converter replaces whatever the codec raised.
+        throw new TypeError("encoding of hostname failed");
       }
     }
   } else if (v instanceof Uint8Array) {
@@ -72,7 +72,8 @@ export function parseIPv4(s: string, out: Uint8Array, at: number): boolean {
       part = part * 10 + ch - 48;
       if (part > 255) return false;
       if (!sawDigit) {
-        if (++octets > 4) return false;
+        // A fifth part never starts: the dot before it fails below.
+        octets++;
         sawDigit = true;
       }
       out[at + octets - 1] = part;
@@ -153,8 +154,8 @@ function lookup(node: Uint8Array | null, family: number, out: Uint8Array, at: nu
  * `gethostbyname*`, `gethostbyaddr`): writes the address of `name` for
  * `family` (`AF_INET`, `AF_INET6`, or `AF_UNSPEC` for either) into `out` at
  * `at` (4 or 16 bytes) and returns the family of the address written. No
- * resolver call for `"<broadcast>"`, a numeric address, or `""` with a
- * family (the wildcard); the first `getaddrinfo` result otherwise. A
+ * resolver call for `"<broadcast>"` or a numeric address; the first
+ * `getaddrinfo` result otherwise (for `""`, the passive wildcard). A
  * `%zone` suffix is resolved but, as in CPython, the scope id comes from the
  * address tuple, not from the name.
  *
@@ -165,14 +166,8 @@ function lookup(node: Uint8Array | null, family: number, out: Uint8Array, at: nu
  * @returns `AF_INET` or `AF_INET6`.
  */
 export function setIpAddr(name: string, family: number, out: Uint8Array, at: number): number {
-  if (name === "") {
-    // What getaddrinfo(NULL, AI_PASSIVE) gives for one family, without the call.
-    if (family === AF_INET || family === AF_INET6) {
-      out.fill(0, at, at + (family === AF_INET6 ? 16 : 4));
-      return family;
-    }
-    return lookup(null, family, out, at);
-  }
+  // As CPython: the wildcard is getaddrinfo(NULL, AI_PASSIVE)'s one address for the family.
+  if (name === "") return lookup(null, family, out, at);
   if (name === "<broadcast>" || name === "255.255.255.255") {
     if (family !== AF_INET && family !== AF_UNSPEC) throw new OSError("address family mismatched");
     out.fill(255, at, at + 4);

@@ -15,12 +15,12 @@
 import { LAYOUT, SYS } from "../../ffi/gen/mod.ts";
 import { errno, isNull, libc } from "../../ffi/mod.ts";
 import { check, OSError, osErrorFrom } from "../errors.ts";
+import { HOST_LE } from "./fields.ts";
 
 /** `IFNAMSIZ`: the size of `ifr_name`, terminating NUL included. */
 const IFNAMSIZ = LAYOUT.SIZEOF_IFREQ_IFR_NAME;
 const { OFF_IFREQ_IFR_NAME: IFR_NAME, OFF_IFREQ_IFR_IFINDEX: IFR_IFINDEX, SIZEOF_IFREQ: IFREQ_SIZE } = LAYOUT;
 const { SIOCGIFINDEX, SIOCGIFNAME } = SYS;
-const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /** The one reused `struct ifreq` (its name field doubles as the C string for `if_nametoindex`). */
 const IFREQ = new Uint8Array(Math.max(IFREQ_SIZE ?? 0, IFNAMSIZ));
@@ -95,12 +95,12 @@ export function ifIndex(name: string | Uint8Array, caller: string, fd = -1): num
  * none: what CPython's `makesockaddr` reports when its `SIOCGIFNAME` lookup
  * fails, and for index 0.
  *
- * @param index An interface index.
+ * @param index An interface index, as a `sockaddr` holds it (a C `int`).
  * @param fd The socket to ask through (`SIOCGIFNAME`), or -1 for `if_indextoname`.
  * @returns The interface name, or `""`.
  */
 export function ifName(index: number, fd = -1): string {
-  if (index <= 0 || index > 0x7fffffff) return "";
+  if (index <= 0) return "";
   IFREQ.fill(0);
   if (fd >= 0 && SIOCGIFNAME !== undefined) {
     IFREQ_VIEW.setInt32(IFR_IFINDEX, index, HOST_LE);
@@ -108,6 +108,6 @@ export function ifName(index: number, fd = -1): string {
   } else if (isNull(libc.if_indextoname(index, IFREQ))) {
     return "";
   }
-  const end = IFREQ.indexOf(0, IFR_NAME);
-  return decoder.decode(IFREQ.subarray(IFR_NAME, end < 0 || end > IFR_NAME + IFNAMSIZ ? IFR_NAME + IFNAMSIZ : end));
+  // Both calls write a NUL-terminated name within ifr_name (IFNAMSIZ counts the NUL).
+  return decoder.decode(IFREQ.subarray(IFR_NAME, IFREQ.indexOf(0, IFR_NAME)));
 }

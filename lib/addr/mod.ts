@@ -14,6 +14,7 @@
  * @module
  */
 
+import { LAYOUT } from "../../ffi/gen/mod.ts";
 import { bytesView, copyBytes, isUint8Array } from "../args.ts";
 import { OSError } from "../errors.ts";
 import { type Address, type Codec, type Ctx, readFamily, type Sockaddr } from "./codec.ts";
@@ -42,6 +43,8 @@ const CODECS: Readonly<Record<number, Codec | undefined>> = Object.fromEntries(
     .filter((c) => c.family !== undefined)
     .map((c) => [c.family, c]),
 );
+
+const { OFF_SOCKADDR_SA_DATA: SA_DATA, SIZEOF_SOCKADDR_SA_DATA: SA_DATA_SIZE } = LAYOUT;
 
 /** The codec for `family`, or `undefined`. */
 export function codecFor(family: number): Codec | undefined {
@@ -138,7 +141,7 @@ function snapshotBytes(v: object): unknown {
 /**
  * Decodes the first `len` bytes of `sa` (CPython's `makesockaddr`): `null`
  * for a length of zero, the family's address when its codec is known, and
- * `[family, bytes]` otherwise.
+ * `[family, sa_data]` otherwise.
  */
 export function fromSockaddr(sa: Sockaddr, len: number, ctx: Ctx): Address | null {
   if (len === 0) return null;
@@ -147,5 +150,6 @@ export function fromSockaddr(sa: Sockaddr, len: number, ctx: Ctx): Address | nul
   const family = readFamily(sa);
   const codec = CODECS[family];
   if (codec) return codec.decode(sa, len, ctx);
-  return [family, sa.bytes.slice(2, Math.max(2, len))];
+  // As CPython: the whole `sa_data` field (14 bytes), whatever the length.
+  return [family, sa.bytes.slice(SA_DATA, SA_DATA + SA_DATA_SIZE)];
 }

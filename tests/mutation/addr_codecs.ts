@@ -15,5 +15,6 @@ import "../addr/qipcrtr_test.ts";
 import "../addr/rds_test.ts";
 import "../addr/tipc_test.ts";
 import "../addr/vsock_test.ts";
+import "../addr/survivors_test.ts";
 import "../property_test.ts";
 import "../addr/edges_test.ts";

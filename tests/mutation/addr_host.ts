@@ -9,5 +9,6 @@
 
 import "../addr/inet_test.ts";
 import "../addr/inet6_test.ts";
+import "../addr/survivors_test.ts";
 import "../convert_test.ts";
 import "../netdb_test.ts";

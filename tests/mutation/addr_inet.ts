@@ -10,6 +10,7 @@
 import "../addr/inet_test.ts";
 import "../addr/unix_test.ts";
 import "../addr/edges_test.ts";
+import "../addr/survivors_test.ts";
 import "../addr/inet6_test.ts";
 import "../convert_test.ts";
 import "../addr/alg_test.ts";
