@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { libc } from "../ffi/mod.ts";
+import { msgHooks } from "../lib/msg.ts";
 
 /**
  * Extra `deno run` flags for a child process while StrykerJS tests mutants: its instrumented
@@ -181,5 +182,21 @@ export async function countCallsAsync<T>(calls: string[], fn: () => Promise<T>):
     return await fn();
   } finally {
     undo();
+  }
+}
+
+/**
+ * Runs `fn` with msg.ts's RuntimeWarnings raised as errors, as under
+ * `python3 -W error::RuntimeWarning`; the hook is restored afterwards.
+ */
+export function raisingWarnings<T>(fn: () => T): T {
+  const saved = msgHooks.warn;
+  msgHooks.warn = (m) => {
+    throw new Error(m);
+  };
+  try {
+    return fn();
+  } finally {
+    msgHooks.warn = saved;
   }
 }

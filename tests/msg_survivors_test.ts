@@ -25,7 +25,7 @@ import * as socket from "../mod.ts";
 import { LAYOUT, SYS } from "../ffi/gen/mod.ts";
 import { libc } from "../ffi/mod.ts";
 import { msgHooks, receiveAncillary } from "../lib/msg.ts";
-import { bytes, hasPython, raises, tempDir, text } from "./helpers.ts";
+import { bytes, hasPython, raises, raisingWarnings, tempDir, text } from "./helpers.ts";
 
 const { SOL_SOCKET, SCM_RIGHTS, AF_UNIX, SOCK_DGRAM } = socket;
 const HDR = LAYOUT.CMSG_DATA_OFFSET;
@@ -138,24 +138,21 @@ test("control data the kernel cuts at the buffer end: CPython's items and flags,
 test("when parsing fails, a cut SCM_RIGHTS item's descriptors are closed; credentials are not descriptors", () => {
   const [r, w] = pipe();
   const fd1 = libc.dup(r), fd2 = libc.dup(w);
-  const saved = msgHooks.warn;
   // As under `python3 -W error::RuntimeWarning`: the warning raises, and recvmsg closes what it received.
-  msgHooks.warn = (m) => {
-    throw new Error(m);
-  };
   try {
-    const rights = cmsg(SOL_SOCKET, SCM_RIGHTS, le32(fd1, fd2));
-    // Cut after the first descriptor: the item is truncated, its warning raises, fd1 (there) is closed.
-    const cut = socket.CMSG_LEN(4);
-    assert.throws(() => receiveAncillary(rights, cut, () => assert.fail("parsing should fail")), /truncated/);
-    assert.ok(!isOpen(fd1), "the descriptor in the cut item was closed");
-    assert.ok(isOpen(fd2), "a descriptor beyond the buffer end was not received, so not closed");
-    // SCM_CREDENTIALS carries pid, uid and gid: numbers, never closed as descriptors.
-    const creds = cmsg(SOL_SOCKET, socket.SCM_CREDENTIALS, le32(r, w, fd2));
-    assert.throws(() => receiveAncillary(creds, creds.length, () => assert.fail("then fails")), /then fails/);
-    assert.ok(isOpen(r) && isOpen(w) && isOpen(fd2), "credentials left alone");
+    raisingWarnings(() => {
+      const rights = cmsg(SOL_SOCKET, SCM_RIGHTS, le32(fd1, fd2));
+      // Cut after the first descriptor: the item is truncated, its warning raises, fd1 (there) is closed.
+      const cut = socket.CMSG_LEN(4);
+      assert.throws(() => receiveAncillary(rights, cut, () => assert.fail("parsing should fail")), /truncated/);
+      assert.ok(!isOpen(fd1), "the descriptor in the cut item was closed");
+      assert.ok(isOpen(fd2), "a descriptor beyond the buffer end was not received, so not closed");
+      // SCM_CREDENTIALS carries pid, uid and gid: numbers, never closed as descriptors.
+      const creds = cmsg(SOL_SOCKET, socket.SCM_CREDENTIALS, le32(r, w, fd2));
+      assert.throws(() => receiveAncillary(creds, creds.length, () => assert.fail("then fails")), /then fails/);
+      assert.ok(isOpen(r) && isOpen(w) && isOpen(fd2), "credentials left alone");
+    });
   } finally {
-    msgHooks.warn = saved;
     for (const fd of [r, w, fd1, fd2]) libc.close(fd);
   }
 });
