@@ -45,6 +45,9 @@ export function pyType(v: unknown): string {
       return "symbol";
   }
   if (Array.isArray(v)) return "tuple";
+  // A plain object is this module's dict (keyword arguments, options).
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype || proto === null) return "dict";
   if (v instanceof Uint8Array) return "bytes";
   if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return "memoryview";
   return (v as object).constructor?.name ?? "object";
@@ -205,17 +208,20 @@ function detachedError(): ValueError {
   return new ValueError("operation forbidden on a detached ArrayBuffer");
 }
 
-/** A writable bytes-like argument (`recv_into`'s buffer). */
-export function toWritableBytes(v: unknown): Uint8Array {
+/**
+ * A writable bytes-like argument (`recv_into`'s buffer). `what` names it in
+ * the error, as CPython's `"w*"` does (`"recv_into() argument 1"`).
+ */
+export function toWritableBytes(v: unknown, what = "argument"): Uint8Array {
   if (typeof v === "string" || v instanceof String) {
-    throw new TypeError(`argument must be read-write bytes-like object, not str`);
+    throw new TypeError(`${what} must be read-write bytes-like object, not str`);
   }
   try {
     return toBytes(v);
   } catch (e) {
     // Also for a detached buffer: CPython's "w*" refuses a released memoryview with TypeError.
     if (e instanceof ValueError) throw notWritable();
-    throw new TypeError(`argument must be read-write bytes-like object, not ${pyType(v)}`);
+    throw new TypeError(`${what} must be read-write bytes-like object, not ${pyType(v)}`);
   }
 }
 

@@ -212,7 +212,7 @@ export function sock_recv_into(sock: SocketType, buf: BytesLike, options?: SockO
   try {
     arityKw(FUNCTIONS.sock_recv_into, arguments);
     const call = begin(sock, options);
-    const view = toWritableBytes(buf);
+    const view = toWritableBytes(buf, "recv_into() argument 1");
     const n = lengthOf(view);
     if (n === 0) return Promise.resolve(0);
     return promised(untilReady(call, false, (fd) => libc.recv(fd, still(view, n, SMALL_INTO), n, 0), (got) => {
@@ -292,7 +292,7 @@ export async function sock_recvfrom_into(
   const call = begin(sock, options);
   // As asyncio's: with no nbytes, len(buf) comes first, and refuses a released buffer with ValueError.
   if (!nbytes && (ArrayBuffer.isView(buf) || buf instanceof ArrayBuffer)) toBytes(buf);
-  const view = toWritableBytes(buf);
+  const view = toWritableBytes(buf, "recvfrom_into() argument 1");
   const length = lengthOf(view);
   let n = nbytes === undefined ? 0 : toCInt(nbytes);
   if (n < 0) throw new ValueError("negative buffersize in recvfrom_into");

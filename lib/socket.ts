@@ -1165,7 +1165,7 @@ function intoArgs(
   if (args.length > 1 && isOptions(args[args.length - 1])) {
     [, nbytes, flags] = params(METHODS[fn], ["buffer", "nbytes", "flags"], Array.from(args));
   }
-  const buf = toWritableBytes(buffer);
+  const buf = toWritableBytes(buffer, `${fn}() argument 1`);
   let n = nbytes === undefined ? 0 : toSsize(nbytes);
   const f = flags === undefined ? 0 : toCInt(flags);
   if (n < 0) throw new ValueError(`negative buffersize in ${fn}`);

@@ -86,7 +86,7 @@ export class SocketIO extends IOBase<Uint8Array> implements BinaryFile {
     const sock = this.#live();
     if (!this.#reading) throw new UnsupportedOperation("File or stream is not readable.");
     if (this.#timedOut) throw new OSError("cannot read from timed out object");
-    const buf = toWritableBytes(b);
+    const buf = toWritableBytes(b, "recv_into() argument 1");
     if (buf.length === 0) return 0;
     try {
       return sock.recv_into(buf);

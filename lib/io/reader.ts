@@ -136,7 +136,7 @@ export class BufferedReader extends BufferedIOBase {
    */
   readinto(b: BytesLike): number | null {
     arity(IO_METHODS.BufferedReader.readinto, arguments.length);
-    const buf = toWritableBytes(b);
+    const buf = toWritableBytes(b, "readinto() argument");
     const data = this.read(buf.length);
     if (data === null) return null;
     buf.set(data);

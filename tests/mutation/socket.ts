@@ -9,6 +9,7 @@
 
 import "../socket_head_test.ts";
 import "../socket_tail_test.ts";
+import "../buffer_messages_test.ts";
 import "../socket_mutants_test.ts";
 import "../socket_test.ts";
 import "../makefile_test.ts";
